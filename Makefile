@@ -1,0 +1,38 @@
+# Two commands on a bare machine with only python3:  make demo  and  make test
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: demo test lint install install-dev system-deps clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+demo: install
+	$(PY) -m rongmei demo --port $(PORT)
+
+lint: install-dev
+	$(PY) -m ruff check rongmei bench tests
+
+test: install-dev system-deps lint
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,80 @@
+"""Newsroom roles, kept as Django groups with permissions.
+
+Group names are what staff see in the admin, so they are the Chinese job names; code refers to
+roles through the constants below, never through literal names.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    group_name: str
+    # (app_label, codename) pairs of Django model permissions
+    permissions: tuple[tuple[str, str], ...] = field(default=())
+    admin_access: bool = True
+    # Wagtail page permissions on the site's root page ("add", "change", "publish", "lock", "unlock")
+    page_permissions: tuple[str, ...] = ()
+
+
+_IMAGE_PERMS = (
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "choose_image"),
+)
+_DOC_PERMS = (
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
+)
+
+REPORTER = Role("reporter", "记者", _IMAGE_PERMS + _DOC_PERMS, page_permissions=("add",))
+EDITOR = Role("editor", "初审编辑", _IMAGE_PERMS + _DOC_PERMS, page_permissions=("add", "change", "lock"))
+DIRECTOR = Role(
+    "director", "复审主任", _IMAGE_PERMS + _DOC_PERMS, page_permissions=("add", "change", "lock", "unlock")
+)
+CHIEF = Role(
+    "chief",
+    "终审总编",
+    _IMAGE_PERMS + _DOC_PERMS,
+    page_permissions=("add", "change", "publish", "lock", "unlock"),
+)
+NEW_MEDIA = Role("newmedia", "新媒体编辑", _IMAGE_PERMS + _DOC_PERMS, page_permissions=("add", "change"))
+ADMIN = Role("admin", "管理员", page_permissions=("add", "change", "publish", "lock", "unlock"))
+
+ALL_ROLES = (REPORTER, EDITOR, DIRECTOR, CHIEF, NEW_MEDIA, ADMIN)
+ROLES_BY_CODE = {role.code: role for role in ALL_ROLES}
+
+
+def group_for(role: Role) -> Group:
+    return Group.objects.get(name=role.group_name)
+
+
+@transaction.atomic
+def ensure_roles(root_page=None) -> dict[str, Group]:
+    """Create or update the role groups and their permissions; idempotent.
+
+    With ``root_page`` the page permissions are granted on that subtree (the site's home page).
+    """
+    from wagtail.models import GroupPagePermission
+
+    groups = {}
+    admin_perm = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    for role in ALL_ROLES:
+        group, _created = Group.objects.get_or_create(name=role.group_name)
+        perms = [admin_perm] if role.admin_access else []
+        for app_label, codename in role.permissions:
+            perms.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.add(*perms)
+        if root_page is not None:
+            for action in role.page_permissions:
+                permission = Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=f"{action}_page"
+                )
+                GroupPagePermission.objects.get_or_create(group=group, page=root_page, permission=permission)
+        groups[role.code] = group
+    return groups

@@ -1,0 +1,19 @@
+"""Settings for the test suite: the real settings with test-friendly defaults."""
+
+import os
+import tempfile
+
+os.environ.setdefault("RONGMEI_VAR_DIR", tempfile.mkdtemp(prefix="rongmei-test-"))
+os.environ.setdefault("STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
+if os.environ.get("RONGMEI_TEST_REDIS") != "1":
+    os.environ.pop("REDIS_URL", None)
+
+from rongmei.settings import *  # noqa: E402,F403
+
+# Tasks run inline in tests, so a service's whole effect is visible when it returns; the
+# "database" alias is the real worker backend, for the tests of the worker itself.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,73 @@
+"""Shared test fixtures: a small newsroom made with the same code the demo and the admin use."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from wagtail.models import Page, Site
+
+from rongmei.organisation import roles
+from rongmei.organisation.models import Outlet, StaffProfile
+
+TEST_PASSWORD = "test-password-123"
+
+
+def make_user(username, *role_list, display_name=None, outlet=None):
+    user = get_user_model().objects.create_user(
+        username=username, password=TEST_PASSWORD, email=f"{username}@example.test"
+    )
+    for role in role_list:
+        user.groups.add(roles.group_for(role))
+    StaffProfile.objects.create(user=user, display_name=display_name or username, outlet=outlet)
+    return user
+
+
+class Newsroom:
+    """Handles to the objects of a test newsroom."""
+
+    def __init__(self):
+        from rongmei.newsroom.models import HomePage, SectionPage
+
+        self.outlet = Outlet.objects.create(
+            name="测试日报", short_name="测试", slug="test-daily", copyright_line="本稿件版权归测试日报所有"
+        )
+        root = Page.get_first_root_node()
+        # Wagtail's welcome page would otherwise share the tree (and the slug) with our home page.
+        Site.objects.all().delete()
+        Page.objects.filter(depth=2).delete()
+        root.refresh_from_db()
+        self.home = root.add_child(instance=HomePage(title="测试融媒", slug="home"))
+        Site.objects.create(
+            hostname="localhost", port=80, root_page=self.home, site_name="测试融媒", is_default_site=True
+        )
+        self.groups = roles.ensure_roles(root_page=self.home)
+        self.section = self.home.add_child(instance=SectionPage(title="要闻", slug="yaowen"))
+        self.other_section = self.home.add_child(instance=SectionPage(title="社会", slug="shehui"))
+        self.reporter = make_user("reporter", roles.REPORTER, display_name="王记者", outlet=self.outlet)
+        self.editor = make_user("editor", roles.EDITOR, display_name="李初审", outlet=self.outlet)
+        self.editor2 = make_user("editor2", roles.EDITOR, display_name="赵初审", outlet=self.outlet)
+        self.director = make_user("director", roles.DIRECTOR, display_name="周复审", outlet=self.outlet)
+        self.chief = make_user("chief", roles.CHIEF, display_name="陈终审", outlet=self.outlet)
+        self.newmedia = make_user("newmedia", roles.NEW_MEDIA, display_name="孙新媒", outlet=self.outlet)
+        self.admin = make_user("admin", roles.ADMIN, display_name="管理员", outlet=self.outlet)
+        self.admin.is_superuser = True
+        self.admin.is_staff = True
+        self.admin.save(update_fields=["is_superuser", "is_staff"])
+
+    def add_story(
+        self, *, title="测试稿件", body="<p>正文</p>", owner=None, section=None, publish=False, **fields
+    ):
+        from rongmei.newsroom.models import StoryPage
+
+        story = StoryPage(
+            title=title, body=body, owner=owner or self.reporter, outlet=self.outlet, live=False, **fields
+        )
+        (section or self.section).add_child(instance=story)
+        revision = story.save_revision(user=owner or self.reporter)
+        if publish:
+            revision.publish(user=self.chief)
+            story.refresh_from_db()
+        return story
+
+
+@pytest.fixture
+def newsroom(db):
+    return Newsroom()
