@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from rongmei.core import views as core_views
+from rongmei.search import urls as search_urls
 from rongmei.website import urls as website_urls
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include(website_urls)),
+    path("", include(search_urls)),
 ]
 
 if settings.SERVE_MEDIA:
