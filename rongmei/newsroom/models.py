@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -263,6 +264,27 @@ class StoryQuerySet(PageQuerySet):
 StoryManager = PageManager.from_queryset(StoryQuerySet)
 
 
+def new_story_slug() -> str:
+    return f"{timezone.localdate():%Y%m%d}-{secrets.token_hex(3)}"
+
+
+class StoryPageForm(WagtailAdminPageForm):
+    """Reporters never have to invent a URL: an empty or Chinese slug becomes date + random part."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+
+    def clean_slug(self):
+        slug = (self.cleaned_data.get("slug") or "").strip()
+        if not slug or not slug.isascii():
+            if self.instance.pk and self.instance.slug and self.instance.slug.isascii():
+                return self.instance.slug
+            return new_story_slug()
+        return slug
+
+
 class StoryPage(Page):
     """A story (稿件): headline block, lead, body, credits, metadata."""
 
@@ -316,6 +338,7 @@ class StoryPage(Page):
     retraction_reason = models.TextField(_("reason for retraction"), blank=True)
 
     objects = StoryManager()
+    base_form_class = StoryPageForm
 
     content_panels = [
         FieldPanel("kicker"),
@@ -405,7 +428,7 @@ class StoryPage(Page):
         # Chinese headlines give percent-encoded URLs; a story URL is a date plus a random part
         # instead, and keeps it for life once published.
         if not self.slug or not self.slug.isascii():
-            self.slug = f"{timezone.localdate():%Y%m%d}-{secrets.token_hex(3)}"
+            self.slug = new_story_slug()
         if self.embargo_until and (self.go_live_at is None or self.go_live_at < self.embargo_until):
             self.go_live_at = self.embargo_until
         super().full_clean(*args, **kwargs)

@@ -60,8 +60,9 @@ def ensure_roles(root_page=None) -> dict[str, Group]:
 
     With ``root_page`` the page permissions are granted on that subtree (the site's home page).
     """
-    from wagtail.models import GroupPagePermission
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
+    root_collection = Collection.get_first_root_node()
     groups = {}
     admin_perm = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     for role in ALL_ROLES:
@@ -70,6 +71,14 @@ def ensure_roles(root_page=None) -> dict[str, Group]:
         for app_label, codename in role.permissions:
             perms.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
         group.permissions.add(*perms)
+        # Wagtail checks image and document permissions per collection, not per model.
+        for app_label, codename in role.permissions:
+            if app_label in ("wagtailimages", "wagtaildocs") and root_collection is not None:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group,
+                    collection=root_collection,
+                    permission=Permission.objects.get(content_type__app_label=app_label, codename=codename),
+                )
         if root_page is not None:
             for action in role.page_permissions:
                 permission = Permission.objects.get(
