@@ -119,3 +119,19 @@ def test_image_upload_keeps_caption_and_credit(client, newsroom):
     assert response.status_code == 302
     image = get_image_model().objects.get(title="红色")
     assert (image.caption, image.credit) == ("图为现场", "记者 王明 摄")
+
+
+def test_admin_lists_regions_and_outlets(client, newsroom):
+    from rongmei.newsroom.models import Region
+
+    Region.objects.create(name="山东省", slug="shandong", level=Region.Level.PROVINCE)
+    client.force_login(newsroom.admin)
+    response = client.get(reverse("wagtailsnippets_newsroom_region:list"))
+    assert response.status_code == 200
+    assert "山东省" in response.content.decode()
+    response = client.get(reverse("wagtailsnippets_newsroom_region:list"), {"q": "山东"})
+    assert response.status_code == 200
+    assert "山东省" in response.content.decode()
+    response = client.get(reverse("wagtailsnippets_organisation_outlet:list"))
+    assert response.status_code == 200
+    assert "测试日报" in response.content.decode()
