@@ -1,0 +1,177 @@
+import io
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.utils import timezone
+from PIL import Image as PILImage
+from taggit.models import Tag
+from wagtail.images import get_image_model
+from wagtail.models import (
+    GroupPagePermission,
+    Page,
+    PageLogEntry,
+    Revision,
+    Site,
+    TaskState,
+    WorkflowPage,
+    WorkflowState,
+)
+
+from rongmei.demo import content, images
+from rongmei.demo.loader import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    DemoDataError,
+    load_demo_data,
+    load_story_specs,
+    story_state_counts,
+)
+from rongmei.newsroom.models import CorrectionNote, HomePage, Region, SectionPage, StoryCredit, StoryPage
+from rongmei.organisation.models import Department, Outlet, StaffProfile
+from rongmei.review.models import ReviewEvent
+
+EXPECTED_STATES = {
+    "published": 35,
+    "corrected": 4,
+    "retracted": 2,
+    "draft": 5,
+    "review1": 3,
+    "review2": 3,
+    "review3": 3,
+    "rejected": 3,
+    "scheduled": 2,
+}
+
+
+# --- Story files and pictures (no database) -----------------------------------------------------
+
+
+def test_story_files_describe_the_designed_newsroom():
+    specs = load_story_specs()
+    assert len(specs) == 60
+    assert Counter(spec["state"] for spec in specs) == EXPECTED_STATES
+    live_sections = {spec["section"] for spec in specs if spec["state"] in ("published", "corrected")}
+    assert live_sections == {slug for slug, *_ in content.SECTIONS}
+    for spec in specs:
+        paragraphs = [block for block in spec["body"].strip().split("\n\n") if not block.startswith("[img-")]
+        assert 3 <= len(paragraphs) <= 8, spec["key"]
+
+
+def test_a_broken_story_file_is_refused_with_its_name(tmp_path):
+    (tmp_path / "bad.toml").write_text(
+        '[[story]]\nkey = "x-1"\nsection = "yaowen"\nstate = "published"\ntitle = "t"\nlead = "l"\n'
+        'body = "<p>b</p>"\noutlet = "jixia-net"\nheadlne = true\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DemoDataError, match=r"bad\.toml, story x-1: .*headlne"):
+        load_story_specs(tmp_path)
+
+
+def test_regions_use_real_division_codes():
+    cities = [region for region in content.REGIONS if region[3] == 2]
+    districts = [region for region in content.REGIONS if region[3] == 3]
+    assert len(cities) == 16 and len(districts) == 8
+    assert {code for _slug, _name, code, _level, _parent in districts} == {
+        "370302", "370303", "370304", "370305", "370306", "370321", "370322", "370323",
+    }  # fmt: skip
+    zibo = next(region for region in cities if region[0] == "zibo")
+    assert zibo[2] == "370300"
+    assert all(slug.isascii() for slug, *_ in content.REGIONS)
+
+
+def test_pictures_are_distinct_reproducible_jpegs():
+    first = images.render_jpeg("img-01", "skyline")
+    assert first == images.render_jpeg("img-01", "skyline")
+    assert first != images.render_jpeg("img-02", "skyline")
+    picture = PILImage.open(io.BytesIO(first))
+    assert (picture.format, picture.size) == ("JPEG", (1200, 800))
+    assert set(images.SCENES) >= {scene for *_rest, scene in content.IMAGES.values()}
+    with pytest.raises(ValueError, match="Unknown demo image scene"):
+        images.render_jpeg("img-01", "moonscape")
+
+
+# --- Loading (one load, then a second one, checked together to keep the suite fast) -------------
+
+
+def _snapshot():
+    models = [
+        Page, Revision, WorkflowState, TaskState, PageLogEntry, ReviewEvent, StoryCredit, CorrectionNote,
+        Region, Outlet, Department, StaffProfile, Site, Group, GroupPagePermission, WorkflowPage, Tag,
+        get_user_model(), get_image_model(),
+    ]  # fmt: skip
+    counts = {model._meta.label: model.objects.count() for model in models}
+    stories = {
+        story.slug: (story.title, story.live, story.first_published_at, story.last_published_at, story.body)
+        for story in StoryPage.objects.all()
+    }
+    passwords = dict(get_user_model().objects.values_list("username", "password"))
+    return counts, stories, passwords
+
+
+@pytest.mark.django_db
+def test_demo_newsroom_loads_once_and_again_without_changes(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = load_demo_data()
+    assert "this run created 60 stories, 36 images, 11 users" in summary
+    assert story_state_counts() == Counter(EXPECTED_STATES)
+
+    # The site: our home page replaced Wagtail's welcome page and is the default site's root.
+    assert not Page.objects.filter(title__startswith="Welcome to your new Wagtail site").exists()
+    site = Site.objects.get(is_default_site=True)
+    assert isinstance(site.root_page.specific, HomePage)
+    assert (site.hostname, site.port) == ("localhost", 80)
+    home = site.root_page
+    sections = SectionPage.objects.child_of(home)
+    assert sections.count() == 8
+    for section in sections:
+        assert StoryPage.objects.on_site().child_of(section).exists(), section.title
+
+    # Published stories spread over the last month, each with a three-level review history.
+    now = timezone.now()
+    live = StoryPage.objects.on_site()
+    assert live.count() == 39
+    dates = sorted(live.values_list("first_published_at", flat=True))
+    assert dates[0] < now - timedelta(days=20) and dates[-1] > now - timedelta(days=2)
+    assert dates[-1] <= now
+    for story in live:
+        approvals = ReviewEvent.objects.filter(story=story, decision=ReviewEvent.Decision.APPROVE)
+        assert {event.level_name for event in approvals} == {"初审", "复审", "终审"}, story.slug
+        assert all(event.opinion for event in approvals)
+        assert len({event.actor_id for event in approvals[:3]}) == 3
+        assert story.outlet.copyright_line.startswith("本稿件版权归")
+    corrected = StoryPage.objects.get(slug="demo-005")
+    assert corrected.live and corrected.corrections.count() == 1
+    assert "1.12亿平方米" in corrected.body and "1.2亿平方米" not in corrected.body
+    retracted = StoryPage.objects.get(slug="demo-015")
+    assert retracted.is_retracted and not retracted.live
+    assert ReviewEvent.objects.filter(story=retracted, decision=ReviewEvent.Decision.RETRACT).exists()
+    rejected = StoryPage.objects.get(slug="demo-034")
+    reject_event = ReviewEvent.objects.get(story=rejected, decision=ReviewEvent.Decision.REJECT)
+    assert (reject_event.level_name, reject_event.actor.username) == ("复审", "director")
+    assert "物业公司" in reject_event.opinion
+    scheduled = StoryPage.objects.get(slug="demo-007")
+    assert not scheduled.live and scheduled.embargo_until > now
+    assert Revision.objects.for_instance(scheduled).filter(approved_go_live_at__gt=now).exists()
+    inline = StoryPage.objects.get(slug="demo-001")
+    assert 'embedtype="image"' in inline.body and inline.cover_image.credit == "记者 马骁 摄"
+
+    # Every demo account signs in with the demo password.
+    for username, _label in DEMO_USERS:
+        assert Client().login(username=username, password=DEMO_PASSWORD), username
+    assert get_user_model().objects.get(username="admin").is_superuser
+    assert get_user_model().objects.get(username="reporter").staff_profile.display_name == "王明"
+
+    # Loading again changes nothing: no new rows (no extra revisions), same values, same passwords.
+    before = _snapshot()
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = load_demo_data()
+    assert "this run created 0 stories, 0 images, 0 users, 0 pages" in summary
+    assert _snapshot() == before
+
+    # The public front page renders once the website templates exist.
+    response = Client().get("/")
+    assert response.status_code == 200
