@@ -1,0 +1,31 @@
+"""The opinion (审核意见) forms of the approve and reject modals.
+
+The field is called ``comment`` because Wagtail passes the cleaned data of these forms to
+``Task.on_action`` as keyword arguments, and its own actions and templates use that name.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+OPINION_MAX_LENGTH = 2000
+
+
+class ApproveOpinionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Opinion (审核意见)"),
+        required=False,
+        max_length=OPINION_MAX_LENGTH,
+        widget=forms.Textarea({"rows": 3}),
+        help_text=_("Optional. Left empty, the opinion is recorded as “同意” (agreed)."),
+    )
+
+
+class RejectOpinionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Opinion (审核意见)"),
+        required=True,
+        max_length=OPINION_MAX_LENGTH,
+        widget=forms.Textarea({"rows": 4}),
+        help_text=_("Tell the author what to change; the story goes back to them with this opinion."),
+        error_messages={"required": _("Write your opinion: a story cannot be rejected without one.")},
+    )

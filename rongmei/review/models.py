@@ -1,0 +1,193 @@
+"""三审 (three-level review) on Wagtail workflows.
+
+A review workflow is an ordinary Wagtail ``Workflow`` whose tasks are ``ReviewLevelTask``s, one per
+level (初审 → 复审 → 终审). Who may decide, and the separation-of-duties rules, live in
+``review/services.py``; the task methods below only ask it, so the admin, the services and any
+other caller obey the same rules.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import LockableMixin, Task, TaskState
+
+
+class ReviewLevelTask(Task):
+    """One level of the 三审: members of ``groups`` decide; nobody decides two levels or their own story."""
+
+    level = models.PositiveSmallIntegerField(
+        _("level"),
+        default=1,
+        help_text=_("1 for 初审 (first review), 2 for 复审 (second review), 3 for 终审 (final review)…"),
+    )
+    groups = models.ManyToManyField(
+        Group,
+        verbose_name=_("groups"),
+        related_name="review_level_tasks",
+        help_text=_("Members of these groups decide at this level."),
+    )
+
+    admin_form_fields = Task.admin_form_fields + ["level", "groups"]
+    admin_form_widgets = {"groups": forms.CheckboxSelectMultiple}
+
+    class Meta:
+        verbose_name = _("review level (审核级)")
+        verbose_name_plural = _("review levels (审核级)")
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "One level of the three-level review (三审): members of the chosen groups approve or "
+            "reject; nobody may decide two levels of one submission or review their own story."
+        )
+
+    # --- Wagtail task API -------------------------------------------------------------------
+
+    def start(self, workflow_state, user=None):
+        # A resubmission resumes at the level that rejected; when the story changed since the
+        # lower levels approved it, they must see it again first, so the review restarts at the
+        # lowest level that has no approval of the current revision.
+        first_open = workflow_state.get_next_task()
+        if first_open is not None and first_open.pk != self.pk:
+            return first_open.specific.start(workflow_state, user=user)
+        obj = workflow_state.content_object
+        if isinstance(obj, LockableMixin) and obj.locked_by_id and not self.user_in_groups(obj.locked_by):
+            obj.locked = False
+            obj.locked_by = None
+            obj.locked_at = None
+            obj.save(update_fields=["locked", "locked_by", "locked_at"])
+        return super().start(workflow_state, user=user)
+
+    def user_in_groups(self, user) -> bool:
+        cache = user.__dict__.setdefault("_review_level_task_groups", {})
+        if self.pk not in cache:
+            cache[self.pk] = user.is_active and self.groups.filter(pk__in=user.groups.all()).exists()
+        return cache[self.pk]
+
+    def _current_task_state(self, obj):
+        task_state = obj.current_workflow_task_state
+        if task_state is None or task_state.task_id != self.pk:
+            return None
+        return task_state
+
+    def user_may_decide(self, obj, user) -> bool:
+        from . import services
+
+        task_state = self._current_task_state(obj)
+        return task_state is not None and services.decision_barred_reason(task_state, user) is None
+
+    def get_actions(self, obj, user):
+        if not self.user_may_decide(obj, user):
+            return []
+        return [
+            ("reject", _("Reject (退回)"), True),
+            ("approve", _("Approve (通过)"), True),
+        ]
+
+    def get_form_for_action(self, action):
+        from .forms import ApproveOpinionForm, RejectOpinionForm
+
+        return RejectOpinionForm if action == "reject" else ApproveOpinionForm
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        from . import services
+
+        if action_name not in (services.APPROVE, services.REJECT):
+            raise PermissionDenied
+        try:
+            services.decide(
+                task_state, acting_user=user, action=action_name, opinion=kwargs.get("comment", "")
+            )
+        except services.ReviewError as error:
+            raise PermissionDenied(str(error)) from error
+
+    def user_can_access_editor(self, obj, user):
+        return self.user_may_decide(obj, user)
+
+    def locked_for_user(self, obj, user):
+        return not (user.is_superuser or self.user_may_decide(obj, user))
+
+    def user_can_lock(self, obj, user):
+        return self.user_may_decide(obj, user)
+
+    def user_can_unlock(self, obj, user):
+        return False
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        from . import services
+
+        if not self.user_in_groups(user):
+            return TaskState.objects.none()
+        candidates = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS).select_related(
+            "workflow_state", "revision", "task"
+        )
+        allowed = [state.pk for state in candidates if services.decision_barred_reason(state, user) is None]
+        return self.task_states.filter(pk__in=allowed)
+
+
+class ReviewEvent(models.Model):
+    """One row per review act on a story: the 审核记录 staff read, with each level's opinion."""
+
+    class Decision(models.TextChoices):
+        SUBMIT = "submit", _("submitted for review (送审)")
+        RESUBMIT = "resubmit", _("resubmitted (重新送审)")
+        APPROVE = "approve", _("approved (通过)")
+        REJECT = "reject", _("rejected (退回)")
+        WITHDRAW = "withdraw", _("withdrawn (撤回)")
+        PUBLISH = "publish", _("published (发布)")
+        SCHEDULE = "schedule", _("scheduled for publication (定时发布)")
+        OVERRIDE = "override", _("published without completing review (越级发布)")
+        CORRECT = "correct", _("correction published (更正)")
+        RETRACT = "retract", _("retracted (撤稿)")
+
+    story = models.ForeignKey(
+        "newsroom.StoryPage", verbose_name=_("story"), on_delete=models.CASCADE, related_name="review_events"
+    )
+    workflow_state = models.ForeignKey(
+        "wagtailcore.WorkflowState",
+        verbose_name=_("submission"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    task_state = models.ForeignKey(
+        "wagtailcore.TaskState",
+        verbose_name=_("review step"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
+    level_name = models.CharField(_("level name"), max_length=255, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="review_events",
+    )
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    opinion = models.TextField(_("opinion (审核意见)"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("review event")
+        verbose_name_plural = _("review events")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["story", "created_at"])]
+
+    def __str__(self):
+        return f"{self.story_id} {self.get_decision_display()} {self.level_name}".strip()
+
+    @property
+    def actor_name(self) -> str:
+        from rongmei.organisation.models import display_name_for
+
+        return display_name_for(self.actor)

@@ -1,0 +1,278 @@
+"""三审 review: the one place its rules live.
+
+Every way into the review (the Wagtail admin's workflow actions through ``ReviewLevelTask``, these
+functions for the API, the CLI and the demo data) ends in ``decide()``, which enforces:
+
+* only members of a level's groups decide at that level;
+* nobody approves more than one level of the same submission (one Wagtail ``WorkflowState``),
+  even when they hold several roles;
+* nobody approves or rejects their own story (its owner, or staff credited on it);
+* a rejection needs an opinion (审核意见); an approval without one is recorded as “同意”.
+
+Each decision is written as a ``ReviewEvent`` and a Wagtail log entry in the same transaction.
+"""
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.log_actions import LogContext
+from wagtail.models import TaskState, Workflow, WorkflowPage, WorkflowState, WorkflowTask
+
+from rongmei.organisation import roles
+
+from . import events
+from .models import ReviewEvent, ReviewLevelTask
+
+APPROVE = "approve"
+REJECT = "reject"
+
+# Recorded when a reviewer approves without writing anything: the conventional wording of an
+# approval in a Chinese newsroom's review record. It is data, not UI text, so it is not translated.
+DEFAULT_APPROVAL_OPINION = "同意"
+
+THREE_LEVEL_WORKFLOW_NAME = "三审"
+TWO_LEVEL_WORKFLOW_NAME = "二审（评论）"
+
+# (task name, level, role) for each workflow ensure_review_workflow() creates.
+THREE_LEVELS = (("初审", 1, roles.EDITOR), ("复审", 2, roles.DIRECTOR), ("终审", 3, roles.CHIEF))
+TWO_LEVELS = (("评论初审", 1, roles.EDITOR), ("评论终审", 2, roles.CHIEF))
+
+
+class ReviewError(Exception):
+    """A review act that the rules do not allow; ``message`` is translated, fit to show to staff."""
+
+    def __init__(self, message, code="invalid"):
+        super().__init__(str(message))
+        self.message = message
+        self.code = code
+
+
+class ReviewPermissionDenied(ReviewError, PermissionDenied):
+    """The acting user may not make this decision (also a ``PermissionDenied`` for Django views)."""
+
+    def __init__(self, message, code="forbidden"):
+        super().__init__(message, code)
+
+
+# --- Configuration ------------------------------------------------------------------------------
+
+
+def _ensure_workflow(name, levels) -> Workflow:
+    workflow, _created = Workflow.objects.get_or_create(name=name, defaults={"active": True})
+    for sort_order, (task_name, level, role) in enumerate(levels):
+        task = ReviewLevelTask.objects.filter(name=task_name).first()
+        if task is None:
+            task = ReviewLevelTask.objects.create(name=task_name, level=level)
+        task.groups.add(roles.group_for(role))
+        WorkflowTask.objects.update_or_create(
+            workflow=workflow, task=task, defaults={"sort_order": sort_order}
+        )
+    return workflow
+
+
+@transaction.atomic
+def ensure_review_workflow(home_page) -> Workflow:
+    """Create the default 三审 workflow and assign it to ``home_page`` (so to every section below it).
+
+    Also creates the two-level "二审（评论）" workflow, unassigned: an example of a workflow with
+    fewer levels, which an administrator assigns to a section under Settings → Workflows.
+    Idempotent; an existing assignment of another workflow to the home page is left alone.
+    """
+    workflow = _ensure_workflow(THREE_LEVEL_WORKFLOW_NAME, THREE_LEVELS)
+    _ensure_workflow(TWO_LEVEL_WORKFLOW_NAME, TWO_LEVELS)
+    WorkflowPage.objects.get_or_create(page=home_page, defaults={"workflow": workflow})
+    return workflow
+
+
+# --- Rules --------------------------------------------------------------------------------------
+
+
+def _story_for(workflow_state):
+    """The page under review, as its specific type (a workflow may also run on other pages)."""
+    from wagtail.models import Page
+
+    page = Page.objects.filter(pk=workflow_state.object_id).first()
+    return page.specific if page is not None else None
+
+
+def credited_staff_ids(story, revision=None) -> set[int]:
+    """Staff credited on the story, both as published and in the revision under review."""
+    from rongmei.newsroom.models import StoryCredit
+
+    ids = set(
+        StoryCredit.objects.filter(story_id=story.pk, staff__isnull=False).values_list("staff_id", flat=True)
+    )
+    if revision is not None:
+        for credit in revision.content.get("credits", []) or []:
+            if credit.get("staff"):
+                ids.add(int(credit["staff"]))
+    return ids
+
+
+def is_own_story(story, user, revision=None) -> bool:
+    return story.owner_id == user.pk or user.pk in credited_staff_ids(story, revision)
+
+
+def decision_barred_reason(task_state, user):
+    """Why ``user`` may not approve or reject ``task_state`` now, or ``None`` if they may."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return gettext_lazy("Sign in as an active staff member to review stories.")
+    if task_state.status != TaskState.STATUS_IN_PROGRESS:
+        return gettext_lazy("This review step has already been decided.")
+    task = task_state.task.specific
+    if not isinstance(task, ReviewLevelTask):
+        return gettext_lazy("This step is not a review level.")
+    if not task.user_in_groups(user):
+        return _("Only members of %(groups)s may decide at %(level)s.") % {
+            "groups": "、".join(task.groups.values_list("name", flat=True)) or "—",
+            "level": task.name,
+        }
+    story = _story_for(task_state.workflow_state)
+    if story is not None and is_own_story(story, user, task_state.revision):
+        return gettext_lazy("You cannot review your own story.")
+    other_level = (
+        TaskState.objects.filter(
+            workflow_state_id=task_state.workflow_state_id,
+            status=TaskState.STATUS_APPROVED,
+            finished_by=user,
+        )
+        .exclude(task_id=task_state.task_id)
+        .select_related("task")
+        .first()
+    )
+    if other_level is not None:
+        return _(
+            "You already approved %(level)s of this submission; another person must decide at this level."
+        ) % {"level": other_level.task.name}
+    return None
+
+
+def check_can_decide(task_state, user) -> None:
+    reason = decision_barred_reason(task_state, user)
+    if reason is not None:
+        raise ReviewPermissionDenied(reason)
+
+
+# --- Acts ---------------------------------------------------------------------------------------
+
+
+def current_task_state(story) -> TaskState:
+    """The review step a story is waiting at; ``ReviewError`` if it is not in review."""
+    task_state = story.current_workflow_task_state
+    if task_state is None:
+        raise ReviewError(gettext_lazy("This story is not waiting for review."), code="not_in_review")
+    return task_state
+
+
+def decide(task_state, *, acting_user, action, opinion="") -> TaskState:
+    """Approve or reject one review step, enforcing every rule; return the decided task state."""
+    if action not in (APPROVE, REJECT):
+        raise ReviewError(gettext_lazy("Unknown review decision."), code="invalid_action")
+    opinion = (opinion or "").strip()
+    if action == REJECT and not opinion:
+        raise ReviewError(
+            gettext_lazy("Write your opinion: a story cannot be rejected without one."),
+            code="opinion_required",
+        )
+    with transaction.atomic(), LogContext(user=acting_user):
+        # Lock the step so two reviewers at one level cannot both decide it.
+        task_state = TaskState.objects.select_for_update().get(pk=task_state.pk).specific
+        check_can_decide(task_state, acting_user)
+        story = _story_for(task_state.workflow_state)
+        if action == APPROVE:
+            opinion = opinion or DEFAULT_APPROVAL_OPINION
+            events.record(
+                story, ReviewEvent.Decision.APPROVE, actor=acting_user, task_state=task_state, opinion=opinion
+            )
+            task_state.approve(user=acting_user, comment=opinion)
+            _record_schedule_of_live_story(task_state, acting_user)
+        else:
+            events.record(
+                story, ReviewEvent.Decision.REJECT, actor=acting_user, task_state=task_state, opinion=opinion
+            )
+            task_state.reject(user=acting_user, comment=opinion)
+    return task_state
+
+
+def _record_schedule_of_live_story(task_state, acting_user):
+    """A live story whose approved revision waits for its go-live time gets no ``page_published``
+    signal from Wagtail, so its scheduling is recorded here (new stories: see signal_handlers)."""
+    workflow_state = WorkflowState.objects.get(pk=task_state.workflow_state_id)
+    if workflow_state.status != WorkflowState.STATUS_APPROVED:
+        return
+    revision = task_state.revision
+    revision.refresh_from_db(fields=["approved_go_live_at"])
+    story = _story_for(workflow_state)
+    if revision.approved_go_live_at and story.live:
+        events.record(
+            story,
+            ReviewEvent.Decision.SCHEDULE,
+            actor=acting_user,
+            workflow_state=workflow_state,
+            revision=revision,
+            data={"go_live_at": revision.approved_go_live_at.isoformat()},
+        )
+
+
+def approve(story, *, acting_user, opinion="") -> TaskState:
+    """Approve the level the story waits at; the last level publishes (or schedules) it."""
+    return decide(current_task_state(story), acting_user=acting_user, action=APPROVE, opinion=opinion)
+
+
+def reject(story, *, acting_user, opinion) -> TaskState:
+    """Send the story back to its author with ``opinion`` (Wagtail's "changes requested")."""
+    return decide(current_task_state(story), acting_user=acting_user, action=REJECT, opinion=opinion)
+
+
+def submit_for_review(story, *, acting_user) -> WorkflowState:
+    """Start the review of the story's latest revision, or resume it after a rejection.
+
+    Saves a first revision when the story has none. The workflow is the one Wagtail assigns to the
+    story's section (or the nearest ancestor with one).
+    """
+    story = story.specific
+    with transaction.atomic(), LogContext(user=acting_user):
+        if not story.permissions_for_user(acting_user).can_edit():
+            raise ReviewPermissionDenied(gettext_lazy("You may not submit this story for review."))
+        workflow_state = story.current_workflow_state
+        if workflow_state is not None and workflow_state.status == WorkflowState.STATUS_IN_PROGRESS:
+            raise ReviewError(gettext_lazy("This story is already in review."), code="in_review")
+        if story.latest_revision_id is None:
+            story.save_revision(user=acting_user)
+        if workflow_state is not None and workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+            workflow_state.resume(user=acting_user)
+            workflow_state.refresh_from_db()
+            return workflow_state
+        workflow = story.get_workflow()
+        if workflow is None:
+            raise ReviewError(
+                gettext_lazy(
+                    "No review workflow applies to this story; ask an administrator to assign one to its section."
+                ),
+                code="no_workflow",
+            )
+        return workflow.start(story, acting_user)
+
+
+def withdraw(story, *, acting_user) -> WorkflowState:
+    """The author (or whoever submitted it) takes the story out of review (撤回)."""
+    story = story.specific
+    with transaction.atomic(), LogContext(user=acting_user):
+        workflow_state = story.current_workflow_state
+        if workflow_state is None:
+            raise ReviewError(gettext_lazy("This story is not in review."), code="not_in_review")
+        if not (
+            acting_user.is_superuser or acting_user.pk in (workflow_state.requested_by_id, story.owner_id)
+        ):
+            raise ReviewPermissionDenied(
+                gettext_lazy("Only the author or the submitter may withdraw this story.")
+            )
+        workflow_state.cancel(user=acting_user)
+    return workflow_state
+
+
+def review_groups() -> "list[Group]":
+    """Every group that decides at some review level."""
+    return list(Group.objects.filter(review_level_tasks__active=True).distinct())

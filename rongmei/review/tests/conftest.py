@@ -1,0 +1,18 @@
+import pytest
+
+from rongmei.organisation import roles
+from rongmei.review import services
+from rongmei.testing import make_user
+
+
+@pytest.fixture
+def review(newsroom):
+    """The test newsroom with the default 三审 workflow on its home page."""
+    newsroom.workflow = services.ensure_review_workflow(newsroom.home)
+    return newsroom
+
+
+@pytest.fixture
+def editor_director(review):
+    """One person holding both the 初审 and the 复审 role."""
+    return make_user("both", roles.EDITOR, roles.DIRECTOR, display_name="钱两岗")

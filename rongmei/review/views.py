@@ -1,0 +1,56 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+
+from rongmei.newsroom.models import StoryPage
+
+from . import queries
+from .models import ReviewLevelTask
+
+
+def user_can_see_history(user, story) -> bool:
+    """Staff who can edit the story (its author included) and every reviewer may read its record."""
+    if story.permissions_for_user(user).can_edit():
+        return True
+    return ReviewLevelTask.objects.filter(active=True, groups__in=user.groups.all()).exists()
+
+
+class ReviewHistoryView(WagtailAdminTemplateMixin, TemplateView):
+    """审核记录: who decided what at which level, when, and with what opinion."""
+
+    template_name = "review/history.html"
+    page_title = _("Review history (审核记录)")
+    header_icon = "tasks"
+
+    def dispatch(self, request, page_id, *args, **kwargs):
+        self.story = get_object_or_404(StoryPage, pk=page_id)
+        if not user_can_see_history(request.user, self.story):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.story.get_admin_display_title()
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {
+                "url": reverse("wagtailadmin_pages:edit", args=[self.story.pk]),
+                "label": self.get_page_subtitle(),
+            },
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        workflow_state = self.story.current_workflow_state
+        context.update(
+            story=self.story,
+            events=queries.review_history(self.story),
+            workflow_state=workflow_state,
+            tasks=workflow_state.all_tasks_with_status() if workflow_state else [],
+            edit_url=reverse("wagtailadmin_pages:edit", args=[self.story.pk]),
+        )
+        return context
