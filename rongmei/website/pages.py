@@ -1,21 +1,122 @@
 """Context for the public page types (models delegate here so templates stay thin)."""
 
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import queries
+
+STORIES_PER_PAGE = 20
+LATEST_ON_HOME = 12
+STORIES_PER_HOME_BLOCK = 6
+
+
+def paginate(request, queryset, per_page=None):
+    """The requested page of a list; a page number that is not a page of it is a 404."""
+    per_page = per_page or STORIES_PER_PAGE
+    raw = request.GET.get("page", "1")
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        raise Http404(_("There is no such page."))
+    paginator = Paginator(queryset, per_page)
+    if number < 1 or number > paginator.num_pages:
+        raise Http404(_("There is no such page."))
+    page_obj = paginator.page(number)
+    page_obj.elided_range = list(paginator.get_elided_page_range(number, on_each_side=1, on_ends=1))
+    return page_obj
+
+
+def with_page_number(url, page_obj):
+    return url if page_obj is None or page_obj.number == 1 else f"{url}?page={page_obj.number}"
+
+
+def chrome(request, *, site=None, current=None):
+    """What base.html needs on every public page: site name, navigation, feeds, footer."""
+    site = site or queries.site_for_request(request)
+    home = site.root_page if site is not None else None
+    nav = queries.nav_sections(home) if home is not None else []
+    latest_feed = request.build_absolute_uri(reverse("website:feed_latest"))
+    return {
+        "site_name": (site.site_name if site is not None else "") or settings.WAGTAIL_SITE_NAME,
+        "home": home,
+        "nav_sections": nav,
+        "current_section_id": current.pk if current is not None else None,
+        "tips_hotline": settings.RONGMEI_TIPS_HOTLINE,
+        "current_year": timezone.localdate().year,
+        "feed_links": [(_("Latest stories"), latest_feed)],
+    }
+
+
+def _page_meta(page, request, description="", page_obj=None):
+    return {
+        "page_title": page.seo_title or page.title,
+        "canonical_url": with_page_number(
+            page.get_full_url(request) or request.build_absolute_uri(), page_obj
+        ),
+        "meta_description": (page.search_description or description or "").strip(),
+    }
+
 
 def home_context(page, request, context):
+    stories = queries.public_stories()
+    headlines = list(queries.for_list(stories.filter(is_headline=True))[: page.headline_count])
+    latest = list(
+        queries.for_list(stories.exclude(pk__in=[story.pk for story in headlines]))[:LATEST_ON_HOME]
+    )
+    blocks = queries.section_blocks(queries.home_sections(page), stories, STORIES_PER_HOME_BLOCK)
+    context.update(chrome(request))
+    context.update(_page_meta(page, request, page.tagline))
+    context.update(headlines=headlines, latest=latest, section_blocks=blocks)
     return context
 
 
 def section_context(page, request, context):
+    stories = queries.for_list(queries.section_stories(page, queries.public_stories()))
+    page_obj = paginate(request, stories)
+    context.update(chrome(request, current=page))
+    context.update(_page_meta(page, request, page.intro, page_obj))
+    section_feed = request.build_absolute_uri(reverse("website:feed_section", args=[page.slug]))
+    context["feed_links"] = [*context["feed_links"], (page.title, section_feed)]
+    context.update(page_obj=page_obj, stories=page_obj.object_list)
     return context
 
 
 def topic_index_context(page, request, context):
+    context.update(chrome(request, current=page))
+    context.update(_page_meta(page, request, page.intro))
+    context["topics"] = queries.topics_for_index(page)
     return context
 
 
 def topic_context(page, request, context):
+    stories = queries.for_list(queries.topic_stories(page, queries.public_stories()))
+    page_obj = paginate(request, stories)
+    context.update(chrome(request))
+    context.update(_page_meta(page, request, page.summary, page_obj))
+    context.update(page_obj=page_obj, stories=page_obj.object_list)
+    if page.cover_image_id:
+        prefetch_related_objects([page], "cover_image__renditions")
     return context
 
 
 def story_context(page, request, context):
+    section = queries.story_section(page)
+    queries.prefetch_story(page)
+    context.update(chrome(request, current=section))
+    context.update(_page_meta(page, request, page.lead))
+    context.update(
+        section=section,
+        credit_line=page.credit_line(),
+        corrections=sorted(page.corrections.all(), key=lambda note: note.noted_at),
+        tags=list(page.tags.all()),
+        regions=list(page.regions.all()),
+        topics=queries.story_topics(page),
+        related=queries.related_stories(page, queries.public_stories()),
+        og_type="article",
+    )
     return context

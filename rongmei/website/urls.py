@@ -1,1 +1,22 @@
-urlpatterns = []
+import os
+
+from django.urls import path
+from wagtail.contrib.sitemaps.views import sitemap
+
+from . import views
+from .cache import public_page
+from .feeds import LatestStoriesFeed, SectionStoriesFeed
+from .sitemaps import SITEMAPS
+
+app_name = "website"
+
+urlpatterns = [
+    path("region/<slug:slug>/", views.region, name="region"),
+    path("feeds/latest.xml", public_page(LatestStoriesFeed()), name="feed_latest"),
+    path("feeds/section/<slug:slug>.xml", public_page(SectionStoriesFeed()), name="feed_section"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+]
+
+if os.environ.get("RONGMEI_BENCH_BARE_VIEW") == "1":
+    urlpatterns.append(path("bench/bare/", views.bench_bare, name="bench_bare"))

@@ -1,0 +1,333 @@
+"""Read throughput of the public site: home and article page, page cache on and off, beside a bare view.
+
+Run from the repository root:  .venv/bin/python bench/site_read.py
+
+It makes everything it needs in a temporary directory: a SQLite database, a newsroom with ~200
+stories, then starts gunicorn (2 workers) on 127.0.0.1 and drives it from a separate load-generator
+process (threads, keep-alive http.client). Requests are bounded in number and time. The last line
+is a single key=value summary.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.client import HTTPConnection
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+STORIES = 200
+WORKERS = 2
+CONCURRENCY = 4
+SECONDS_PER_TARGET = 4.0
+MAX_REQUESTS_PER_TARGET = 20_000
+WARMUP_REQUESTS = 20
+
+
+# --- Setup (runs in a child process with the bench environment) -------------------------------
+
+
+def setup_newsroom() -> dict:
+    import django
+
+    django.setup()
+    from datetime import timedelta
+    from io import BytesIO
+
+    from django.core.files.images import ImageFile
+    from django.core.management import call_command
+    from django.utils import timezone
+    from PIL import Image as PILImage
+
+    call_command("migrate", verbosity=0)
+
+    from rongmei.media.models import NewsImage
+    from rongmei.newsroom.models import (
+        CorrectionNote,
+        CreditRole,
+        Region,
+        SectionPage,
+        StoryCredit,
+        StoryPage,
+        TopicIndexPage,
+        TopicPage,
+    )
+    from rongmei.testing import Newsroom
+
+    newsroom = Newsroom()
+    # The bench server answers on 127.0.0.1; make the site's own URLs match it.
+    site = newsroom.home.get_site()
+    site.hostname = "127.0.0.1"
+    site.save()
+    sections = [newsroom.section, newsroom.other_section]
+    for title, slug in (("经济", "jingji"), ("文旅", "wenlv"), ("评论", "pinglun")):
+        sections.append(newsroom.home.add_child(instance=SectionPage(title=title, slug=slug)))
+    province = Region.objects.create(name="山东省", slug="shandong", level=Region.Level.PROVINCE)
+    city = Region.objects.create(name="淄博市", slug="zibo", level=Region.Level.CITY, parent=province)
+    index = newsroom.home.add_child(instance=TopicIndexPage(title="专题", slug="zhuanti"))
+    topic = index.add_child(instance=TopicPage(title="记者走基层", slug="zoujiceng", summary="走进基层"))
+
+    def image(n):
+        buffer = BytesIO()
+        PILImage.new("RGB", (1600, 1000), (40 + n * 7 % 200, 80, 120)).save(buffer, "JPEG")
+        return NewsImage.objects.create(
+            title=f"图片{n}",
+            caption=f"第{n}张新闻图片",
+            credit="记者 王明 摄",
+            file=ImageFile(buffer, name=f"b{n}.jpg"),
+        )
+
+    images = [image(n) for n in range(12)]
+    now = timezone.now()
+    paragraph = (
+        "<p>"
+        + "全市各地认真落实各项部署，推动经济社会高质量发展，群众获得感幸福感安全感不断增强。" * 4
+        + "</p>"
+    )
+    article = None
+    for n in range(STORIES):
+        cover = images[n % len(images)] if n % 2 == 0 else None
+        body = paragraph * 6
+        if n % 5 == 0:
+            body += f'<embed embedtype="image" id="{images[(n + 1) % len(images)].pk}" format="fullwidth" alt=""/>'
+        body += paragraph * 3
+        story = StoryPage(
+            title=f"第{n}号稿件：全市重点项目建设提速增效",
+            kicker="抢抓机遇" if n % 3 == 0 else "",
+            subheadline="一季度完成投资超百亿元" if n % 4 == 0 else "",
+            lead="记者从市发改委获悉，今年以来全市重点项目建设进展顺利。" * 2,
+            body=body,
+            source="淄博日报",
+            outlet=newsroom.outlet,
+            cover_image=cover,
+            is_headline=n % 20 == 0,
+            owner=newsroom.reporter,
+            live=True,
+            first_published_at=now - timedelta(minutes=STORIES - n),
+            last_published_at=now - timedelta(minutes=STORIES - n),
+        )
+        sections[n % len(sections)].add_child(instance=story)
+        story.regions.set([city])
+        story.topics.set([topic] if n % 10 == 0 else [])
+        story.other_sections.set([newsroom.section] if n % 7 == 0 else [])
+        story.tags.add("重点项目")
+        story.save()
+        StoryCredit.objects.create(story=story, role=CreditRole.REPORTER, staff=newsroom.reporter)
+        StoryCredit.objects.create(story=story, role=CreditRole.CORRESPONDENT, name="张通讯")
+        if n == STORIES - 10:
+            CorrectionNote.objects.create(story=story, text="原稿中数据有误，已更正。")
+            article = story
+    return {"home": "/", "article": article.url, "bare": "/bench/bare/"}
+
+
+# --- Load generator (runs in its own process) ----------------------------------------------
+
+
+def run_load(port: int, path: str, seconds: float, max_requests: int, concurrency: int) -> dict:
+    latencies: list[float] = []
+    errors = 0
+    hits = 0
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+    budget = [max_requests]
+
+    def worker():
+        nonlocal errors, hits
+        connection = HTTPConnection("127.0.0.1", port, timeout=10)
+        mine, my_errors, my_hits = [], 0, 0
+        while time.perf_counter() < deadline:
+            with lock:
+                if budget[0] <= 0:
+                    break
+                budget[0] -= 1
+            start = time.perf_counter()
+            try:
+                connection.request("GET", path, headers={"Host": f"127.0.0.1:{port}"})
+                response = connection.getresponse()
+                response.read()
+                if response.status != 200:
+                    my_errors += 1
+                if response.getheader("X-Cache") == "hit":
+                    my_hits += 1
+                if response.will_close:
+                    connection.close()
+                    connection = HTTPConnection("127.0.0.1", port, timeout=10)
+            except OSError:
+                my_errors += 1
+                connection.close()
+                connection = HTTPConnection("127.0.0.1", port, timeout=10)
+                continue
+            mine.append(time.perf_counter() - start)
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+            errors += my_errors
+            hits += my_hits
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+
+    def percentile(p):
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else 0.0
+
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "hits": hits,
+        "rps": len(latencies) / elapsed if elapsed else 0.0,
+        "p50_ms": statistics.median(latencies) * 1000 if latencies else 0.0,
+        "p99_ms": percentile(0.99),
+    }
+
+
+# --- Orchestration -------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(port: int, timeout: float = 60.0) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            connection = HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/bench/bare/")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer on port {port} within {timeout:.0f}s")
+
+
+def start_server(env: dict, port: int) -> subprocess.Popen:
+    command = [
+        PYTHON, "-m", "gunicorn", "rongmei.wsgi:application",
+        "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
+        "--log-level", "warning", "--timeout", "60",
+    ]  # fmt: skip
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def load(env: dict, port: int, path: str) -> dict:
+    # Warm up first (renditions, the cache, connections), then measure, in a separate process.
+    warm = [PYTHON, __file__, "--load", str(port), path, "--seconds", "5", "--requests", str(WARMUP_REQUESTS)]
+    subprocess.run([*warm, "--concurrency", "1"], env=env, check=True, capture_output=True)
+    command = [
+        PYTHON, __file__, "--load", str(port), path,
+        "--seconds", str(SECONDS_PER_TARGET), "--requests", str(MAX_REQUESTS_PER_TARGET),
+        "--concurrency", str(CONCURRENCY),
+    ]  # fmt: skip
+    output = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="rongmei-bench-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "rongmei.settings",
+        "RONGMEI_VAR_DIR": str(workdir),
+        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
+        "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "RONGMEI_BENCH_BARE_VIEW": "1",
+        "LOG_LEVEL": "WARNING",
+        "DEBUG": "0",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("REDIS_URL", None)
+    try:
+        started = time.time()
+        output = subprocess.run(
+            [PYTHON, __file__, "--setup"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        ).stdout
+        paths = json.loads(output.strip().splitlines()[-1])
+        print(
+            f"setup: {STORIES} stories in {time.time() - started:.0f}s; article {paths['article']}",
+            flush=True,
+        )
+        results: dict[str, dict] = {}
+        for cache_on in (True, False):
+            label = "cached" if cache_on else "uncached"
+            run_env = {**env, "PUBLIC_PAGE_CACHE_ENABLED": "1" if cache_on else "0"}
+            port = free_port()
+            server = start_server(run_env, port)
+            try:
+                wait_until_up(port)
+                for name in ("bare", "home", "article"):
+                    result = load(run_env, port, paths[name])
+                    results[f"{name}_{label}"] = result
+                    print(
+                        f"{label:9} {name:8} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:6.1f} ms  "
+                        f"p99 {result['p99_ms']:6.1f} ms  ({result['requests']} requests, "
+                        f"{result['errors']} errors, {result['hits']} cache hits)",
+                        flush=True,
+                    )
+            finally:
+                stop_server(server)
+        summary = {}
+        for label in ("cached", "uncached"):
+            bare = results[f"bare_{label}"]["rps"] or 1.0
+            for name in ("home", "article"):
+                result = results[f"{name}_{label}"]
+                summary[f"{name}_{label}_rps"] = f"{result['rps']:.0f}"
+                summary[f"{name}_{label}_p50_ms"] = f"{result['p50_ms']:.1f}"
+                summary[f"{name}_{label}_p99_ms"] = f"{result['p99_ms']:.1f}"
+                summary[f"{name}_{label}_vs_bare"] = f"{result['rps'] / bare:.2f}"
+                print(f"ratio {name} {label} / bare: {result['rps'] / bare:.2f}")
+            summary[f"bare_{label}_rps"] = f"{bare:.0f}"
+        errors = sum(result["errors"] for result in results.values())
+        summary["errors"] = str(errors)
+        print("site_read " + " ".join(f"{key}={value}" for key, value in summary.items()))
+        if errors:
+            sys.exit(1)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--load", nargs=2, metavar=("PORT", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--seconds", type=float, default=SECONDS_PER_TARGET, help=argparse.SUPPRESS)
+    parser.add_argument("--requests", type=int, default=MAX_REQUESTS_PER_TARGET, help=argparse.SUPPRESS)
+    parser.add_argument("--concurrency", type=int, default=CONCURRENCY, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.setup:
+        sys.path.insert(0, str(ROOT))
+        print(json.dumps(setup_newsroom()))
+    elif arguments.load:
+        port, path = arguments.load
+        print(
+            json.dumps(
+                run_load(int(port), path, arguments.seconds, arguments.requests, arguments.concurrency)
+            )
+        )
+    else:
+        main()

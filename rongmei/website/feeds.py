@@ -1,0 +1,97 @@
+"""RSS 2.0 feeds of the newest stories on the site, and of one section."""
+
+from dataclasses import dataclass
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from rongmei.newsroom.models import SectionPage
+
+from . import queries
+
+FEED_LENGTH = 30
+
+
+@dataclass
+class FeedSource:
+    request: object
+    site_name: str
+    link: str
+    section: SectionPage | None = None
+
+
+class LatestStoriesFeed(Feed):
+    language = "zh-cn"
+
+    def get_object(self, request, *args, **kwargs):
+        site = queries.site_for_request(request)
+        if site is None:
+            raise Http404(_("There is no site here."))
+        return FeedSource(request, site.site_name, site.root_page.get_full_url(request))
+
+    def title(self, obj):
+        return _("%(site)s: latest stories") % {"site": obj.site_name}
+
+    def link(self, obj):
+        return obj.link
+
+    def description(self, obj):
+        return self.title(obj)
+
+    def stories(self, obj):
+        return queries.public_stories()
+
+    def items(self, obj):
+        items = list(queries.for_feed(self.stories(obj))[:FEED_LENGTH])
+        for story in items:
+            # Feed callbacks get only the item; remember the request-dependent URL on it.
+            story.feed_url = story.get_full_url(obj.request)
+        return items
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.lead or item.search_description
+
+    def item_link(self, item):
+        return item.feed_url
+
+    def item_guid(self, item):
+        return f"urn:rongmei:story:{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.first_published_at
+
+    def item_updateddate(self, item):
+        return item.last_published_at
+
+    def item_author_name(self, item):
+        return item.credit_line() or None
+
+    def item_categories(self, item):
+        return [item.section_title] if item.section_title else []
+
+
+class SectionStoriesFeed(LatestStoriesFeed):
+    def get_object(self, request, slug):
+        source = super().get_object(request)
+        home = queries.site_for_request(request).root_page
+        section = SectionPage.objects.live().public().child_of(home).filter(slug=slug).first()
+        if section is None:
+            raise Http404(_("There is no such section."))
+        source.section = section
+        source.link = section.get_full_url(request)
+        return source
+
+    def title(self, obj):
+        return f"{obj.site_name} · {obj.section.title}"
+
+    def description(self, obj):
+        return obj.section.intro or self.title(obj)
+
+    def stories(self, obj):
+        return queries.section_stories(obj.section, queries.public_stories())

@@ -1,0 +1,29 @@
+"""Small helpers for the public templates."""
+
+from zoneinfo import ZoneInfo
+
+from django import template
+from django.utils.dateformat import format as format_date
+
+register = template.Library()
+
+NEWSROOM_TIME_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+@register.filter
+def beijing_time(value, fmt="Y年n月j日 H:i"):
+    """A time as printed in the paper: Beijing time, whatever the server's time zone."""
+    if not value:
+        return ""
+    return format_date(value.astimezone(NEWSROOM_TIME_ZONE), fmt)
+
+
+@register.filter
+def beijing_iso(value):
+    return value.astimezone(NEWSROOM_TIME_ZONE).isoformat(timespec="seconds") if value else ""
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, url):
+    request = context.get("request")
+    return request.build_absolute_uri(url) if request is not None and url else url

@@ -1,0 +1,81 @@
+"""Query counts of the public pages are pinned and do not grow with the number of stories."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from rongmei.newsroom.models import CreditRole, StoryCredit
+
+from .conftest import make_image
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    settings.PUBLIC_PAGE_CACHE_ENABLED = False
+
+
+def add_stories(site, count, offset=0):
+    newsroom = site.newsroom
+    stories = []
+    for n in range(offset, offset + count):
+        story = site.story(
+            title=f"稿件{n}",
+            body=f'<p>正文</p><embed embedtype="image" id="{make_image().pk}" format="fullwidth" alt=""/>',
+            is_headline=n % 3 == 0,
+            cover_image=make_image(title=f"图{n}"),
+            section=newsroom.section if n % 2 else newsroom.other_section,
+            other_sections=[newsroom.section] if n % 4 == 0 else [],
+            regions=[site.district],
+            topics=[site.topic],
+            tags=["标签"],
+        )
+        StoryCredit.objects.create(story=story, role=CreditRole.REPORTER, staff=newsroom.reporter)
+        StoryCredit.objects.create(story=story, role=CreditRole.CORRESPONDENT, name="张通讯")
+        stories.append(story)
+    return stories
+
+
+def count_queries(client, url):
+    client.get(url)  # make the image renditions once
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries.captured_queries)
+
+
+# Pinned counts with the cache off (a cache hit costs one query). About half are Wagtail's own:
+# site lookup, routing one page per tree level, view restrictions.
+PINNED = {
+    "/": 17,
+    "/yaowen/": 12,
+    "/region/zibo/": 11,
+    "/zhuanti/": 10,
+    "/zhuanti/zoujiceng/": 15,
+    "/feeds/latest.xml": 5,
+    "/feeds/section/yaowen.xml": 7,
+    "/sitemap.xml": 12,
+    "story": 24,
+}
+
+
+@pytest.mark.parametrize("url", list(PINNED))
+def test_query_count_is_pinned_and_flat(client, site, url):
+    stories = add_stories(site, 3)
+    target = stories[0].url if url == "story" else url
+    few = count_queries(client, target)
+    more = add_stories(site, 6, offset=3)
+    if url == "story":
+        # a story with more related stories, images in its body and more credits
+        body = "".join(
+            f'<embed embedtype="image" id="{make_image().pk}" format="fullwidth" alt=""/>' for _ in range(3)
+        )
+        story = site.story(
+            title="正文多图", body=body, topics=[site.topic], tags=["标签"], cover_image=make_image()
+        )
+        StoryCredit.objects.create(story=story, role=CreditRole.REPORTER, staff=site.newsroom.editor)
+        target = story.url
+    many = count_queries(client, target)
+    assert many == few, f"{url}: {few} queries with 3 stories, {many} with {3 + len(more)}"
+    assert many == PINNED[url], f"{url}: {many} queries"

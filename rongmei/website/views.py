@@ -1,0 +1,51 @@
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from . import pages, queries
+from .cache import public_page
+
+
+@require_safe
+@public_page
+def region(request, slug):
+    """Stories tagged with a region or any region below it (a district story shows on its city)."""
+    region = queries.region_by_slug(slug)
+    if region is None:
+        raise Http404(_("There is no such region."))
+    stories = queries.for_list(queries.region_stories(region, queries.public_stories()))
+    page_obj = pages.paginate(request, stories)
+    ancestors = []
+    parent = region.parent
+    while parent is not None:
+        ancestors.insert(0, parent)
+        parent = parent.parent
+    context = pages.chrome(request)
+    context.update(
+        region=region,
+        ancestors=ancestors,
+        children=queries.child_regions(region),
+        page_obj=page_obj,
+        stories=page_obj.object_list,
+        page_title=region.name,
+        meta_description=_("News from %(region)s") % {"region": region.full_name},
+        canonical_url=pages.with_page_number(
+            request.build_absolute_uri(reverse("website:region", args=[region.slug])), page_obj
+        ),
+    )
+    return render(request, "website/region_page.html", context)
+
+
+@require_safe
+@public_page
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("website:sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def bench_bare(request):
+    """The benchmark's yardstick: Django with no database and no template (RONGMEI_BENCH_BARE_VIEW=1)."""
+    return HttpResponse(b"ok", content_type="text/plain")
