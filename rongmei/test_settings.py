@@ -17,3 +17,8 @@ TASKS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared-cache memory: the browser tests' live server thread and the test thread
+    # then use SQLite's real locking (WAL + busy timeout), as the web and worker processes do.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405

@@ -24,7 +24,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def browser():
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         if os.environ.get("CI"):
-            pytest.fail(f"Chromium not found at {CHROMIUM}; `make test` installs it (scripts/install-system-deps.sh)")
+            pytest.fail(
+                f"Chromium not found at {CHROMIUM}; `make test` installs it (scripts/install-system-deps.sh)"
+            )
         pytest.skip(f"Chromium not found at {CHROMIUM}; run scripts/install-system-deps.sh")
     from playwright.sync_api import sync_playwright
 
