@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "rongmei.organisation",
     "rongmei.newsroom",
     "rongmei.review",
+    "rongmei.proofing",
     "rongmei.search",
     "rongmei.website",
     "rongmei.demo",
@@ -78,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so it knows the visitor's language and login and answers before URL routing.
+    "rongmei.website.cache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "rongmei.urls"
@@ -227,3 +230,5 @@ if not DEBUG:
     X_FRAME_OPTIONS = "SAMEORIGIN"
 
 WAGTAILIMAGES_IMAGE_MODEL = "media.NewsImage"
+# No avatars from gravatar.com: the newsroom may run without internet access.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None

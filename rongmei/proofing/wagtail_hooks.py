@@ -1,0 +1,131 @@
+"""Admin entries: word lists, terms and people's titles under one 审校 menu; import and export."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    EditView,
+    IndexView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
+
+from . import views
+from .models import PersonTitle, Term, WordList
+
+
+@hooks.register("register_log_actions")
+def register_proofing_log_actions(actions):
+    actions.register_action(
+        "rongmei.proofing.import", _("Import terms"), _("Terms imported into the list (词库导入)")
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_proofing_urls():
+    return [
+        path(
+            "proofing/lists/<int:pk>/import/", views.ImportTermsView.as_view(), name="proofing_import_terms"
+        ),
+        path("proofing/lists/<int:pk>/export/<str:fmt>/", views.export_terms, name="proofing_export_terms"),
+    ]
+
+
+class WordListIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        user = self.request.user
+        if user.has_perm("proofing.add_term"):
+            buttons.append(
+                MenuItem(
+                    _("Import terms"),
+                    url=reverse("proofing_import_terms", args=[instance.pk]),
+                    icon_name="upload",
+                    priority=30,
+                )
+            )
+        buttons.append(
+            MenuItem(
+                _("Export CSV"),
+                url=reverse("proofing_export_terms", args=[instance.pk, "csv"]),
+                icon_name="download",
+                priority=31,
+            )
+        )
+        buttons.append(
+            MenuItem(
+                _("Export XLSX"),
+                url=reverse("proofing_export_terms", args=[instance.pk, "xlsx"]),
+                icon_name="download",
+                priority=32,
+            )
+        )
+        return buttons
+
+
+class TermCreateView(CreateView):
+    def save_instance(self):
+        self.form.instance.created_by = self.request.user
+        self.form.instance.updated_by = self.request.user
+        return super().save_instance()
+
+
+class TermEditView(EditView):
+    def save_instance(self):
+        self.form.instance.updated_by = self.request.user
+        return super().save_instance()
+
+
+class WordListViewSet(SnippetViewSet):
+    model = WordList
+    icon = "list-ul"
+    menu_label = _("Word lists")
+    index_view_class = WordListIndexView
+    list_display = ["name", "category", "severity", "enabled", "updated_at"]
+    list_filter = ["category", "severity", "enabled"]
+    search_fields = ["name", "description"]
+
+
+class TermViewSet(SnippetViewSet):
+    model = Term
+    icon = "tag"
+    menu_label = _("Terms")
+    add_view_class = TermCreateView
+    edit_view_class = TermEditView
+    list_display = ["term", "suggestion", "word_list", "enabled", "updated_by", "updated_at"]
+    list_filter = ["word_list", "enabled"]
+    search_fields = ["term", "suggestion", "note"]
+    list_export = ["term", "suggestion", "note", "enabled", "word_list"]
+    export_headings = {
+        "term": "term",
+        "suggestion": "suggestion",
+        "note": "note",
+        "enabled": "enabled",
+        "word_list": "list",
+    }
+    export_filename = "terms"
+    list_per_page = 100
+
+
+class PersonTitleViewSet(SnippetViewSet):
+    model = PersonTitle
+    icon = "user"
+    menu_label = _("People and titles")
+    list_display = ["name", "title", "unit", "valid_from", "valid_to", "enabled"]
+    list_filter = ["enabled"]
+    search_fields = ["name", "title", "unit"]
+    list_export = ["name", "title", "unit", "valid_from", "valid_to", "enabled"]
+
+
+class ProofingViewSetGroup(SnippetViewSetGroup):
+    items = (WordListViewSet, TermViewSet, PersonTitleViewSet)
+    menu_icon = "circle-check"
+    menu_label = _("Proofreading (审校)")
+    menu_name = "proofing"
+    menu_order = 450
+
+
+register_snippet(ProofingViewSetGroup)
