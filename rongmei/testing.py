@@ -1,7 +1,9 @@
 """Shared test fixtures: a small newsroom made with the same code the demo and the admin use."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Page, Site
 
 from rongmei.organisation import roles
@@ -20,6 +22,26 @@ def make_user(username, *role_list, display_name=None, outlet=None):
     return user
 
 
+def ensure_wagtail_base_rows():
+    """The rows Wagtail's migrations create (locale, root page, root collection).
+
+    A transactional test flushes every table afterwards, migration data included; the tests that
+    run after it must still find them.
+    """
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale
+
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(
+            instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page))
+        )
+    return root
+
+
 class Newsroom:
     """Handles to the objects of a test newsroom."""
 
@@ -29,7 +51,7 @@ class Newsroom:
         self.outlet = Outlet.objects.create(
             name="测试日报", short_name="测试", slug="test-daily", copyright_line="本稿件版权归测试日报所有"
         )
-        root = Page.get_first_root_node()
+        root = ensure_wagtail_base_rows()
         # Wagtail's welcome page would otherwise share the tree (and the slug) with our home page.
         Site.objects.all().delete()
         Page.objects.filter(depth=2).delete()
