@@ -698,6 +698,54 @@ def story_state_counts(keys=None) -> Counter:
     return counts
 
 
+# --- Proofing examples ----------------------------------------------------------------------------
+
+# The sensitive and style lists ship empty (each newsroom imports its own); the demo shows the
+# feature with a few harmless examples.
+DEMO_WORD_LISTS = [
+    ("示例：违禁词", "banned", "block", [("某某禁词", "", "演示用：出现即阻止终审")]),
+    (
+        "示例：慎用词",
+        "caution",
+        "warn",
+        [
+            ("农民工", "进城务工人员", "规范表述"),
+            ("残废人", "残疾人", "规范表述"),
+            ("小姐", "女士", "视语境"),
+        ],
+    ),
+    (
+        "示例：本台规范用语",
+        "style",
+        "info",
+        [
+            ("淄博市融媒中心", "淄博市融媒体中心", "机构全称"),
+            ("高新区", "淄博高新技术产业开发区", "首次出现用全称"),
+        ],
+    ),
+]
+DEMO_PERSON_TITLES = [
+    ("李卫东", "区长", "张店区"),
+    ("陈立群", "县长", "沂源县"),
+    ("赵春生", "局长", "市教育局"),
+]
+
+
+def _ensure_proofing_examples() -> None:
+    from rongmei.proofing.models import PersonTitle, Term, WordList
+
+    for name, category, severity, terms in DEMO_WORD_LISTS:
+        word_list, _created = WordList.objects.get_or_create(
+            name=name, defaults={"category": category, "severity": severity, "description": "演示数据"}
+        )
+        for term, suggestion, note in terms:
+            Term.objects.get_or_create(
+                word_list=word_list, term=term, defaults={"suggestion": suggestion, "note": note}
+            )
+    for name, title, unit in DEMO_PERSON_TITLES:
+        PersonTitle.objects.get_or_create(name=name, title=title, defaults={"unit": unit})
+
+
 # --- Entry point --------------------------------------------------------------------------------
 
 
@@ -753,6 +801,8 @@ def _load(specs, stdout) -> Counter:
     with transaction.atomic():
         _ensure_sections_and_topics(demo)
         review_services.ensure_review_workflow(demo.home)
+    with transaction.atomic():
+        _ensure_proofing_examples()
     say("  stories …")
     # The review steps are history, backdated: nobody should be emailed about them (Wagtail sends
     # a moderation notice per submission and decision; the demo's console backend prints each).

@@ -32,19 +32,37 @@ _DOC_PERMS = (
     ("wagtaildocs", "choose_document"),
 )
 
-REPORTER = Role("reporter", "记者", _IMAGE_PERMS + _DOC_PERMS, page_permissions=("add",))
-EDITOR = Role("editor", "初审编辑", _IMAGE_PERMS + _DOC_PERMS, page_permissions=("add", "change", "lock"))
-DIRECTOR = Role(
-    "director", "复审主任", _IMAGE_PERMS + _DOC_PERMS, page_permissions=("add", "change", "lock", "unlock")
+_PROOFING_VIEW = tuple(("proofing", f"view_{model}") for model in ("wordlist", "term", "persontitle"))
+_PROOFING_MANAGE = _PROOFING_VIEW + tuple(
+    ("proofing", f"{action}_{model}")
+    for model in ("wordlist", "term", "persontitle")
+    for action in ("add", "change", "delete")
 )
+
+REPORTER = Role("reporter", "记者", _IMAGE_PERMS + _DOC_PERMS, page_permissions=("add",))
+EDITOR = Role(
+    "editor",
+    "初审编辑",
+    _IMAGE_PERMS + _DOC_PERMS + _PROOFING_VIEW,
+    page_permissions=("add", "change", "lock"),
+)
+DIRECTOR = Role(
+    "director",
+    "复审主任",
+    _IMAGE_PERMS + _DOC_PERMS + _PROOFING_VIEW,
+    page_permissions=("add", "change", "lock", "unlock"),
+)
+# The chief editor owns the newsroom's word lists (banned, caution, style) and the names-and-titles list.
 CHIEF = Role(
     "chief",
     "终审总编",
-    _IMAGE_PERMS + _DOC_PERMS,
+    _IMAGE_PERMS + _DOC_PERMS + _PROOFING_MANAGE,
     page_permissions=("add", "change", "publish", "lock", "unlock"),
 )
 NEW_MEDIA = Role("newmedia", "新媒体编辑", _IMAGE_PERMS + _DOC_PERMS, page_permissions=("add", "change"))
-ADMIN = Role("admin", "管理员", page_permissions=("add", "change", "publish", "lock", "unlock"))
+ADMIN = Role(
+    "admin", "管理员", _PROOFING_MANAGE, page_permissions=("add", "change", "publish", "lock", "unlock")
+)
 
 ALL_ROLES = (REPORTER, EDITOR, DIRECTOR, CHIEF, NEW_MEDIA, ADMIN)
 ROLES_BY_CODE = {role.code: role for role in ALL_ROLES}

@@ -119,6 +119,13 @@ def test_demo_newsroom_loads_once_and_again_without_changes(django_capture_on_co
     assert "this run created 60 stories, 36 images, 11 users" in summary
     assert story_state_counts() == Counter(EXPECTED_STATES)
 
+    # Proofing shows with example lists: a planted banned word blocks, a caution word warns.
+    from rongmei.proofing.services import check_text
+
+    findings = {(finding.category, finding.severity) for finding in check_text("某某禁词出现在农民工的稿件里")}
+    assert ("banned", "block") in findings
+    assert ("caution", "warn") in findings
+
     # The site: our home page replaced Wagtail's welcome page and is the default site's root.
     assert not Page.objects.filter(title__startswith="Welcome to your new Wagtail site").exists()
     site = Site.objects.get(is_default_site=True)
