@@ -1,3 +1,107 @@
-"""Wagtail search backend entry point (settings: WAGTAILSEARCH_BACKENDS)."""
+"""Wagtail search backend with Chinese word segmentation (settings: WAGTAILSEARCH_BACKENDS).
 
-from wagtail.search.backends.database import SearchBackend  # noqa: F401
+modelsearch's database backends index text with the database's own tokenizer, which sees a run of
+Chinese between two punctuation marks as one word, so 北京 is never found inside a sentence. The
+subclasses in ``sqlite_backend`` and ``postgres_backend`` segment with jieba
+(``rongmei.search.segment``) at both ends:
+
+- index time: every searchable field value is segmented and stored as space-separated tokens, so
+  SQLite FTS5 (unicode61) and PostgreSQL (``to_tsvector('simple', …)``) split on the spaces;
+- query time: ``PlainText`` and ``Phrase`` queries are segmented the same way and every token
+  group is ANDed (a group of single characters is matched as an adjacent phrase).
+
+Everything else (filters, rebuilding, the admin's autocomplete) is modelsearch's own code.
+See docs/decisions/0002-chinese-search.md.
+"""
+
+import logging
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from modelsearch.backends.base import EmptySearchResults
+from modelsearch.query import And, Boost, MatchAll, Not, Or, Phrase, PlainText
+
+from .segment import query_groups, segment_for_index
+
+logger = logging.getLogger(__name__)
+
+
+def has_terms(query) -> bool:
+    """Whether a search query has anything to look for once segmented (not just punctuation)."""
+    if isinstance(query, str):
+        return bool(query_groups(query))
+    if isinstance(query, (PlainText, Phrase)):
+        return bool(query_groups(query.query_string))
+    if isinstance(query, MatchAll):
+        return True
+    if isinstance(query, (Not, Boost)):
+        return has_terms(query.subquery)
+    if isinstance(query, (And, Or)):
+        return any(has_terms(subquery) for subquery in query.subqueries)
+    return True
+
+
+class SegmentingIndexerMixin:
+    """Segments every field value an ObjectIndexer prepares; each value is segmented once."""
+
+    def segment(self, value):
+        # The title is both a SearchField and an AutocompleteField: segment the same text once.
+        cache = self.__dict__.setdefault("_segmented_values", {})
+        if value not in cache:
+            cache[value] = segment_for_index(value)
+        return cache[value]
+
+    def _segmented_field(self, obj, field):
+        raise NotImplementedError
+
+    def prepare_field(self, obj, field):
+        if obj is not self.obj:
+            # A related object (e.g. a tag) reached through RelatedFields.
+            yield from self._segmented_field(obj, field)
+            return
+        # title, body, autocomplete (and on PostgreSQL title_text, body_text) each walk all the
+        # fields; segment (and query related objects) only once.
+        cache = self.__dict__.setdefault("_prepared_fields", {})
+        key = id(field)
+        if key not in cache:
+            cache[key] = list(self._segmented_field(obj, field))
+        yield from cache[key]
+
+
+class EmptyQueryMixin:
+    def _search(self, query_compiler_class, query, model_or_queryset, **kwargs):
+        # A query of punctuation only has no token to match; without this, the FTS query would be
+        # empty and the database would raise a syntax error.
+        if not has_terms(query):
+            return EmptySearchResults()
+        return super()._search(query_compiler_class, query, model_or_queryset, **kwargs)
+
+
+def _sqlite_fts_ready() -> bool:
+    from modelsearch.backends.database.sqlite.utils import fts5_available, fts_table_exists
+
+    return fts5_available() and fts_table_exists()
+
+
+def SearchBackend(params):
+    """The Chinese search backend for the default database's vendor (as modelsearch chooses)."""
+    if connection.vendor == "postgresql":
+        from .postgres_backend import ChinesePostgresSearchBackend
+
+        return ChinesePostgresSearchBackend(params)
+    if connection.vendor == "sqlite":
+        if not _sqlite_fts_ready():
+            # Only before `migrate` has created the FTS table (or on an SQLite built without
+            # FTS5): modelsearch's fallback backend keeps saving pages working meanwhile.
+            from modelsearch.backends.database.fallback import DatabaseSearchBackend
+
+            logger.warning(
+                "SQLite FTS5 table missing: Chinese search is not available until migrate has run."
+            )
+            return DatabaseSearchBackend(params)
+        from .sqlite_backend import ChineseSQLiteSearchBackend
+
+        return ChineseSQLiteSearchBackend(params)
+    raise ImproperlyConfigured(
+        f"rongmei.search.backend supports SQLite (with FTS5) and PostgreSQL, not {connection.vendor}."
+    )

@@ -1,0 +1,147 @@
+"""The Chinese search backend on PostgreSQL (see rongmei.search.backend)."""
+
+from functools import reduce
+
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import F
+from modelsearch.backends.database.postgres import postgres as pg
+from modelsearch.backends.database.postgres.query import Lexeme
+from modelsearch.index import AutocompleteField, RelatedFields
+from modelsearch.query import And, Or, Phrase, PlainText
+from modelsearch.utils import get_content_type_pk
+
+from .backend import EmptyQueryMixin, SegmentingIndexerMixin
+from .segment import query_groups
+
+
+class PostgresSegmentingIndexer(SegmentingIndexerMixin, pg.ObjectIndexer):
+    def _segmented_field(self, obj, field):
+        if isinstance(field, RelatedFields):
+            yield from pg.ObjectIndexer.prepare_field(self, obj, field)
+            return
+        for current_field, weight, value in pg.ObjectIndexer.prepare_field(self, obj, field):
+            yield current_field, weight, self.segment(value)
+
+
+class ChinesePostgresIndex(pg.PostgresIndex):
+    indexer_class = PostgresSegmentingIndexer
+
+    def add_items(self, model, objs):
+        # As modelsearch's PostgresIndex.add_items, with the segmenting indexer.
+        if not model.get_search_fields():
+            return
+        indexers = [self.indexer_class(obj, self.backend) for obj in objs]
+        if not indexers:
+            return
+        IndexEntry = pg.IndexEntry
+        content_type_pk = get_content_type_pk(model)
+        compiler = pg.InsertQuery(IndexEntry).get_compiler(connection=self.write_connection)
+        rows_sql, data_params = [], []
+        for indexer in indexers:
+            row = ["%s", "%s"]
+            data_params.extend((content_type_pk, indexer.id))
+            for field_name in ("title", "autocomplete", "body"):
+                value = compiler.prepare_value(
+                    IndexEntry._meta.get_field(field_name), getattr(indexer, field_name)
+                )
+                sql, params = value.as_sql(compiler, self.write_connection)
+                row.append(sql)
+                data_params.extend(params)
+            row += ["1.0", "%s", "%s"]
+            data_params.extend((indexer.title_text, indexer.body_text))
+            rows_sql.append("(" + ", ".join(row) + ")")
+        with self.write_connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {IndexEntry._meta.db_table}
+                    (content_type_id, object_id, title, autocomplete, body, title_norm, title_text, body_text)
+                (VALUES {", ".join(rows_sql)})
+                ON CONFLICT (content_type_id, object_id)
+                DO UPDATE SET title = EXCLUDED.title,
+                              title_norm = 1.0,
+                              autocomplete = EXCLUDED.autocomplete,
+                              body = EXCLUDED.body,
+                              title_text = EXCLUDED.title_text,
+                              body_text = EXCLUDED.body_text
+                """,  # noqa: S608
+                data_params,
+            )
+        self._refresh_title_norms()
+
+
+def tsquery_for(text, operator, prefix_last):
+    """A raw tsquery for a query string: groups ANDed, a group of characters as a phrase."""
+    groups_per_part = [query_groups(part) for part in text.split()]
+    groups_per_part = [groups for groups in groups_per_part if groups]
+    if not groups_per_part:
+        return None
+    use_and = str(operator).lower() != "or"
+    parts = []
+    for index, groups in enumerate(groups_per_part):
+        last_part = index == len(groups_per_part) - 1
+        lexemes = [
+            # to_tsquery('simple', '京 出') parses the quoted text into '京' <-> '出'.
+            Lexeme(" ".join(group), prefix=prefix_last and last_part and i == len(groups) - 1)
+            for i, group in enumerate(groups)
+        ]
+        parts.append(reduce(lambda a, b: a & b, lexemes))
+    return reduce((lambda a, b: a & b) if use_and else (lambda a, b: a | b), parts)
+
+
+class ChinesePostgresSearchQueryCompiler(pg.PostgresSearchQueryCompiler):
+    def build_tsquery_content(self, query, config=None, invert=False):
+        if isinstance(query, (PlainText, Phrase)):
+            operator = getattr(query, "operator", "and")
+            lexemes = tsquery_for(query.query_string, operator, self.LAST_TERM_IS_PREFIX)
+            if lexemes is None:
+                return None
+            return SearchQuery(lexemes, search_type="raw", config=config, invert=invert)
+        if isinstance(query, (And, Or)):
+            parts = [
+                self.build_tsquery_content(subquery, config=config, invert=invert)
+                for subquery in query.subqueries
+            ]
+            parts = [part for part in parts if part is not None]
+            if not parts:
+                return None
+            is_and = isinstance(query, And) != invert
+            return reduce((lambda a, b: a & b) if is_and else (lambda a, b: a | b), parts)
+        return super().build_tsquery_content(query, config=config, invert=invert)
+
+    def get_search_vectors(self, search_query):
+        if self.fields is None:
+            return self.get_index_vectors(search_query)
+        # The model's own columns are not segmented; search the segmented index columns.
+        if set(self.fields) <= {"title"}:
+            return [(F("index_entries__title"), F("index_entries__title_norm"))]
+        return self.get_index_vectors(search_query)
+
+
+class ChinesePostgresAutocompleteQueryCompiler(ChinesePostgresSearchQueryCompiler):
+    LAST_TERM_IS_PREFIX = True
+    TARGET_SEARCH_FIELD_TYPE = AutocompleteField
+
+    def get_config(self, backend):
+        return backend.autocomplete_config
+
+    def get_search_fields_for_model(self):
+        return self.queryset.model.get_autocomplete_search_fields()
+
+    def get_index_vectors(self, search_query):
+        return [(F("index_entries__autocomplete"), 1.0)]
+
+    def get_search_vectors(self, search_query):
+        return self.get_index_vectors(search_query)
+
+
+class ChinesePostgresSearchBackend(EmptyQueryMixin, pg.PostgresSearchBackend):
+    query_compiler_class = ChinesePostgresSearchQueryCompiler
+    autocomplete_query_compiler_class = ChinesePostgresAutocompleteQueryCompiler
+    index_class = ChinesePostgresIndex
+
+    def __init__(self, params):
+        super().__init__(params)
+        # The text is already segmented: 'simple' lower-cases and splits on the spaces, with
+        # no stemming or stop words that would drop or change tokens.
+        self.config = params.get("SEARCH_CONFIG") or "simple"
+        self.autocomplete_config = "simple"

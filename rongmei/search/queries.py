@@ -1,0 +1,57 @@
+"""Read-only helpers for the public story search."""
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+from wagtail.models import Page
+
+from rongmei.newsroom.models import SectionPage, StoryPage
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def filtered_stories(*, section=None, region=None, date_from=None, date_to=None):
+    """Stories the public may see (live, public, not retracted), narrowed by the search filters.
+
+    ``section``: its own stories and those cross-listed into it; ``region``: stories tagged with it
+    or any region below it; ``date_from``/``date_to``: first publication date, both days included,
+    in the site's time zone.
+    """
+    stories = StoryPage.objects.on_site()
+    if section is not None:
+        cross_listed = StoryPage.other_sections.through.objects.filter(sectionpage_id=section.pk)
+        stories = stories.filter(
+            Q(path__startswith=section.path, depth=section.depth + 1)
+            | Q(pk__in=cross_listed.values("storypage_id"))
+        )
+    if region is not None:
+        tagged = StoryPage.regions.through.objects.filter(region_id__in=region.descendant_ids())
+        stories = stories.filter(pk__in=tagged.values("storypage_id"))
+    if date_from is not None:
+        stories = stories.filter(first_published_at__gte=_local_midnight(date_from))
+    if date_to is not None:
+        stories = stories.filter(first_published_at__lt=_local_midnight(date_to + datetime.timedelta(days=1)))
+    return stories
+
+
+def search_stories(query: str, **filters):
+    """Ranked search results (best first) among ``filtered_stories(**filters)``.
+
+    The filters are applied as an id subquery, so the search backend only needs the page id as
+    a filter field whatever the filters are.
+    """
+    candidates = filtered_stories(**filters).values("id")
+    return StoryPage.objects.filter(id__in=candidates).search(query, operator="and")
+
+
+def attach_sections(stories):
+    """Set ``search_section`` (the parent SectionPage, or None) on each story, in one query."""
+    stories = list(stories)
+    parent_paths = {story.path[: -Page.steplen] for story in stories}
+    sections = {section.path: section for section in SectionPage.objects.filter(path__in=parent_paths)}
+    for story in stories:
+        story.search_section = sections.get(story.path[: -Page.steplen])
+    return stories

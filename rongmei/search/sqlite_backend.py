@@ -1,0 +1,285 @@
+"""The Chinese search backend on SQLite FTS5 (see rongmei.search.backend)."""
+
+from functools import reduce
+
+from django.db.models import (
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast
+from modelsearch.backends.database.sqlite import sqlite as ms_sqlite
+from modelsearch.backends.database.sqlite.query import (
+    LexemeCombinable,
+    MatchExpression,
+    SearchQueryExpression,
+    normalize,
+)
+from modelsearch.index import AutocompleteField, RelatedFields
+from modelsearch.query import And, Boost, MatchAll, Not, Or, Phrase, PlainText
+from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
+
+from .backend import EmptyQueryMixin, SegmentingIndexerMixin
+from .segment import query_groups
+
+#: bm25() column weights on the FTS5 table (columns: autocomplete, body, title). A headline hit
+#: counts five times a body hit; the autocomplete column is a copy of the title and only counts
+#: for autocomplete queries.
+SEARCH_BM25_WEIGHTS = (0.0, 1.0, 5.0)
+AUTOCOMPLETE_BM25_WEIGHTS = (1.0, 0.0, 0.0)
+
+
+class SQLiteSegmentingIndexer(SegmentingIndexerMixin, ms_sqlite.ObjectIndexer):
+    def _segmented_field(self, obj, field):
+        if isinstance(field, RelatedFields):
+            yield from ms_sqlite.ObjectIndexer.prepare_field(self, obj, field)
+            return
+        for current_field, value in ms_sqlite.ObjectIndexer.prepare_field(self, obj, field):
+            yield current_field, self.segment(value)
+
+
+class ChineseSQLiteIndex(ms_sqlite.SQLiteIndex):
+    indexer_class = SQLiteSegmentingIndexer
+
+    def add_items(self, model, objs):
+        # As modelsearch's SQLiteIndex.add_items, with the segmenting indexer, one bulk update for
+        # changed entries instead of one UPDATE per entry, and title_norm reset on change (the
+        # title's length changes, so its norm must be recomputed).
+        if not model.get_search_fields():
+            return
+        indexers = [self.indexer_class(obj, self.backend) for obj in objs]
+        if not indexers:
+            return
+        IndexEntry = ms_sqlite.IndexEntry
+        content_type_pk = get_content_type_pk(model)
+        data = {indexer.id: (indexer.title, indexer.autocomplete, indexer.body) for indexer in indexers}
+        existing = dict(
+            self.entries.filter(content_type_id=content_type_pk, object_id__in=list(data))
+            .values_list("object_id", "pk")
+            .iterator()
+        )
+        changed, created = [], []
+        for object_id, (title, autocomplete, body) in data.items():
+            entry = IndexEntry(
+                content_type_id=content_type_pk,
+                object_id=object_id,
+                title=title,
+                autocomplete=autocomplete,
+                body=body,
+                title_norm=1.0,
+            )
+            if object_id in existing:
+                entry.pk = existing[object_id]
+                changed.append(entry)
+            else:
+                created.append(entry)
+        if changed:
+            IndexEntry._default_manager.bulk_update(
+                changed, ["title", "autocomplete", "body", "title_norm"], batch_size=500
+            )
+        if created:
+            self.entries.bulk_create(created, batch_size=500)
+        self._refresh_title_norms()
+
+
+class RawFTSQuery(LexemeCombinable, Value):
+    """An already-built FTS5 query string (tokens quoted by ``_fts_query``)."""
+
+    def as_sql(self, compiler, connection):
+        return "%s", [self.value]
+
+
+def _fts_phrase(group, prefix=False):
+    return '"' + " ".join(group).replace('"', '""') + '"' + ("*" if prefix else "")
+
+
+def _fts_query(text, operator, prefix_last):
+    """FTS5 MATCH text for a query string, or None when it has no searchable token."""
+    groups_per_part = [query_groups(part) for part in text.split()]
+    groups_per_part = [groups for groups in groups_per_part if groups]
+    if not groups_per_part:
+        return None
+    parts = []
+    for index, groups in enumerate(groups_per_part):
+        last_part = index == len(groups_per_part) - 1
+        phrases = [
+            _fts_phrase(group, prefix=prefix_last and last_part and i == len(groups) - 1)
+            for i, group in enumerate(groups)
+        ]
+        parts.append("(" + " AND ".join(phrases) + ")")
+    joiner = " OR " if str(operator).lower() == "or" else " AND "
+    return "(" + joiner.join(parts) + ")"
+
+
+class WeightedBM25(Func):
+    output_field = FloatField()
+
+    def __init__(self, weights):
+        self.weights = weights
+        super().__init__()
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        table = ms_sqlite.SQLiteFTSIndexEntry._meta.db_table
+        return f"bm25({table}, {', '.join(str(float(w)) for w in self.weights)})", []
+
+
+class ChineseSQLiteSearchQueryCompiler(ms_sqlite.SQLiteSearchQueryCompiler):
+    BM25_WEIGHTS = SEARCH_BM25_WEIGHTS
+    #: Up to this many full-text matches, the queryset's filters are checked per match; above it,
+    #: the queryset's ids are collected once (cheaper than 2 lookups for each of many matches).
+    CORRELATED_FILTER_MAX_MATCHES = 2000
+
+    def build_search_query_content(self, query, config=None):
+        if isinstance(query, (PlainText, Phrase)):
+            # A phrase is matched like plain text: the index interleaves a long word's parts with
+            # the word itself, so token positions cannot express "these words in this order".
+            operator = getattr(query, "operator", "and")
+            fts = _fts_query(query.query_string, operator, self.LAST_TERM_IS_PREFIX)
+            return SearchQueryExpression(RawFTSQuery(fts)) if fts else None
+        if isinstance(query, (And, Or)):
+            parts = [
+                self.build_search_query_content(subquery, config=config) for subquery in query.subqueries
+            ]
+            parts = [part for part in parts if part is not None]
+            if not parts:
+                return None
+            if isinstance(query, And):
+                return reduce(lambda a, b: a & b, parts)
+            return reduce(lambda a, b: a | b, parts)
+        if isinstance(query, Boost):
+            return self.build_search_query_content(query.subquery, config=config)
+        return super().build_search_query_content(query, config=config)
+
+    def build_tsrank(self, vector, query, config=None, boost=1.0):
+        if isinstance(query, (Phrase, PlainText, Not)):
+            rank = WeightedBM25(self.BM25_WEIGHTS)
+            return rank * boost if boost != 1.0 else rank
+        if isinstance(query, Boost):
+            return self.build_tsrank(vector, query.subquery, config=config, boost=boost * query.boost)
+        return super().build_tsrank(vector, query, config=config, boost=boost)
+
+    def get_search_vectors(self):
+        # Used by modelsearch's own search() (results not ordered by relevance, facets): bm25()
+        # already scores all columns with their weights; scaled for short headlines as there.
+        return [(None, 1.0 + F("index_entry__title_norm"))]
+
+    def ranked_entries(self):
+        """FTS5 rows matching the query among the queryset's objects, annotated with ``score``.
+
+        modelsearch ranks by annotating every candidate object with a correlated subquery that runs
+        the full-text query again per row: quadratic for a common word (发展 in most of 100,000
+        stories never finishes). Here the MATCH runs once and drives the query; the queryset's
+        filters come in as a condition on the matched rowid. The ``+ 0`` keeps SQLite from handing
+        the rowids to FTS5 as lookups, which would re-run the MATCH per rowid. The score is bm25()
+        with column weights (title 5 : body 1), which already normalises by field length.
+        Only the FTS table is in the outer query, so the planner cannot pick that order either.
+        None for the query shapes left to modelsearch (negations, match-all).
+        """
+        query = normalize(self.query)
+        if isinstance(query, (MatchAll, Not)) or not isinstance(query, (PlainText, Phrase, And, Or, Boost)):
+            return None
+        search_query = self.build_search_query(query)
+        if search_query is None:
+            return None
+        match = MatchExpression(self.fields or self.FTS_TABLE_FIELDS, search_query)
+        matches = ms_sqlite.SQLiteFTSIndexEntry.objects.filter(match)
+        content_types = get_descendants_content_types_pks(self.queryset.model)
+        if matches.count() <= self.CORRELATED_FILTER_MAX_MATCHES:
+            # Few matches: check each matched row, by the index entry's primary key and then the
+            # object's primary key (two index lookups per match; next to nothing for a rare word).
+            pk_field = self.queryset.model._meta.pk
+            object_pk = pk_field.target_field if pk_field.is_relation else pk_field
+            candidate = self.queryset.order_by().filter(pk=Cast(OuterRef("object_id"), object_pk.__class__()))
+            entries = ms_sqlite.IndexEntry._default_manager.filter(
+                pk=OuterRef("_entry_id"), content_type_id__in=content_types
+            ).filter(Exists(candidate))
+            condition = Exists(entries)
+        else:
+            # Many matches: build the set of the queryset's entries once (SQLite materialises a
+            # non-correlated IN subquery) and probe it per match.
+            candidates = (
+                self.queryset.order_by().annotate(_object_id=Cast("pk", TextField())).values("_object_id")
+            )
+            entries = ms_sqlite.IndexEntry._default_manager.filter(
+                content_type_id__in=content_types, object_id__in=candidates
+            ).values("pk")
+            condition = Q(_entry_id__in=entries)
+        return (
+            matches.alias(_entry_id=ExpressionWrapper(F("index_entry_id") + 0, output_field=IntegerField()))
+            .filter(condition)
+            .annotate(score=WeightedBM25(self.BM25_WEIGHTS))
+        )
+
+
+class ChineseSQLiteAutocompleteQueryCompiler(ChineseSQLiteSearchQueryCompiler):
+    LAST_TERM_IS_PREFIX = True
+    TARGET_SEARCH_FIELD_TYPE = AutocompleteField
+    FTS_TABLE_FIELDS = ["autocomplete"]
+    BM25_WEIGHTS = AUTOCOMPLETE_BM25_WEIGHTS
+
+    def get_config(self, backend):
+        return backend.autocomplete_config
+
+    def get_search_fields_for_model(self):
+        return self.queryset.model.get_autocomplete_search_fields()
+
+    def get_search_vectors(self):
+        return [(None, 1.0)]
+
+
+class ChineseSQLiteSearchResults(ms_sqlite.SQLiteSearchResults):
+    """Relevance-ordered results come from ``ranked_entries`` (best first), then the objects."""
+
+    def _ranked(self):
+        compiler = self.query_compiler
+        if not compiler.order_by_relevance or compiler.queryset.query.is_sliced:
+            return None
+        return compiler.ranked_entries()
+
+    def _do_search(self):
+        entries = self._ranked()
+        if entries is None:
+            return super()._do_search()
+        ranked = list(
+            entries.order_by("score", "-index_entry_id").values_list("index_entry_id", "score")[
+                self.start : self.stop
+            ]
+        )
+        object_ids = dict(
+            ms_sqlite.IndexEntry._default_manager.filter(
+                pk__in=[entry_id for entry_id, _ in ranked]
+            ).values_list("pk", "object_id")
+        )
+        ranked = [(object_ids.get(entry_id), score) for entry_id, score in ranked]
+        objects = {
+            str(obj.pk): obj for obj in self.query_compiler.queryset.filter(pk__in=[o for o, _ in ranked])
+        }
+        results = []
+        for object_id, score in ranked:
+            obj = objects.get(object_id)
+            if obj is None:
+                continue
+            if self._score_field:
+                setattr(obj, self._score_field, score)
+            results.append(obj)
+        return results
+
+    def _do_count(self):
+        entries = self._ranked()
+        if entries is None:
+            return super()._do_count()
+        return entries.count()
+
+
+class ChineseSQLiteSearchBackend(EmptyQueryMixin, ms_sqlite.SQLiteSearchBackend):
+    results_class = ChineseSQLiteSearchResults
+    query_compiler_class = ChineseSQLiteSearchQueryCompiler
+    autocomplete_query_compiler_class = ChineseSQLiteAutocompleteQueryCompiler
+    index_class = ChineseSQLiteIndex

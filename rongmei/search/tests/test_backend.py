@@ -1,0 +1,144 @@
+"""The Chinese search backend: segmentation at index and query time, on SQLite and PostgreSQL."""
+
+import pytest
+from django.core.management import call_command
+from modelsearch.backends import get_search_backend
+
+from rongmei.newsroom.models import StoryPage
+from rongmei.search import backend as search_backend
+
+SENTENCE = "国务院总理今天在北京出席新闻发布会"
+
+
+def titles(results):
+    return [page.title for page in results]
+
+
+@pytest.fixture
+def stories(newsroom):
+    made = {
+        "sentence": newsroom.add_story(title="总理出席活动", body=f"<p>{SENTENCE}。</p>", publish=True),
+        "zibo": newsroom.add_story(
+            title="淄博烧烤持续火热", body="<p>周末到淄博市张店区的游客超过十万人次。</p>", publish=True
+        ),
+        "ai": newsroom.add_story(
+            title="产业大会开幕", body="<p>本届大会聚焦人工智能与先进制造业。</p>", publish=True
+        ),
+        "halves": newsroom.add_story(
+            title="智能家居走进社区",
+            body="<p>社区推出智能家居体验活动。</p><p>另外，人工湖景区周末免费开放。</p>",
+            publish=True,
+        ),
+    }
+    return made
+
+
+def search(query, **kwargs):
+    return titles(StoryPage.objects.search(query, **kwargs))
+
+
+def test_backend_is_the_segmenting_one(db):
+    backend = get_search_backend()
+    assert type(backend).__name__ in {"ChineseSQLiteSearchBackend", "ChinesePostgresSearchBackend"}
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("北京", "总理出席活动"),
+        ("新闻发布", "总理出席活动"),
+        ("发布会", "总理出席活动"),
+        ("淄博", "淄博烧烤持续火热"),
+        ("张店区", "淄博烧烤持续火热"),
+        ("人工智能", "产业大会开幕"),
+        ("北京 新闻", "总理出席活动"),
+    ],
+)
+def test_words_found_inside_sentences(stories, query, expected):
+    assert search(query) == [expected]
+
+
+@pytest.mark.parametrize("query", ["京出", "北海", "总理北海", "上海"])
+def test_no_false_hits(stories, query):
+    assert search(query) == []
+
+
+def test_four_character_word_needs_the_word_not_its_halves(stories):
+    # "halves" has 智能 and 人工 (in 人工湖) far apart but not 人工智能: it must not match.
+    assert search("人工智能") == ["产业大会开幕"]
+    # Each half on its own is a word and finds the stories that have it.
+    assert set(search("智能")) == {"产业大会开幕", "智能家居走进社区"}
+
+
+def test_title_hit_ranks_above_body_only_hit(newsroom):
+    newsroom.add_story(
+        title="本市召开环保工作会议", body="<p>会议要求加强垃圾分类，推进湿地保护。</p>", publish=True
+    )
+    newsroom.add_story(title="湿地保护取得新进展", body="<p>今年以来全市新增绿地一千亩。</p>", publish=True)
+    assert search("湿地") == ["湿地保护取得新进展", "本市召开环保工作会议"]
+
+
+def test_latin_words_and_numbers_are_kept(newsroom):
+    newsroom.add_story(title="新品发布", body="<p>华为Mate 60 Pro今日开售，GDP增长5.2%。</p>", publish=True)
+    assert search("mate") == ["新品发布"]
+    assert search("GDP") == ["新品发布"]
+    assert search("60") == ["新品发布"]
+
+
+def test_punctuation_only_query_matches_nothing_without_error(stories):
+    assert search("，。！？") == []
+    assert search("!!!") == []
+
+
+def test_edit_reindexes(newsroom):
+    story = newsroom.add_story(title="旧标题", body="<p>青岛啤酒节开幕。</p>", publish=True)
+    assert search("青岛") == ["旧标题"]
+    story.body = "<p>烟台苹果丰收。</p>"
+    story.save_revision(user=newsroom.reporter).publish(user=newsroom.chief)
+    assert search("青岛") == []
+    assert search("烟台") == ["旧标题"]
+
+
+def test_autocomplete_segments_too(stories):
+    found = titles(StoryPage.objects.autocomplete("淄博"))
+    assert found == ["淄博烧烤持续火热"]
+    assert titles(StoryPage.objects.autocomplete("淄")) == ["淄博烧烤持续火热"]  # prefix of the last word
+    assert titles(StoryPage.objects.autocomplete("北海")) == []
+
+
+def test_update_index_rebuilds(stories):
+    from wagtail.search.models import IndexEntry
+
+    IndexEntry.objects.all().delete()
+    assert search("北京") == []
+    call_command("update_index", verbosity=0)
+    assert search("北京") == ["总理出席活动"]
+    entry = IndexEntry.objects.get(object_id=str(stories["sentence"].pk))
+    # SQLite keeps the segmented text in body; PostgreSQL keeps a tsvector there and the text in body_text.
+    indexed_text = getattr(entry, "body_text", None) or entry.body
+    assert "北京 出席 新闻 发布 发布会" in indexed_text
+
+
+def test_has_terms():
+    assert search_backend.has_terms("北京")
+    assert not search_backend.has_terms(" ，。 ")
+
+
+@pytest.mark.parametrize("max_correlated", [0, 2000])
+def test_sqlite_ranked_results_respect_queryset_filters(newsroom, monkeypatch, max_correlated):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's own results path")
+    from rongmei.search.sqlite_backend import ChineseSQLiteSearchQueryCompiler
+
+    # 0 forces the "many matches" path (ids collected once), 2000 the per-match check.
+    monkeypatch.setattr(ChineseSQLiteSearchQueryCompiler, "CORRELATED_FILTER_MAX_MATCHES", max_correlated)
+    newsroom.add_story(title="淄博新闻一", publish=True)
+    newsroom.add_story(title="淄博新闻二", publish=False)
+    newsroom.add_story(title="淄博新闻三", section=newsroom.other_section, publish=True)
+    results = StoryPage.objects.live().filter(path__startswith=newsroom.section.path).search("淄博")
+    assert results.count() == 1
+    assert titles(results) == ["淄博新闻一"]
+    assert set(titles(StoryPage.objects.live().search("淄博"))) == {"淄博新闻一", "淄博新闻三"}
+    assert len(titles(StoryPage.objects.search("淄博"))) == 3
