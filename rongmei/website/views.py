@@ -1,6 +1,8 @@
-from django.http import Http404, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -49,3 +51,27 @@ def robots_txt(request):
 def bench_bare(request):
     """The benchmark's yardstick: Django with no database and no template (RONGMEI_BENCH_BARE_VIEW=1)."""
     return HttpResponse(b"ok", content_type="text/plain")
+
+
+def choose_language(request, code):
+    """Switch the public site's language (zh-hans or en) and go back to where the reader was.
+
+    A plain link, not Django's POST-only set_language: a form would need a CSRF cookie on every
+    page, and pages that set cookies cannot be served from the shared cache.
+    """
+    if code not in dict(settings.LANGUAGES):
+        raise Http404("unknown language")
+    next_url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
