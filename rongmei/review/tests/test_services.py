@@ -81,7 +81,7 @@ def test_one_person_cannot_approve_two_levels_of_one_submission(review, editor_d
     task = fresh(story).current_workflow_task.specific
     assert task.level == 2
     assert task.get_actions(fresh(story), editor_director) == []
-    with pytest.raises(services.ReviewPermissionDenied, match="already approved 初审"):
+    with pytest.raises(services.ReviewPermissionDenied, match="已通过初审"):
         services.approve(fresh(story), acting_user=editor_director)
     with pytest.raises(services.ReviewPermissionDenied):
         services.reject(fresh(story), acting_user=editor_director, opinion="不行")
@@ -104,9 +104,9 @@ def test_author_with_reviewer_role_cannot_review_own_story(review):
     task = fresh(story).current_workflow_task.specific
     assert task.get_actions(fresh(story), review.editor) == []
     assert task.locked_for_user(fresh(story), review.editor)
-    with pytest.raises(services.ReviewPermissionDenied, match="your own story"):
+    with pytest.raises(services.ReviewPermissionDenied, match="不能审核自己的稿件"):
         services.approve(fresh(story), acting_user=review.editor)
-    with pytest.raises(services.ReviewPermissionDenied, match="your own story"):
+    with pytest.raises(services.ReviewPermissionDenied, match="不能审核自己的稿件"):
         services.reject(fresh(story), acting_user=review.editor, opinion="自己退回")
     services.approve(fresh(story), acting_user=review.editor2)
 
@@ -117,7 +117,7 @@ def test_credited_staff_cannot_review_the_story(review):
     story.save_revision(user=review.reporter)
     services.submit_for_review(story, acting_user=review.reporter)
     services.approve(fresh(story), acting_user=review.editor)
-    with pytest.raises(services.ReviewPermissionDenied, match="your own story"):
+    with pytest.raises(services.ReviewPermissionDenied, match="不能审核自己的稿件"):
         services.approve(fresh(story), acting_user=review.director)
 
 
@@ -137,7 +137,7 @@ def test_reject_requires_an_opinion(review):
         with pytest.raises(services.ReviewError) as excinfo:
             services.reject(fresh(story), acting_user=review.editor, opinion=empty)
         assert excinfo.value.code == "opinion_required"
-        assert "cannot be rejected without" in str(excinfo.value)
+        assert "退回稿件必须附审核意见" in str(excinfo.value)
     assert fresh(story).current_workflow_task_state.status == TaskState.STATUS_IN_PROGRESS
     assert not ReviewEvent.objects.filter(decision=D.REJECT).exists()
 
@@ -206,9 +206,9 @@ def test_withdraw_by_author(review):
     story = fresh(story)
     assert story.current_workflow_state is None
     assert decisions(story)[-1] == (D.WITHDRAW, 1, "reporter")
-    with pytest.raises(services.ReviewError, match="not in review"):
+    with pytest.raises(services.ReviewError, match="不在审核中"):
         services.withdraw(story, acting_user=review.reporter)
-    with pytest.raises(services.ReviewError, match="not waiting for review"):
+    with pytest.raises(services.ReviewError, match="不在待审状态"):
         services.approve(story, acting_user=review.editor)
 
 
