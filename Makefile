@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: demo test lint install install-dev system-deps clean
+.PHONY: demo test lint install install-dev system-deps clean messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,10 @@ test: install-dev system-deps lint
 
 clean:
 	rm -rf $(VENV) var
+
+# Collect Rongmei's own strings into rongmei/locale and compile (never touches rongmei/core/locale).
+messages: install-dev
+	$(PY) -m rongmei makemessages -l zh_Hans --add-location=file --no-obsolete \
+	  -i "rongmei/core/locale" -i "tests" -i "var" -i "bench" -i "build" -i "scripts" -i "docs" -i "*.egg-info" -i ".venv"
+	msgfmt --check -o rongmei/locale/zh_Hans/LC_MESSAGES/django.mo rongmei/locale/zh_Hans/LC_MESSAGES/django.po
+	msgfmt --check -o rongmei/locale/zh_Hans/LC_MESSAGES/djangojs.mo rongmei/locale/zh_Hans/LC_MESSAGES/djangojs.po
