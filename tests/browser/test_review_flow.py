@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from rongmei.newsroom.models import StoryPage
+from rongmei.review.models import ReviewEvent
 from rongmei.review.services import ensure_review_workflow
 from rongmei.testing import TEST_PASSWORD
 
@@ -27,7 +28,7 @@ def open_footer_menu(page):
     page.click("footer .w-dropdown__toggle")
 
 
-def approve_as(new_page, base_url, username, story, opinion):
+def approve_as(new_page, base_url, username, story, opinion, level):
     page = new_page()
     log_in(page, base_url, username)
     # The dashboard's "waiting for me" panel names the story.
@@ -38,6 +39,10 @@ def approve_as(new_page, base_url, username, story, opinion):
     page.fill("textarea[name=comment]", opinion)
     with page.expect_navigation():
         page.click(".modal button[type=submit]")
+    # The decision is recorded with its level and opinion before the next person looks.
+    assert ReviewEvent.objects.filter(
+        story=story, decision="approve", level=level, actor__username=username, opinion=opinion
+    ).exists(), page.content()
     return page
 
 
@@ -69,13 +74,13 @@ def test_reporter_to_three_reviews_to_the_public_site(newsroom, live_server, new
 
     # 2. The three levels approve, each a different person (with autosave on, as in production).
     settings.WAGTAIL_AUTOSAVE_INTERVAL = 500
-    approve_as(new_page, base_url, "editor", story, "初审通过，数据已核实")
+    approve_as(new_page, base_url, "editor", story, "初审通过，数据已核实", 1)
     story.refresh_from_db()
     assert not story.live
-    approve_as(new_page, base_url, "director", story, "复审同意")
+    approve_as(new_page, base_url, "director", story, "复审同意", 2)
     story.refresh_from_db()
     assert not story.live
-    approve_as(new_page, base_url, "chief", story, "同意签发")
+    approve_as(new_page, base_url, "chief", story, "同意签发", 3)
     story.refresh_from_db()
     assert story.live
 
