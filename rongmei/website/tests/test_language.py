@@ -23,3 +23,11 @@ def test_language_switch_refuses_unknown_languages_and_outside_redirects(client,
     assert client.get("/language/xx/").status_code == 404
     response = client.get("/language/en/", {"next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+def test_an_english_browser_still_gets_the_chinese_site(client, newsroom):
+    newsroom.add_story(title="默认中文稿件", publish=True)
+    content = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans"' in content
+    assert "头条" in content or "最新" in content
+    assert "Latest" not in content
