@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from rongmei.newsroom.models import Region, StoryPage
@@ -13,8 +14,10 @@ SENTENCE = "国务院总理今天在北京出席新闻发布会"
 
 
 def get(client, **params):
-    # English, the msgid language, so the assertions do not depend on the zh-hans catalogue.
-    return client.get("/search/", params, HTTP_ACCEPT_LANGUAGE="en")
+    # English (the reader's language switch), the msgid language, so the assertions do not depend
+    # on the zh-hans catalogue.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client.get("/search/", params)
 
 
 def result_titles(response):
