@@ -472,6 +472,7 @@ class StoryCredit(Orderable):
     panels = [FieldRowPanel([FieldPanel("role"), FieldPanel("staff"), FieldPanel("name")])]
 
     class Meta(Orderable.Meta):
+        ordering = ["sort_order", "pk"]  # credits added in code may share a sort_order
         verbose_name = _("credit")
         verbose_name_plural = _("credits")
 
@@ -493,6 +494,7 @@ class CorrectionNote(Orderable):
     panels = [FieldPanel("noted_at"), FieldPanel("text")]
 
     class Meta(Orderable.Meta):
+        ordering = ["sort_order", "pk"]
         verbose_name = _("correction note")
         verbose_name_plural = _("correction notes")
 
