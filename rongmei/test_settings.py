@@ -22,3 +22,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: the browser tests' live server thread and the test thread
     # then use SQLite's real locking (WAL + busy timeout), as the web and worker processes do.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+
+# Every task run and page edit logs at INFO; in a failing test's report that hides the failure.
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

@@ -93,3 +93,12 @@ class Newsroom:
 @pytest.fixture
 def newsroom(db):
     return Newsroom()
+
+
+@pytest.fixture
+def review(newsroom):
+    """The test newsroom with the default 三审 workflow on its home page."""
+    from rongmei.review import services
+
+    newsroom.workflow = services.ensure_review_workflow(newsroom.home)
+    return newsroom

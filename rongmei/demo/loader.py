@@ -454,6 +454,7 @@ class _Timeline:
             queryset.model.objects.bulk_update(rows, fields)
 
     def retime(self, story) -> None:
+        from rongmei.proofing.models import ProofCheck
         from rongmei.review.models import ReviewEvent
 
         workflow_states = WorkflowState.objects.for_instance(story)
@@ -464,6 +465,7 @@ class _Timeline:
         )
         self._retime(PageLogEntry.objects.filter(page_id=story.pk), ["timestamp"])
         self._retime(ReviewEvent.objects.filter(story_id=story.pk), ["created_at"])
+        self._retime(ProofCheck.objects.filter(story_id=story.pk), ["checked_at"])
         page = Page.objects.get(pk=story.pk)
         Page.objects.filter(pk=story.pk).update(
             first_published_at=self.map(page.first_published_at),
@@ -703,7 +705,16 @@ def story_state_counts(keys=None) -> Counter:
 # The sensitive and style lists ship empty (each newsroom imports its own); the demo shows the
 # feature with a few harmless examples.
 DEMO_WORD_LISTS = [
-    ("示例：违禁词", "banned", "block", [("某某禁词", "", "演示用：出现即阻止终审")]),
+    (
+        "示例：违禁词",
+        "banned",
+        "block",
+        [
+            ("某某禁词", "", "演示用：出现即阻止终审"),
+            ("剩女", "大龄未婚女性", "歧视性称谓，新闻报道不用"),
+            ("剩男", "大龄未婚男性", "歧视性称谓，新闻报道不用"),
+        ],
+    ),
     (
         "示例：慎用词",
         "caution",

@@ -29,6 +29,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
 
+from rongmei.proofing.panels import ProofingPanel
+
 STORY_BODY_FEATURES = [
     "h2",
     "h3",
@@ -128,6 +130,8 @@ class StoryType(models.TextChoices):
     SPECIAL = "special", _("special report (专题)")
     INTERVIEW = "interview", _("interview (访谈)")
     BRIEF = "brief", _("brief (简讯)")
+    # Advertorial copy is also checked against the Advertising Law's absolute terms.
+    ADVERTORIAL = "advertorial", _("advertorial (软文)")
 
 
 class CreditRole(models.TextChoices):
@@ -341,6 +345,7 @@ class StoryPage(Page):
     base_form_class = StoryPageForm
 
     content_panels = [
+        ProofingPanel(heading=_("Proofreading (审校)")),
         FieldPanel("kicker"),
         FieldPanel("title", heading=_("headline (主题)")),
         FieldPanel("subheadline"),

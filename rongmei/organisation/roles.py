@@ -32,7 +32,9 @@ _DOC_PERMS = (
     ("wagtaildocs", "choose_document"),
 )
 
-_PROOFING_VIEW = tuple(("proofing", f"view_{model}") for model in ("wordlist", "term", "persontitle"))
+_PROOFING_VIEW = tuple(
+    ("proofing", f"view_{model}") for model in ("wordlist", "term", "persontitle", "proofcheck")
+)
 _PROOFING_MANAGE = _PROOFING_VIEW + tuple(
     ("proofing", f"{action}_{model}")
     for model in ("wordlist", "term", "persontitle")

@@ -21,3 +21,12 @@ class ImportTermsForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 20 MB."))
         return upload
+
+
+class NotAnErrorForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why this is not an error"),
+        max_length=2000,
+        widget=forms.Textarea({"rows": 2}),
+        error_messages={"required": _("Say why this is not an error.")},
+    )

@@ -117,3 +117,139 @@ class ListsVersion(models.Model):
 
     class Meta:
         verbose_name = _("lists version")
+
+
+# --- Checks of stories ---------------------------------------------------------------------------
+class ProofCheck(models.Model):
+    """One run of the engine over one revision of a story: the findings as they stood then."""
+
+    class Trigger(models.TextChoices):
+        SAVE = "save", _("saved")
+        SUBMIT = "submit", _("submitted for review")
+        REVIEW = "review", _("before a review step")
+        SUGGESTION = "suggestion", _("after a suggestion was accepted")
+        MANUAL = "manual", _("checked on request")
+
+    story = models.ForeignKey(
+        "newsroom.StoryPage", verbose_name=_("story"), on_delete=models.CASCADE, related_name="proof_checks"
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        verbose_name=_("revision"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    trigger = models.CharField(_("trigger"), max_length=20, choices=Trigger.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField(_("checked at"), db_index=True)
+    lists_version = models.CharField(_("lists version"), max_length=100)
+    text_length = models.PositiveIntegerField(_("characters"), default=0)
+    duration_ms = models.FloatField(_("duration (ms)"), default=0)
+    block_count = models.PositiveIntegerField(_("open blocking findings"), default=0)
+    warn_count = models.PositiveIntegerField(_("open warnings"), default=0)
+    info_count = models.PositiveIntegerField(_("open notes"), default=0)
+
+    class Meta:
+        ordering = ["-checked_at", "-pk"]
+        indexes = [models.Index(fields=["story", "revision"])]
+        verbose_name = _("proofreading check")
+        verbose_name_plural = _("proofreading checks")
+
+    def __str__(self):
+        return f"{self.story_id} @ {self.checked_at:%Y-%m-%d %H:%M}"
+
+
+class ProofFinding(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DISMISSED = "dismissed", _("not an error")
+
+    check_run = models.ForeignKey(
+        ProofCheck, verbose_name=_("check"), on_delete=models.CASCADE, related_name="findings"
+    )
+    field = models.CharField(_("field"), max_length=20)
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("end"))
+    category = models.CharField(_("category"), max_length=20, db_index=True)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    rule = models.CharField(_("rule"), max_length=50, blank=True)
+    message = models.CharField(_("message"), max_length=300)  # English msgid, translated on display
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    suggestion = models.CharField(_("suggestion"), max_length=200, blank=True)
+    flagged_text = models.CharField(_("flagged text"), max_length=200)
+    context_before = models.CharField(max_length=30, blank=True)
+    context_after = models.CharField(max_length=30, blank=True)
+    fingerprint = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        ordering = ["check_run", "pk"]
+        verbose_name = _("proofreading finding")
+        verbose_name_plural = _("proofreading findings")
+
+    def __str__(self):
+        return f"{self.category}: {self.flagged_text}"
+
+
+class ProofDecision(models.Model):
+    """What an editor decided about a finding; a "not an error" holds for the story from then on."""
+
+    class Kind(models.TextChoices):
+        NOT_AN_ERROR = "not_error", _("marked not an error")
+        ACCEPTED = "accepted", _("suggestion accepted")
+        OVERRIDDEN = "overridden", _("block overridden at final review")
+        REOPENED = "reopened", _("reopened")
+
+    story = models.ForeignKey(
+        "newsroom.StoryPage",
+        verbose_name=_("story"),
+        on_delete=models.CASCADE,
+        related_name="proof_decisions",
+    )
+    finding = models.ForeignKey(
+        ProofFinding, verbose_name=_("finding"), null=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
+    fingerprint = models.CharField(max_length=64, db_index=True)
+    kind = models.CharField(_("decision"), max_length=20, choices=Kind.choices)
+    category = models.CharField(_("category"), max_length=20)
+    flagged_text = models.CharField(_("flagged text"), max_length=200)
+    replacement = models.CharField(_("replaced with"), max_length=200, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("time"), db_index=True)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+        verbose_name = _("proofreading decision")
+        verbose_name_plural = _("proofreading decisions")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.flagged_text}"
+
+
+# Every category a finding can have, for reports and the findings list.
+CATEGORY_LABELS = {
+    **dict(Category.choices),
+    f.PUNCTUATION: _("Punctuation (标点)"),
+    f.DOUBLED: _("Repeated words (重复字词)"),
+    f.DIGITS: _("Full-width digits (数字)"),
+    f.TRADITIONAL: _("Traditional characters (繁体字)"),
+    f.NAME: _("Name spelled two ways (人名)"),
+    f.DATE: _("Impossible dates (日期)"),
+    f.TITLE: _("Titles of people (职务)"),
+}

@@ -1,14 +1,20 @@
+import csv
+import io
+from datetime import date
+
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from . import services
-from .forms import ImportTermsForm
-from .models import WordList
+from . import services, story_checks
+from .forms import ImportTermsForm, NotAnErrorForm
+from .models import CATEGORY_LABELS, ProofCheck, ProofFinding, WordList
+from .story_text import StoryText
 
 
 class ImportTermsView(WagtailAdminTemplateMixin, FormView):
@@ -71,3 +77,207 @@ def export_terms(request, pk, fmt):
     response = HttpResponse(services.export_terms(word_list, fmt), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="wordlist-{word_list.pk}.{fmt}"'
     return response
+
+
+# --- a story's findings ---------------------------------------------------------------------------
+def _segments(text: str, findings) -> list:
+    """Paragraphs of ``text``, each a list of (text, finding or None), with findings highlighted.
+
+    Overlapping findings keep the first highlight; every finding is still listed beside the text.
+    """
+    pieces, cursor = [], 0
+    for finding in sorted(findings, key=lambda item: (item.start, -item.end)):
+        if finding.start < cursor or finding.end > len(text):
+            continue
+        if finding.start > cursor:
+            pieces.append((text[cursor : finding.start], None))
+        pieces.append((text[finding.start : finding.end], finding))
+        cursor = finding.end
+    if cursor < len(text):
+        pieces.append((text[cursor:], None))
+    paragraphs = [[]]
+    for piece, finding in pieces:
+        if finding is not None:
+            paragraphs[-1].append((piece, finding))
+            continue
+        lines = piece.split("\n")
+        for index, line in enumerate(lines):
+            if index:
+                paragraphs.append([])
+            if line:
+                paragraphs[-1].append((line, None))
+    return [paragraph for paragraph in paragraphs if paragraph]
+
+
+FIELD_LABELS = {
+    "kicker": _("kicker (引题)"),
+    "title": _("headline (主题)"),
+    "subheadline": _("subheadline (副题)"),
+    "lead": _("lead (导语)"),
+    "body": _("body"),
+}
+
+
+class StoryProofingView(WagtailAdminTemplateMixin, TemplateView):
+    """审校: the story's text with findings highlighted in place, the findings beside it with
+    one-click suggestions and "not an error", and the story's check report below."""
+
+    template_name = "proofing/story.html"
+    page_title = _("Proofreading (审校)")
+    header_icon = "circle-check"
+
+    def dispatch(self, request, page_id, *args, **kwargs):
+        from rongmei.newsroom.models import StoryPage
+        from rongmei.review.views import user_can_see_history
+
+        self.story = get_object_or_404(StoryPage, pk=page_id)
+        if not user_can_see_history(request.user, self.story):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.story.get_admin_display_title()
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {
+                "url": reverse("wagtailadmin_pages:edit", args=[self.story.pk]),
+                "label": self.get_page_subtitle(),
+            },
+            {"url": "", "label": self.page_title},
+        ]
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action")
+        finding = None
+        if action != "recheck":
+            finding = get_object_or_404(
+                ProofFinding, pk=request.POST.get("finding") or 0, check_run__story_id=self.story.pk
+            )
+        try:
+            if action == "accept":
+                story_checks.accept_suggestion(finding, acting_user=request.user)
+                messages.success(
+                    request,
+                    _("“%(old)s” replaced with “%(new)s”; a new revision was saved.")
+                    % {"old": finding.flagged_text, "new": finding.suggestion},
+                )
+            elif action == "not_error":
+                form = NotAnErrorForm(request.POST)
+                if not form.is_valid():
+                    # Keep what was typed and show the message next to that finding's form.
+                    return self.render_to_response(
+                        self.get_context_data(error_finding=finding.pk, error_form=form)
+                    )
+                story_checks.mark_not_an_error(
+                    finding, acting_user=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(
+                    request, _("Marked “%(term)s” as not an error.") % {"term": finding.flagged_text}
+                )
+            elif action == "reopen":
+                story_checks.reopen_finding(finding, acting_user=request.user)
+                messages.success(request, _("“%(term)s” counts again.") % {"term": finding.flagged_text})
+            elif action == "recheck":
+                story_checks.run_check(
+                    self.story, trigger=ProofCheck.Trigger.MANUAL, acting_user=request.user
+                )
+                messages.success(request, _("The story was checked again."))
+            else:
+                return HttpResponseBadRequest("unknown action")
+        except story_checks.ProofingError as error:
+            messages.error(request, error.message)
+        return redirect(reverse("proofing_story", args=[self.story.pk]))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        check = story_checks.current_check(self.story, acting_user=self.request.user)
+        findings = list(check.findings.all())
+        text = StoryText.from_page(story_checks.page_for(self.story, check.revision))
+        by_field: dict = {}
+        for finding in findings:
+            by_field.setdefault(finding.field, []).append(finding)
+        fields = [
+            {
+                "name": name,
+                "label": FIELD_LABELS.get(name, name),
+                "paragraphs": _segments(plain, by_field.get(name, [])),
+            }
+            for name, _offset, plain in text.fields
+        ]
+        severity_rank = {"block": 0, "warn": 1, "info": 2}
+        findings.sort(key=lambda item: (item.status != "open", severity_rank.get(item.severity, 3), item.pk))
+        context.update(
+            story=self.story,
+            check=check,
+            fields=fields,
+            findings=findings,
+            can_edit=story_checks.user_may_edit(self.story, self.request.user),
+            in_review=self.story.workflow_in_progress,
+            checks=self.story.proof_checks.select_related("requested_by")[:20],
+            decisions=self.story.proof_decisions.select_related("decided_by").order_by("-decided_at", "-pk"),
+            edit_url=reverse("wagtailadmin_pages:edit", args=[self.story.pk]),
+            history_url=reverse("review_history", args=[self.story.pk]),
+            not_error_form=NotAnErrorForm(),
+            error_finding=kwargs.get("error_finding"),
+            error_form=kwargs.get("error_form"),
+        )
+        return context
+
+
+# --- the newsroom's report ------------------------------------------------------------------------
+class ProofingReportView(WagtailAdminTemplateMixin, TemplateView):
+    """Findings in submitted copy per category per month and per reporter, for training."""
+
+    template_name = "proofing/report.html"
+    page_title = _("Proofreading report (审校报告)")
+    header_icon = "doc-full"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("proofing.view_proofcheck"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def _month(self):
+        raw = self.request.GET.get("month", "")
+        try:
+            year, month = (int(part) for part in raw.split("-"))
+            return date(year, month, 1), ""
+        except ValueError:
+            return None, (_("“%(value)s” is not a month like 2026-11.") % {"value": raw}) if raw else ""
+
+    def get(self, request, *args, **kwargs):
+        month, error = self._month()
+        report = story_checks.monthly_report(month=month)
+        if request.GET.get("format") == "csv":
+            return self._csv(report)
+        return self.render_to_response(self.get_context_data(report=report, month_error=error))
+
+    def _csv(self, report):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["category", *[m.strftime("%Y-%m") for m in report.months]])
+        for category in report.categories:
+            writer.writerow([category, *[report.by_category[category].get(m, 0) for m in report.months]])
+        writer.writerow([])
+        writer.writerow([f"reporter {report.month:%Y-%m}", *report.categories, "total"])
+        for _pk, name, counts, total in report.reporters:
+            writer.writerow([name, *[counts.get(c, 0) for c in report.categories], total])
+        response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="proofing-report-{report.month:%Y-%m}.csv"'
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = kwargs["report"]
+        labels = dict(CATEGORY_LABELS)
+        context["rows"] = [
+            (labels.get(category, category), [report.by_category[category].get(m, 0) for m in report.months])
+            for category in report.categories
+        ]
+        context["reporter_rows"] = [
+            (name, [counts.get(c, 0) for c in report.categories], total)
+            for _pk, name, counts, total in report.reporters
+        ]
+        context["category_labels"] = [labels.get(c, c) for c in report.categories]
+        return context

@@ -3,7 +3,9 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem as AdminMenuItem
 from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
     CreateView,
@@ -22,6 +24,9 @@ def register_proofing_log_actions(actions):
     actions.register_action(
         "rongmei.proofing.import", _("Import terms"), _("Terms imported into the list (词库导入)")
     )
+    actions.register_action(
+        "rongmei.proofing.not_error", _("Mark finding not an error"), _("Finding marked not an error (非错误)")
+    )
 
 
 @hooks.register("register_admin_urls")
@@ -31,7 +36,45 @@ def register_proofing_urls():
             "proofing/lists/<int:pk>/import/", views.ImportTermsView.as_view(), name="proofing_import_terms"
         ),
         path("proofing/lists/<int:pk>/export/<str:fmt>/", views.export_terms, name="proofing_export_terms"),
+        path("proofing/story/<int:page_id>/", views.StoryProofingView.as_view(), name="proofing_story"),
+        path("proofing/report/", views.ProofingReportView.as_view(), name="proofing_report"),
     ]
+
+
+class StoryProofingMenuItem(PageMenuItem):
+    label = _("Proofreading (审校)")
+    icon_name = "circle-check"
+    url_name = "proofing_story"
+
+    def is_shown(self, user):
+        from rongmei.newsroom.models import StoryPage
+        from rongmei.review.views import user_can_see_history
+
+        return issubclass(self.page.specific_class or object, StoryPage) and user_can_see_history(
+            user, self.page
+        )
+
+
+@hooks.register("register_page_listing_more_buttons")
+def proofing_listing_button(page, user, next_url=None):
+    yield StoryProofingMenuItem(page=page, priority=56)
+
+
+@hooks.register("register_page_header_buttons")
+def proofing_header_button(page, user, view_name, next_url=None):
+    yield StoryProofingMenuItem(page=page, priority=67)
+
+
+class ProofingReportMenuItem(AdminMenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("proofing.view_proofcheck")
+
+
+@hooks.register("register_reports_menu_item")
+def register_proofing_report_menu_item():
+    return ProofingReportMenuItem(
+        _("Proofreading report (审校报告)"), reverse("proofing_report"), icon_name="circle-check", order=700
+    )
 
 
 class WordListIndexView(IndexView):

@@ -18,6 +18,7 @@ LOG_ACTIONS = {
     Decision.PUBLISH: "rongmei.review.publish",
     Decision.SCHEDULE: "rongmei.review.schedule",
     Decision.OVERRIDE: "rongmei.review.override",
+    Decision.PROOF_OVERRIDE: "rongmei.review.proof_override",
     Decision.CORRECT: "rongmei.story.correct",
     Decision.RETRACT: "rongmei.story.retract",
 }

@@ -29,3 +29,17 @@ class RejectOpinionForm(forms.Form):
         help_text=_("Tell the author what to change; the story goes back to them with this opinion."),
         error_messages={"required": _("Write your opinion: a story cannot be rejected without one.")},
     )
+
+
+class ApproveOverProofingForm(ApproveOpinionForm):
+    override_reason = forms.CharField(
+        label=_("Reason to approve over the blocking findings"),
+        required=True,
+        max_length=OPINION_MAX_LENGTH,
+        widget=forms.Textarea({"rows": 3}),
+        help_text=_(
+            "Proofreading (审校) found problems that block publication. Say why the story may go out "
+            "as it is; the reason is kept in the review history."
+        ),
+        error_messages={"required": _("Write the reason: blocking findings cannot be passed over without one.")},
+    )

@@ -11,9 +11,13 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import LockableMixin, Task, TaskState
+
+# The approve action at the final level while proofreading blocks: it needs a written reason.
+APPROVE_OVER_PROOFING = "approve_over_proofing"
 
 
 class ReviewLevelTask(Task):
@@ -81,28 +85,45 @@ class ReviewLevelTask(Task):
         return task_state is not None and services.decision_barred_reason(task_state, user) is None
 
     def get_actions(self, obj, user):
+        from . import services
+
         if not self.user_may_decide(obj, user):
             return []
-        return [
-            ("reject", _("Reject (退回)"), True),
-            ("approve", _("Approve (通过)"), True),
-        ]
+        if services.blocking_findings(self._current_task_state(obj), acting_user=user):
+            # The plain approval would be refused; the only way through is the override, whose
+            # form asks for the written reason.
+            approve = (APPROVE_OVER_PROOFING, _("Approve over blocking findings (越过拦截通过)"), True)
+        else:
+            approve = ("approve", _("Approve (通过)"), True)
+        return [("reject", _("Reject (退回)"), True), approve]
 
     def get_form_for_action(self, action):
-        from .forms import ApproveOpinionForm, RejectOpinionForm
+        from .forms import ApproveOpinionForm, ApproveOverProofingForm, RejectOpinionForm
 
+        if action == APPROVE_OVER_PROOFING:
+            return ApproveOverProofingForm
         return RejectOpinionForm if action == "reject" else ApproveOpinionForm
 
     def on_action(self, task_state, user, action_name, **kwargs):
         from . import services
 
-        if action_name not in (services.APPROVE, services.REJECT):
+        if action_name == APPROVE_OVER_PROOFING:
+            action_name = services.APPROVE
+        elif action_name not in (services.APPROVE, services.REJECT):
             raise PermissionDenied
         try:
             services.decide(
-                task_state, acting_user=user, action=action_name, opinion=kwargs.get("comment", "")
+                task_state,
+                acting_user=user,
+                action=action_name,
+                opinion=kwargs.get("comment", ""),
+                override_reason=kwargs.get("override_reason", ""),
             )
         except services.ReviewError as error:
+            if error.code == "proofing_blocked":
+                # Blocked after the actions were offered (the text changed meanwhile): show the
+                # findings rather than an error page.
+                return reverse("proofing_story", args=[task_state.workflow_state.object_id])
             raise PermissionDenied(str(error)) from error
 
     def user_can_access_editor(self, obj, user):
@@ -141,6 +162,7 @@ class ReviewEvent(models.Model):
         PUBLISH = "publish", _("published (发布)")
         SCHEDULE = "schedule", _("scheduled for publication (定时发布)")
         OVERRIDE = "override", _("published without completing review (越级发布)")
+        PROOF_OVERRIDE = "proof_override", _("approved over blocking proofreading findings (越过审校拦截)")
         CORRECT = "correct", _("correction published (更正)")
         RETRACT = "retract", _("retracted (撤稿)")
 

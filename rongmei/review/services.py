@@ -7,7 +7,9 @@ functions for the API, the CLI and the demo data) ends in ``decide()``, which en
 * nobody approves more than one level of the same submission (one Wagtail ``WorkflowState``),
   even when they hold several roles;
 * nobody approves or rejects their own story (its owner, or staff credited on it);
-* a rejection needs an opinion (审核意见); an approval without one is recorded as “同意”.
+* a rejection needs an opinion (审核意见); an approval without one is recorded as “同意”;
+* the final level cannot approve while proofreading (审校) has an open blocking finding, unless
+  the approver overrides it with a written reason, which becomes part of the review history.
 
 Each decision is written as a ``ReviewEvent`` and a Wagtail log entry in the same transaction.
 """
@@ -18,7 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import LogContext
-from wagtail.models import TaskState, Workflow, WorkflowPage, WorkflowState, WorkflowTask
+from wagtail.models import Revision, TaskState, Workflow, WorkflowPage, WorkflowState, WorkflowTask
 
 from rongmei.organisation import roles
 
@@ -166,11 +168,40 @@ def current_task_state(story) -> TaskState:
     return task_state
 
 
-def decide(task_state, *, acting_user, action, opinion="") -> TaskState:
-    """Approve or reject one review step, enforcing every rule; return the decided task state."""
+def is_final_level(task_state) -> bool:
+    """Whether approving this step finishes the workflow (终审 in the 三审)."""
+    last = (
+        WorkflowTask.objects.filter(workflow_id=task_state.workflow_state.workflow_id, task__active=True)
+        .order_by("-sort_order")
+        .values_list("task_id", flat=True)
+        .first()
+    )
+    return last == task_state.task_id
+
+
+def blocking_findings(task_state, *, acting_user=None):
+    """Open blocking proofreading findings that stop this step's approval (none below the final level)."""
+    from rongmei.proofing import story_checks
+
+    if not is_final_level(task_state):
+        return []
+    story = _story_for(task_state.workflow_state)
+    if story is None or not hasattr(story, "proof_checks"):
+        return []
+    check = story_checks.current_check(story, acting_user=acting_user)
+    return list(story_checks.open_blocking_findings(check))
+
+
+def decide(task_state, *, acting_user, action, opinion="", override_reason="") -> TaskState:
+    """Approve or reject one review step, enforcing every rule; return the decided task state.
+
+    ``override_reason`` is the final approver's written reason to publish over blocking
+    proofreading findings; without one, such findings stop the approval.
+    """
     if action not in (APPROVE, REJECT):
         raise ReviewError(gettext_lazy("Unknown review decision."), code="invalid_action")
     opinion = (opinion or "").strip()
+    override_reason = (override_reason or "").strip()
     if action == REJECT and not opinion:
         raise ReviewError(
             gettext_lazy("Write your opinion: a story cannot be rejected without one."),
@@ -183,6 +214,8 @@ def decide(task_state, *, acting_user, action, opinion="") -> TaskState:
         story = _story_for(task_state.workflow_state)
         if action == APPROVE:
             opinion = opinion or DEFAULT_APPROVAL_OPINION
+            _approve_current_text(task_state, story)
+            _pass_proofing_gate(task_state, story, acting_user, override_reason)
             events.record(
                 story, ReviewEvent.Decision.APPROVE, actor=acting_user, task_state=task_state, opinion=opinion
             )
@@ -194,6 +227,48 @@ def decide(task_state, *, acting_user, action, opinion="") -> TaskState:
             )
             task_state.reject(user=acting_user, comment=opinion)
     return task_state
+
+
+def _approve_current_text(task_state, story) -> None:
+    """A reviewer approves the text as it is now, with the edits made during their step (their own,
+    or an accepted proofreading suggestion). Only reviewers at this level can edit a story under
+    review, and a higher level vouches for its own changes, so the lower levels' approvals carry
+    over to the new revision instead of sending the story back down."""
+    latest_id = type(story).objects.filter(pk=story.pk).values_list("latest_revision_id", flat=True).first()
+    if latest_id is None or latest_id == task_state.revision_id:
+        return
+    workflow_state = task_state.workflow_state
+    latest = Revision.objects.get(pk=latest_id)
+    workflow_state.copy_approved_task_states_to_revision(latest)
+    task_state.revision = latest
+    task_state.save(update_fields=["revision"])
+
+
+def _pass_proofing_gate(task_state, story, acting_user, override_reason) -> None:
+    from rongmei.proofing.story_checks import record_override
+
+    blocking = blocking_findings(task_state, acting_user=acting_user)
+    if not blocking:
+        return
+    terms = "、".join(dict.fromkeys(finding.flagged_text for finding in blocking))
+    if not override_reason:
+        raise ReviewError(
+            _(
+                "Proofreading found %(count)s blocking problem(s) (%(terms)s). Fix them, mark them "
+                "“not an error”, or give a reason to approve over them."
+            )
+            % {"count": len(blocking), "terms": terms},
+            code="proofing_blocked",
+        )
+    record_override(blocking, story=story, acting_user=acting_user, reason=override_reason)
+    events.record(
+        story,
+        ReviewEvent.Decision.PROOF_OVERRIDE,
+        actor=acting_user,
+        task_state=task_state,
+        opinion=override_reason,
+        data={"findings": [finding.flagged_text for finding in blocking]},
+    )
 
 
 def _record_schedule_of_live_story(task_state, acting_user):
@@ -216,9 +291,15 @@ def _record_schedule_of_live_story(task_state, acting_user):
         )
 
 
-def approve(story, *, acting_user, opinion="") -> TaskState:
+def approve(story, *, acting_user, opinion="", override_reason="") -> TaskState:
     """Approve the level the story waits at; the last level publishes (or schedules) it."""
-    return decide(current_task_state(story), acting_user=acting_user, action=APPROVE, opinion=opinion)
+    return decide(
+        current_task_state(story),
+        acting_user=acting_user,
+        action=APPROVE,
+        opinion=opinion,
+        override_reason=override_reason,
+    )
 
 
 def reject(story, *, acting_user, opinion) -> TaskState:

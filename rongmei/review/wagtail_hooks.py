@@ -26,6 +26,11 @@ def register_review_log_actions(actions):
         _("Published without completing review (越级发布)"),
     )
     actions.register_action(
+        "rongmei.review.proof_override",
+        _("Approve over blocking proofreading findings"),
+        _("Approved over blocking proofreading findings (越过审校拦截)"),
+    )
+    actions.register_action(
         "rongmei.story.correct", _("Publish correction"), _("Correction published (更正)")
     )
     actions.register_action("rongmei.story.retract", _("Retract story"), _("Retracted (撤稿)"))

@@ -1,15 +1,7 @@
 import pytest
 
 from rongmei.organisation import roles
-from rongmei.review import services
 from rongmei.testing import make_user
-
-
-@pytest.fixture
-def review(newsroom):
-    """The test newsroom with the default 三审 workflow on its home page."""
-    newsroom.workflow = services.ensure_review_workflow(newsroom.home)
-    return newsroom
 
 
 @pytest.fixture

@@ -325,3 +325,23 @@ def test_each_level_is_notified_by_email_except_barred_people(review, editor_dir
     level_two = {address for message in mail.outbox for address in message.to}
     assert "director@example.test" in level_two
     assert "both@example.test" not in level_two
+
+
+def test_a_reviewers_own_edit_is_approved_with_the_step_and_does_not_send_the_story_back(review):
+    story = review.add_story(title="复审修改", body="<p>原文。</p>")
+    services.submit_for_review(story, acting_user=review.reporter)
+    services.approve(fresh(story), acting_user=review.editor)
+    draft = fresh(story).get_latest_revision_as_object()
+    draft.body = "<p>复审改过的文字。</p>"
+    edited = draft.save_revision(user=review.director)
+    services.approve(fresh(story), acting_user=review.director)
+    story = fresh(story)
+    assert story.current_workflow_task.name == "终审"
+    approved = TaskState.objects.filter(workflow_state=story.current_workflow_state, status="approved")
+    # Both lower levels now count for the edited text, 初审's approval carried over by 复审's.
+    assert {(s.task.name, s.revision_id) for s in approved if s.revision_id == edited.pk} == {
+        ("初审", edited.pk),
+        ("复审", edited.pk),
+    }
+    services.approve(story, acting_user=review.chief)
+    assert "复审改过的文字" in fresh(story).body
