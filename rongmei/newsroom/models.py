@@ -391,6 +391,8 @@ class StoryPage(Page):
         index.FilterField("first_published_at"),
         index.RelatedFields("tags", [index.SearchField("name")]),
     ]
+    # rongmei.search re-indexes stories itself, skipping saves that leave their text alone.
+    search_auto_update = False
 
     parent_page_types = ["newsroom.SectionPage"]
     subpage_types = []

@@ -238,6 +238,9 @@ class ProofingReportView(WagtailAdminTemplateMixin, TemplateView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+
     def _month(self):
         raw = self.request.GET.get("month", "")
         try:

@@ -58,12 +58,15 @@ class WaitingForMePanel(Component):
 
     def get_context_data(self, parent_context):
         request = parent_context["request"]
+        from rongmei.proofing.story_checks import latest_check
+
         items = []
         for item in queries.stories_waiting_for(request.user):
             items.append(
                 {
                     "item": item,
                     "actions": item.task.get_actions(item.story, request.user),
+                    "check": latest_check(item.story),
                 }
             )
         return {"items": items, "request": request, "csrf_token": parent_context.get("csrf_token")}

@@ -111,6 +111,22 @@ def test_long_stories_are_checked_on_the_worker(newsroom, monkeypatch, django_ca
     assert check.findings.filter(flagged_text="再接再励").count() == 5
 
 
+def test_a_one_megabyte_story_is_saved_at_once_and_checked_on_the_worker(
+    newsroom, django_capture_on_commit_callbacks
+):
+    paragraph = "全市干部再接再励。" + "推进项目建设，确保各项任务按期完成。" * 50
+    body = "".join(f"<p>{paragraph}</p>" for _ in range(1_000_000 // len(paragraph)))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        story = newsroom.add_story(title="长篇", body=body)
+    assert fresh(story).get_latest_revision_as_object().body == body  # nothing lost
+    assert story_checks.latest_check(story) is None
+    for callback in callbacks:
+        callback()
+    check = story_checks.latest_check(story)
+    assert check.text_length > 1_000_000
+    assert check.warn_count == check.findings.filter(flagged_text="再接再励").count() > 1000
+
+
 def test_the_worker_task_skips_a_deleted_revision(newsroom):
     from rongmei.proofing.tasks import check_revision_task
 

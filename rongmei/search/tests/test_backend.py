@@ -142,3 +142,28 @@ def test_sqlite_ranked_results_respect_queryset_filters(newsroom, monkeypatch, m
     assert titles(results) == ["淄博新闻一"]
     assert set(titles(StoryPage.objects.live().search("淄博"))) == {"淄博新闻一", "淄博新闻三"}
     assert len(titles(StoryPage.objects.search("淄博"))) == 3
+
+
+def test_bookkeeping_saves_do_not_resegment_but_text_changes_do(newsroom, monkeypatch):
+    from rongmei.search import backend as indexing
+
+    story = newsroom.add_story(title="稿件", body="<p>青岛啤酒节开幕。</p>", publish=True)
+    segmented = []
+    original = indexing.segment_for_index
+    monkeypatch.setattr(indexing, "segment_for_index", lambda text: segmented.append(text) or original(text))
+    story = StoryPage.objects.get(pk=story.pk)
+    story.body = "<p>烟台苹果丰收。</p>"
+    story.save_revision(user=newsroom.reporter)  # a draft: the page row's text is unchanged
+    story.locked = True
+    story.save(update_fields=["locked"])
+    assert segmented == []
+    assert search("青岛") == ["稿件"]
+    StoryPage.objects.get(pk=story.pk).get_latest_revision().publish(user=newsroom.chief)
+    assert segmented  # publishing changes the text: re-indexed
+    assert search("烟台") == ["稿件"] and search("青岛") == []
+    story = StoryPage.objects.get(pk=story.pk)
+    story.lead = "导语提到威海"
+    story.save(update_fields=["lead"])
+    assert search("威海") == ["稿件"]
+    story.delete()
+    assert search("烟台") == []
