@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rongmei.newsroom",
     "rongmei.review",
     "rongmei.proofing",
+    "rongmei.monitoring",
     "rongmei.search",
     "rongmei.website",
     "rongmei.demo",

@@ -25,6 +25,7 @@ class PeriodicJob:
 JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("publish_scheduled", "rongmei.core.tasks.publish_scheduled_pages"),
     PeriodicJob("worker_heartbeat", "rongmei.core.tasks.worker_heartbeat"),
+    PeriodicJob("monitoring_fetch_due_sources", "rongmei.monitoring.tasks.fetch_due_sources"),
 )
 
 

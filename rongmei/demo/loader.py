@@ -46,6 +46,7 @@ DEMO_USERS = [
     ("director", "复审主任 department director"),
     ("chief", "终审总编 chief editor"),
     ("newmedia", "新媒体编辑 new-media editor"),
+    ("analyst", "舆情分析师 public-opinion analyst"),
     ("admin", "管理员 administrator"),
 ]
 

@@ -41,6 +41,16 @@ _PROOFING_MANAGE = _PROOFING_VIEW + tuple(
     for action in ("add", "change", "delete")
 )
 
+# 舆情: analysts run the monitoring service (sources, clients' watchlists, alerts, cases, reports);
+# what the machines produce (items, events, reprints, alerts) they read but do not edit.
+_MONITORING_MANAGED = ("source", "client", "watchrule", "alertrule", "case", "report")
+_MONITORING_READ = ("monitoreditem", "event", "reprint", "alert")
+_MONITORING = tuple(
+    ("monitoring", f"{action}_{model}")
+    for model in _MONITORING_MANAGED
+    for action in ("view", "add", "change", "delete")
+) + tuple(("monitoring", f"view_{model}") for model in _MONITORING_READ)
+
 REPORTER = Role("reporter", "记者", _IMAGE_PERMS + _DOC_PERMS, page_permissions=("add",))
 EDITOR = Role(
     "editor",
@@ -62,11 +72,15 @@ CHIEF = Role(
     page_permissions=("add", "change", "publish", "lock", "unlock"),
 )
 NEW_MEDIA = Role("newmedia", "新媒体编辑", _IMAGE_PERMS + _DOC_PERMS, page_permissions=("add", "change"))
+ANALYST = Role("analyst", "舆情分析师", _MONITORING)
 ADMIN = Role(
-    "admin", "管理员", _PROOFING_MANAGE, page_permissions=("add", "change", "publish", "lock", "unlock")
+    "admin",
+    "管理员",
+    _PROOFING_MANAGE + _MONITORING,
+    page_permissions=("add", "change", "publish", "lock", "unlock"),
 )
 
-ALL_ROLES = (REPORTER, EDITOR, DIRECTOR, CHIEF, NEW_MEDIA, ADMIN)
+ALL_ROLES = (REPORTER, EDITOR, DIRECTOR, CHIEF, NEW_MEDIA, ANALYST, ADMIN)
 ROLES_BY_CODE = {role.code: role for role in ALL_ROLES}
 
 

@@ -1,0 +1,1 @@
+"""Admin hooks for monitoring alerts (imported by wagtail_hooks.py)."""

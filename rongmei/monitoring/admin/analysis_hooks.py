@@ -1,0 +1,1 @@
+"""Admin hooks for monitoring analysis (imported by wagtail_hooks.py)."""

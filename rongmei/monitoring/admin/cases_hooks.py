@@ -1,0 +1,1 @@
+"""Admin hooks for monitoring cases (imported by wagtail_hooks.py)."""

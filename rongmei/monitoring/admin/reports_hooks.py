@@ -1,0 +1,1 @@
+"""Admin hooks for monitoring reports (imported by wagtail_hooks.py)."""
