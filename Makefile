@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: demo test lint install install-dev system-deps clean messages
+.PHONY: demo test lint install install-dev system-deps runtime-deps clean messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,10 @@ install-dev: $(VENV)/.installed-dev
 system-deps:
 	bash scripts/install-system-deps.sh
 
-demo: install
+runtime-deps:
+	bash scripts/install-system-deps.sh runtime
+
+demo: install runtime-deps
 	$(PY) -m rongmei demo --port $(PORT)
 
 lint: install-dev

@@ -222,6 +222,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "jieba": {"level": "WARNING"},
+        # WeasyPrint logs each rendering step at INFO; fontTools each font subset.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
     },
 }

@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: Chromium for the browser tests, CJK fonts so Chinese
-# renders in screenshots, gettext for the catalogue tests. Installed only when missing; needs
-# root (as on CI) or sudo.
+# renders in screenshots and report PDFs, gettext for the catalogue tests, Pango/HarfBuzz for
+# WeasyPrint. Installed only when missing; needs root (as on CI) or sudo.
+#
+# With the argument "runtime" (what `make demo` uses) only what the running system needs: the
+# fonts and the libraries of WeasyPrint, not the test tools.
 set -euo pipefail
 missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ "${1:-}" != "runtime" ]; then
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  # GNU gettext: the translation tests re-run makemessages and msgfmt --check (skipped without it).
+  command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
+fi
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
-# GNU gettext: the translation tests re-run makemessages and msgfmt --check (skipped without it).
-command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
+# WeasyPrint (舆情报告 PDFs) loads Pango, HarfBuzz (with its subsetter) and fontconfig at run time;
+# Chinese in the PDF comes from fonts-noto-cjk above.
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "install-system-deps: apt-get not found; install ${missing[*]} yourself (browser tests will be skipped)" >&2
+  echo "install-system-deps: apt-get not found; install ${missing[*]} yourself (browser tests will be skipped, report PDF tests will fail)" >&2
   exit 0
 fi
 SUDO=""

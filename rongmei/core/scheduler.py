@@ -26,6 +26,9 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("publish_scheduled", "rongmei.core.tasks.publish_scheduled_pages"),
     PeriodicJob("worker_heartbeat", "rongmei.core.tasks.worker_heartbeat"),
     PeriodicJob("monitoring_fetch_due_sources", "rongmei.monitoring.tasks.fetch_due_sources"),
+    PeriodicJob("monitoring_alerts", "rongmei.monitoring.tasks_alerts.evaluate_alerts_task"),
+    PeriodicJob("monitoring_analyse", "rongmei.monitoring.tasks_analysis.analyse_new_items_task"),
+    PeriodicJob("monitoring_reports", "rongmei.monitoring.tasks_reports.send_due_reports", every_minutes=60),
 )
 
 

@@ -37,6 +37,7 @@ from rongmei.organisation.models import Department, Outlet, StaffProfile
 
 from . import content
 from .images import render_jpeg
+from .monitoring import load_monitoring_demo
 
 DEMO_PASSWORD = "rongmei-demo-2026"
 DEMO_USERS = [
@@ -820,4 +821,8 @@ def _load(specs, stdout) -> Counter:
     # a moderation notice per submission and decision; the demo's console backend prints each).
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         _create_stories(demo, specs, stdout)
+    say("  舆情 monitoring …")
+    # After the stories: the monitored items include copies of two of them (reprint detection).
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        load_monitoring_demo(demo.users)
     return demo.created

@@ -246,6 +246,13 @@ class WatchRule(models.Model):
     def __str__(self):
         return f"{self.client}: {self.name}"
 
+    def clean(self):
+        from .services.analysis import check_rule
+
+        problem = check_rule(self.expression or "")
+        if problem:
+            raise ValidationError({"expression": problem})
+
 
 class Event(models.Model):
     """One incident as the sources report it over time (舆情事件): groups of items with keywords."""
@@ -397,6 +404,9 @@ class AlertRule(models.Model):
     )
     max_alerts_per_hour = models.PositiveIntegerField(_("at most alerts per hour"), default=10)
     enabled = models.BooleanField(_("enabled"), default=True)
+    # The highest ItemAnalysis id this rule has looked at (analyses are written one batch at a
+    # time, so ids grow in commit order); None: never evaluated.
+    evaluated_upto = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["client", "name"]
@@ -451,6 +461,8 @@ class AlertDelivery(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # A failed delivery is tried again from this time on (backoff); None: nothing more to try.
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["alert", "channel"]

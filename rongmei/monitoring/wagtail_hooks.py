@@ -74,27 +74,64 @@ class SourceHealthMenuItem(MenuItem):
         return views.can_see_sources(request.user)
 
 
+# Each part of monitoring keeps its views, snippets and URLs in its own module under admin/.
+from .admin import alerts_hooks, analysis_hooks, cases_hooks, reports_hooks  # noqa: E402,F401
+from .admin.alerts_hooks import AlertRuleViewSet, AlertsMenuItem, CaseBoardMenuItem  # noqa: E402
+from .admin.analysis_hooks import AnalysisMenuItem, ClientViewSet, WatchRuleViewSet  # noqa: E402
+from .admin.reports_hooks import ReportsMenuItem  # noqa: E402
+from .views_analysis import can_see_events, can_see_matches, can_see_reprints  # noqa: E402
+
+
 class MonitoringViewSetGroup(SnippetViewSetGroup):
-    items = (SourceViewSet, MonitoredItemViewSet)
+    """One 舆情 menu, in the order an analyst's day goes: what is happening, what to do about it,
+    what to send the client, then the set-up (clients, rules, sources)."""
+
+    items = (ClientViewSet, WatchRuleViewSet, AlertRuleViewSet, SourceViewSet, MonitoredItemViewSet)
     menu_icon = "pick"
     menu_label = _("Monitoring (舆情)")
     menu_name = "monitoring"
     menu_order = 460
 
     def get_submenu_items(self):
+        clients, rules, alert_rules, sources, items = (
+            viewset.get_menu_item(order=order)
+            for order, viewset in zip((20, 21, 22, 30, 32), self.registerables, strict=True)
+        )
         return [
-            *super().get_submenu_items(),
-            SourceHealthMenuItem(
-                _("Source health"),
-                reverse("monitoring_health"),
-                name="monitoring-health",
-                icon_name="pick",
-                order=3,
+            AnalysisMenuItem(
+                _("Events"), reverse("monitoring_events"), name="monitoring-events",
+                icon_name="pick", order=1, shown_to=can_see_events,
             ),
+            AnalysisMenuItem(
+                _("Matched items"), reverse("monitoring_matches"), name="monitoring-matches",
+                icon_name="search", order=2, shown_to=can_see_matches,
+            ),
+            AlertsMenuItem(
+                _("Alerts"), reverse("monitoring_alerts"), name="monitoring-alert-list",
+                icon_name="warning", order=3,
+            ),
+            CaseBoardMenuItem(
+                _("Case board"), reverse("monitoring_cases"), name="monitoring-cases",
+                icon_name="tasks", order=4,
+            ),
+            ReportsMenuItem(
+                _("Monitoring reports (舆情报告)"), reverse("monitoring_reports"), name="monitoring-reports",
+                icon_name="doc-full", order=5,
+            ),
+            AnalysisMenuItem(
+                _("Reprints of our stories"), reverse("monitoring_reprints"), name="monitoring-reprints",
+                icon_name="doc-full", order=6, shown_to=can_see_reprints,
+            ),
+            clients,
+            rules,
+            alert_rules,
+            sources,
+            SourceHealthMenuItem(
+                _("Source health"), reverse("monitoring_health"), name="monitoring-health",
+                icon_name="pick", order=31,
+            ),
+            items,
         ]
 
 
 register_snippet(MonitoringViewSetGroup)
-
-# Each part of monitoring registers its own admin hooks in its own module.
-from .admin import alerts_hooks, analysis_hooks, cases_hooks, reports_hooks  # noqa: E402,F401

@@ -338,7 +338,7 @@ def test_public_home_and_story_pages_are_in_chinese(client, published):
     story = client.get(published.url)
     assert story.status_code == 200
     content = story.content.decode()
-    for text in [*PUBLIC_CHINESE, "来源: 新华社", "更正", "更正地名", "地区", "相关报道"]:
+    for text in [*PUBLIC_CHINESE, "来源：新华社", "更正", "更正地名", "地区", "相关报道"]:
         assert text in shown_text(content), f"the story page lacks {text!r}"
     english = [*PUBLIC_ENGLISH, "Source", "Correction", "Regions", "Related stories"]
     assert english_labels(english, content) == []

@@ -166,6 +166,21 @@ def test_demo_newsroom_loads_once_and_again_without_changes(django_capture_on_co
     inline = StoryPage.objects.get(slug="demo-001")
     assert 'embedtype="image"' in inline.body and inline.cover_image.credit == "记者 马骁 摄"
 
+    # 舆情: the client's items went through the real pipeline: the water-cut story spread by many
+    # sites is one event, spiking, with one alert per rule (not one per copy), worked as a case;
+    # copies of our stories are listed as reprints; yesterday's report exists as a PDF.
+    from rongmei.monitoring.models import Alert, Case, Event, Report, Reprint
+
+    water = Event.objects.order_by("-heat").first()
+    assert "鑫苑小区" in water.title and water.item_count >= 15 and water.spiking_since is not None
+    assert Alert.objects.filter(event=water).count() == 2  # the negative-match rule and the spike rule
+    assert Alert.objects.filter(event=water, suppressed_count__gt=5).exists()
+    case = Case.objects.get()
+    assert (case.state, case.owner.username, case.event_id) == ("verifying", "analyst", water.pk)
+    assert {r.story.slug for r in Reprint.objects.all()} == {"demo-001", "demo-002"}
+    assert Reprint.objects.filter(authorised=False).exists()
+    assert Report.objects.get().pdf.read(4) == b"%PDF"
+
     # Every demo account signs in with the demo password.
     for username, _label in DEMO_USERS:
         assert Client().login(username=username, password=DEMO_PASSWORD), username

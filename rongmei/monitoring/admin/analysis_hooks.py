@@ -1,1 +1,66 @@
-"""Admin hooks for monitoring analysis (imported by wagtail_hooks.py)."""
+"""Admin hooks for monitoring analysis (imported by wagtail_hooks.py).
+
+Clients and their watch rules (snippets; a rule that does not parse is refused on the form with the
+position of the problem), the items matching each client's rules, events and the reprints of our
+stories. Their menu entries are in the one 舆情 menu (wagtail_hooks.py).
+"""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .. import views_analysis as views
+from ..models import Client, WatchRule
+
+
+@hooks.register("register_admin_urls")
+def register_analysis_urls():
+    return [
+        path("monitoring/matches/", views.MatchedItemsView.as_view(), name="monitoring_matches"),
+        path("monitoring/events/", views.EventsView.as_view(), name="monitoring_events"),
+        path("monitoring/events/<int:pk>/", views.EventDetailView.as_view(), name="monitoring_event"),
+        path("monitoring/reprints/", views.ReprintsView.as_view(), name="monitoring_reprints"),
+    ]
+
+
+RULE_HELP = _(
+    "Keywords with AND, OR, NOT and parentheses; two words side by side mean AND. "
+    "“quoted phrase”; 淄博 NEAR/10 污染 (within 10 characters); region:张店 and person:张三 "
+    "also match the region's and the person's other names. Traditional characters, full-width "
+    "letters and case do not matter. Example: 淄博 AND (污染 OR 排放) NOT 演练"
+)
+
+
+class ClientViewSet(SnippetViewSet):
+    model = Client
+    icon = "group"
+    menu_label = _("Clients")
+    list_display = ["name", "region", "active"]
+    list_filter = ["active"]
+    search_fields = ["name"]
+
+
+class WatchRuleViewSet(SnippetViewSet):
+    model = WatchRule
+    icon = "search"
+    menu_label = _("Watch rules")
+    list_display = ["name", "client", "expression", "enabled", "updated_at"]
+    list_filter = ["client", "enabled"]
+    search_fields = ["name", "expression"]
+    panels = [
+        FieldRowPanel([FieldPanel("client"), FieldPanel("name")]),
+        FieldPanel("expression", help_text=RULE_HELP),
+        FieldPanel("enabled"),
+    ]
+
+
+class AnalysisMenuItem(MenuItem):
+    def __init__(self, *args, shown_to, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shown_to = shown_to
+
+    def is_shown(self, request):
+        return self.shown_to(request.user)

@@ -73,7 +73,7 @@ def bar_chart(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
         f'font-family="{FONT_FAMILY}" font-size="11">',
-        f'<title>{escape(title)}</title>',
+        f"<title>{escape(title)}</title>",
         f'<text class="chart-title" x="{left}" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
     ]
     for tick in _ticks(top_value):
@@ -90,7 +90,7 @@ def bar_chart(
         parts.append(
             f'<rect class="bar" data-label="{escape(bar.label)}" data-value="{bar.value}" '
             f'x="{_n(x)}" y="{_n(y)}" width="{_n(bar_w)}" height="{_n(bar_h)}" fill="#2e86c1">'
-            f'<title>{escape(bar.title or f"{bar.label}: {bar.value}")}</title></rect>'
+            f"<title>{escape(bar.title or f'{bar.label}: {bar.value}')}</title></rect>"
         )
         if bar.label:
             parts.append(
@@ -129,7 +129,7 @@ def stacked_share_bar(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-sentiment" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
         f'font-family="{FONT_FAMILY}" font-size="11">',
-        f'<title>{escape(title)}</title>',
+        f"<title>{escape(title)}</title>",
         f'<text class="chart-title" x="{left}" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
     ]
     if not total:

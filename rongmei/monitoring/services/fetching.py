@@ -25,6 +25,7 @@ from ..fetching.parsers import Entry, Parsed, find_links, parse_feed, parse_ninj
 from ..fetching.urls import MAX_URL_LENGTH, normalize_url
 from ..messages import render_notes
 from ..models import MonitoredItem, Source
+from ..tasks_analysis import analyse_after_fetch
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +122,7 @@ def fetch_source(source_id, *, client=None, now=None):
         if own_client:
             client.close()
     _record_success(source, state, notes, started)
+    analyse_after_fetch(created)
     return FetchReport(source.pk, source.name, True, created, notes=notes)
 
 

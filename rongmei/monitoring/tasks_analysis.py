@@ -1,0 +1,18 @@
+"""Analysis tasks: after each fetch that found new items, and every minute as a safety net."""
+
+from django.db import transaction
+from django_tasks import task
+
+from .services import analysis
+
+
+@task()
+def analyse_new_items_task() -> int:
+    """Analyse every item without an analysis (groups, watch rules, sentiment, events, reprints)."""
+    return analysis.analyse_new_items()
+
+
+def analyse_after_fetch(new_items: int) -> None:
+    """Called by the fetching service: queue an analysis run once the new items are committed."""
+    if new_items:
+        transaction.on_commit(analyse_new_items_task.enqueue)

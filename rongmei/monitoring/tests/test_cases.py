@@ -1,0 +1,289 @@
+"""Cases: the lifecycle and its timeline, refused moves; the admin's alerts list, case board, case page
+and dashboard panel."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from rongmei.monitoring.models import Alert, AlertRule, Case, Notification
+from rongmei.monitoring.services import alerts, cases
+from rongmei.monitoring.services.cases import CaseError
+from rongmei.organisation import roles
+from rongmei.testing import TEST_PASSWORD, make_user
+
+from .test_alerts_factories import make_alert_rule, make_client, make_event, make_item, negative_items
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def alert(newsroom):
+    client, watch = make_client()
+    rule = make_alert_rule(client)
+    rule.notify_users.set([newsroom.admin])
+    negative_items(3, event=make_event(), watch=watch)
+    alerts.evaluate_alerts()
+    return Alert.objects.get()
+
+
+@pytest.fixture
+def analyst(newsroom):
+    return make_user("analyst", roles.ANALYST, display_name="钱分析")
+
+
+def kinds(case):
+    return list(case.entries.values_list("kind", flat=True))
+
+
+def test_case_lifecycle_writes_the_timeline(alert, analyst, newsroom):
+    case = cases.open_case_from_alert(alert, owner=analyst, acting_user=analyst)
+    assert (case.client, case.title, case.event, case.state) == (
+        alert.client,
+        alert.title,
+        alert.event,
+        "new",
+    )
+    assert list(case.items.all()) == [alert.item]
+
+    cases.move_case(case, "verifying", acting_user=analyst)
+    cases.add_note(case, "已联系区应急局核实", acting_user=analyst)
+    extra = make_item(title="跟进报道")
+    cases.link_item(case, extra, acting_user=analyst)
+    cases.change_owner(case, newsroom.admin, acting_user=analyst)
+    cases.move_case(case, "responding", acting_user=newsroom.admin)
+    cases.record_response(
+        case, url="https://www.zhangdian.gov.cn/notice/1.html", text="情况通报", acting_user=newsroom.admin
+    )
+    cases.move_case(case, "resolved", acting_user=newsroom.admin)
+
+    case.refresh_from_db()
+    assert case.state == "resolved" and case.resolved_at is not None
+    assert case.owner == newsroom.admin
+    assert set(case.items.all()) == {alert.item, extra}
+    assert kinds(case) == ["opened", "state", "note", "link", "owner", "state", "response", "state"]
+    entries = list(case.entries.all())
+    assert all(entry.at is not None for entry in entries)
+    assert [e.actor for e in entries][:5] == [analyst] * 5
+    assert entries[4].data["after_name"] == "管理员"
+    assert entries[-1].data == {"before": "responding", "after": "resolved", "reopen": False}
+
+
+def test_refused_moves(alert, analyst):
+    case = cases.open_case_from_alert(alert, acting_user=analyst)
+    with pytest.raises(CaseError, match="not a case state"):
+        cases.move_case(case, "closed", acting_user=analyst)
+    with pytest.raises(CaseError, match="already in this state"):
+        cases.move_case(case, "new", acting_user=analyst)
+    with pytest.raises(CaseError, match="response") as refused:
+        cases.move_case(case, "resolved", acting_user=analyst)
+    assert refused.value.field == "note"
+    with pytest.raises(CaseError, match="Only a resolved case"):
+        cases.move_case(case, "verifying", reopen=True, acting_user=analyst)
+
+    cases.move_case(case, "resolved", note="经核实为不实信息，无需回应", acting_user=analyst)
+    with pytest.raises(CaseError, match="reopen"):
+        cases.move_case(case, "responding", acting_user=analyst)
+    cases.move_case(case, "verifying", reopen=True, acting_user=analyst)
+    case.refresh_from_db()
+    assert case.state == "verifying" and case.resolved_at is None
+    assert kinds(case) == ["opened", "state", "state"]
+    assert case.entries.last().data["reopen"] is True
+
+
+def test_other_refusals(alert, analyst):
+    case = cases.open_case_from_alert(alert, acting_user=analyst)
+    with pytest.raises(CaseError, match="already has an open case") as again:
+        cases.open_case_from_alert(alert, acting_user=analyst)
+    assert again.value.case == case
+    with pytest.raises(CaseError, match="Write the note"):
+        cases.add_note(case, "   ", acting_user=analyst)
+    with pytest.raises(CaseError, match="already linked"):
+        cases.link_item(case, alert.item, acting_user=analyst)
+    with pytest.raises(CaseError, match="address or its text"):
+        cases.record_response(case, acting_user=analyst)
+    with pytest.raises(CaseError, match="https://"):
+        cases.record_response(case, url="zhangdian.gov.cn/notice", acting_user=analyst)
+    with pytest.raises(CaseError, match="already has this owner"):
+        cases.change_owner(case, None, acting_user=analyst)
+    assert kinds(case) == ["opened"]
+
+
+# --- admin ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client(client, newsroom):
+    client.cookies["django_language"] = "en"
+    client.login(username="admin", password=TEST_PASSWORD)
+    return client
+
+
+def test_alerts_list_shows_alerts_and_opens_a_case(admin_client, alert):
+    alert.deliveries.create(
+        channel="wecom",
+        recipient="https://qyapi…",
+        status="failed",
+        attempts=2,
+        error="WeCom error 93000: invalid webhook url",
+    )
+    response = admin_client.get(reverse("monitoring_alerts"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert alert.title in html
+    assert '<td class="suppressed">2</td>' in html
+    assert "WeCom error 93000" in html
+    assert "Open a case" in html
+
+    response = admin_client.post(reverse("monitoring_alert_case", args=[alert.pk]))
+    case = Case.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("monitoring_case", args=[case.pk])
+    assert case.owner.username == "admin"
+    # A second click goes to the open case instead of opening another.
+    again = admin_client.post(reverse("monitoring_alert_case", args=[alert.pk]))
+    assert again["Location"] == reverse("monitoring_case", args=[case.pk])
+    assert Case.objects.count() == 1
+
+
+def test_case_board_filters(admin_client, alert, analyst, newsroom):
+    mine = cases.open_case_from_alert(alert, owner=newsroom.admin, acting_user=newsroom.admin)
+    theirs = cases.open_case(client=alert.client, title="另一件事", owner=analyst, acting_user=analyst)
+    cases.move_case(theirs, "verifying", acting_user=analyst)
+
+    html = admin_client.get(reverse("monitoring_cases")).content.decode()
+    assert f'data-case="{mine.pk}"' in html and f'data-case="{theirs.pk}"' in html
+    html = admin_client.get(reverse("monitoring_cases"), {"owner": "me"}).content.decode()
+    assert f'data-case="{mine.pk}"' in html and f'data-case="{theirs.pk}"' not in html
+    html = admin_client.get(
+        reverse("monitoring_cases"), {"owner": analyst.pk, "client": alert.client_id}
+    ).content.decode()
+    assert f'data-case="{theirs.pk}"' in html and f'data-case="{mine.pk}"' not in html
+
+
+def test_case_page_forms(admin_client, alert, newsroom):
+    case = cases.open_case_from_alert(alert, owner=newsroom.admin, acting_user=newsroom.admin)
+    url = reverse("monitoring_case", args=[case.pk])
+    assert admin_client.get(url).status_code == 200
+
+    response = admin_client.post(url, {"action": "note", "note-text": "记者已到现场"})
+    assert response.status_code == 302
+    response = admin_client.post(url, {"action": "state", "state-state": "verifying", "state-note": ""})
+    assert response.status_code == 302
+
+    # Resolving without a response: refused on the state form, the typed text kept.
+    response = admin_client.post(url, {"action": "state", "state-state": "resolved", "state-note": ""})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Record the published response first" in html
+    # An unknown state is refused with a message, not a crash.
+    response = admin_client.post(url, {"action": "state", "state-state": "archived"})
+    assert response.status_code == 400 and "is not a case state" in response.content.decode()
+
+    # A bad response address: the error and both typed fields come back.
+    response = admin_client.post(
+        url,
+        {
+            "action": "response",
+            "response-response_url": "gov.cn/通报",
+            "response-response_text": "区政府情况通报全文",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "starting with https://" in html
+    assert 'value="gov.cn/通报"' in html and "区政府情况通报全文" in html
+
+    # Linking an unknown item: the typed address stays in the field.
+    response = admin_client.post(url, {"action": "link", "link-item": "https://nowhere.example/x"})
+    assert response.status_code == 400
+    assert 'value="https://nowhere.example/x"' in response.content.decode()
+    extra = make_item(title="后续报道")
+    assert admin_client.post(url, {"action": "link", "link-item": extra.url}).status_code == 302
+
+    response = admin_client.post(url, {"action": "owner", "owner-owner": ""})
+    assert response.status_code == 302
+    response = admin_client.post(
+        url,
+        {
+            "action": "response",
+            "response-response_url": "https://www.zhangdian.gov.cn/n/1.html",
+            "response-response_text": "",
+        },
+    )
+    assert response.status_code == 302
+    assert admin_client.post(url, {"action": "state", "state-state": "resolved"}).status_code == 302
+
+    case.refresh_from_db()
+    assert case.state == "resolved" and case.owner is None
+    assert kinds(case) == ["opened", "note", "state", "link", "owner", "response", "state"]
+    html = admin_client.get(url).content.decode()
+    assert "记者已到现场" in html and "后续报道" in html and "Reopen the resolved case" in html
+
+
+def test_people_without_case_rights_cannot_change_cases(client, alert, newsroom):
+    case = cases.open_case_from_alert(alert, acting_user=newsroom.admin)
+    client.login(username="reporter", password=TEST_PASSWORD)
+    url = reverse("monitoring_case", args=[case.pk])
+    client.post(url, {"action": "note", "note-text": "x"})
+    assert client.get(reverse("monitoring_alerts")).status_code == 302  # Wagtail sends them to the dashboard
+    assert kinds(case) == ["opened"]
+
+
+def test_dashboard_panel_lists_unread_notifications_and_marks_them_read(admin_client, alert, newsroom):
+    home = admin_client.get(reverse("wagtailadmin_home"))
+    html = home.content.decode()
+    assert "monitoring-notifications" in html and alert.title in html
+    notification = Notification.objects.get(user=newsroom.admin)
+
+    response = admin_client.post(
+        reverse("monitoring_notifications_read"),
+        {"notification": notification.pk, "next": reverse("wagtailadmin_home")},
+    )
+    assert response.status_code == 302
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+    assert "monitoring-notifications" not in admin_client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_alert_rule_snippet_form_checks_input(admin_client, alert):
+    add_url = reverse("wagtailsnippets_monitoring_alertrule:add")
+    assert admin_client.get(add_url).status_code == 200
+    response = admin_client.post(
+        add_url,
+        {
+            "client": alert.client_id,
+            "name": "央媒关键词",
+            "kind": AlertRule.Kind.TOP_SOURCE_KEYWORD,
+            "keywords": "",
+            "min_negative_probability": "0.6",
+            "emails": "duty@example.test\nnot an address",
+            "dingtalk_secret": "SECxx",
+            "cooldown_minutes": "60",
+            "max_alerts_per_hour": "0",
+            "enabled": "on",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "needs keywords" in html
+    assert "Not e-mail addresses: not an address." in html
+    assert "give the bot&#x27;s webhook address too" in html
+    assert "at least one alert per hour" in html
+    assert 'value="央媒关键词"' in html
+    assert AlertRule.objects.count() == 1
+    assert admin_client.get(reverse("wagtailsnippets_monitoring_alertrule:list")).status_code == 200
+
+
+def test_retry_button_sends_again(admin_client, alert):
+    delivery = alert.deliveries.create(
+        channel="email", recipient="x", status="failed", attempts=5, error="boom"
+    )
+    rule = alert.rule
+    rule.emails = "duty@example.test"
+    rule.save()
+    response = admin_client.post(reverse("monitoring_alert_retry", args=[delivery.pk]))
+    assert response.status_code == 302
+    delivery.refresh_from_db()
+    assert delivery.attempts == 0
+    assert list(alerts.due_deliveries(now=timezone.now()).values_list("pk", flat=True)) == [delivery.pk]
+    sent = alerts.deliver(delivery.pk)
+    assert sent.status == "sent" and sent.attempts == 1
