@@ -33,7 +33,8 @@ class DingTalkChannel(WebhookChannel):
     def request(self, message: AlertMessage) -> tuple[str, dict]:
         lines = [f"### {message.title}", *(f"> {line}\n" for line in message.lines)]
         if message.url:
-            lines.append(f"[{_('Open in Rongmei')}]({message.url})")
+            link_text = _("Open in Rongmei")
+            lines.append(f"[{link_text}]({message.url})")
         text = truncate_bytes("\n".join(lines), MAX_TEXT_BYTES)
         url = self.webhook_url
         if self.secret:

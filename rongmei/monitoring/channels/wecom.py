@@ -19,7 +19,8 @@ class WeComChannel(WebhookChannel):
     def request(self, message: AlertMessage) -> tuple[str, dict]:
         lines = [f"### {message.title}", *(f"> {line}" for line in message.lines)]
         if message.url:
-            lines.append(f"[{_('Open in Rongmei')}]({message.url})")
+            link_text = _("Open in Rongmei")
+            lines.append(f"[{link_text}]({message.url})")
         content = truncate_bytes("\n".join(lines), MAX_MARKDOWN_BYTES)
         return self.webhook_url, {"msgtype": "markdown", "markdown": {"content": content}}
 

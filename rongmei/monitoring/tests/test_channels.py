@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rongmei.monitoring.channels import AlertMessage, DingTalkChannel, FeishuChannel, WeComChannel
 from rongmei.monitoring.channels.base import truncate_bytes
@@ -22,6 +22,14 @@ from rongmei.monitoring.models import AlertDelivery
 from rongmei.monitoring.services import alerts
 
 from .test_alerts_factories import make_alert_rule, make_client, make_event, negative_items
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # The assertions read the English msgids; the catalogue tests check the Chinese.
+    with translation.override("en"):
+        yield
+
 
 HOUR = 3600
 
@@ -435,7 +443,8 @@ def test_alert_deliveries_reach_every_bot(wecom, dingtalk, feishu):
     assert statuses == {"wecom": "sent", "dingtalk": "sent", "feishu": "sent"}
     assert len(wecom.received) == len(dingtalk.received) == len(feishu.received) == 1
     # The repeats the rule held back are mentioned in the one message.
-    assert "2 more like it" in wecom.received[0][2]["markdown"]["content"]
+    # Deliveries are written in the site's language (zh-hans), whoever triggered them.
+    assert "此后又有 2 条类似信息" in wecom.received[0][2]["markdown"]["content"]
 
 
 @pytest.mark.django_db
@@ -461,8 +470,9 @@ def test_refused_delivery_keeps_the_reason_and_a_retry_later_succeeds(dingtalk, 
         assert delivery.status == AlertDelivery.Status.FAILED
         assert delivery.attempts == 1
         assert delivery.next_attempt_at == now + alerts.BACKOFF[0]
-    assert "signing secret" in ding.error and "310000" in ding.error
-    assert "keywords" in fei.error and "19024" in fei.error
+    # Deliveries are written in the site's language (zh-hans), whoever triggered them.
+    assert "加签密钥" in ding.error and "310000" in ding.error
+    assert "关键词" in fei.error and "19024" in fei.error
 
     # Staff fix the secret and the bot's keyword; the next scheduled try goes through.
     rule.dingtalk_secret = dingtalk.secret
