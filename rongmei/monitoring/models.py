@@ -548,6 +548,15 @@ class CaseEntry(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    # A state change keeps the codes (stable across languages); the timeline shows the labels.
+    @property
+    def state_before_label(self):
+        return Case.State(self.data["before"]).label if self.data.get("before") in Case.State.values else ""
+
+    @property
+    def state_after_label(self):
+        return Case.State(self.data["after"]).label if self.data.get("after") in Case.State.values else ""
+
 
 # --- Reports ---------------------------------------------------------------------------------------
 class Report(models.Model):

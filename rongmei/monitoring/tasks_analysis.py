@@ -8,8 +8,15 @@ from .services import analysis
 
 @task()
 def analyse_new_items_task() -> int:
-    """Analyse every item without an analysis (groups, watch rules, sentiment, events, reprints)."""
-    return analysis.analyse_new_items()
+    """Analyse every item without an analysis (groups, watch rules, sentiment, events, reprints),
+    then evaluate the alert rules at once: a spike is told seconds after its items arrive, not at
+    the next minute's evaluation (which stays as the safety net and the retry of deliveries)."""
+    from .tasks_alerts import evaluate_alerts_task
+
+    done = analysis.analyse_new_items()
+    if done:
+        transaction.on_commit(evaluate_alerts_task.enqueue)
+    return done
 
 
 def analyse_after_fetch(new_items: int) -> None:

@@ -17,6 +17,8 @@ from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from rongmei.organisation.models import display_name_for
+
 from .fetching.urls import normalize_url
 from .models import Alert, Case, Client, MonitoredItem
 from .services import cases
@@ -135,6 +137,7 @@ class OwnerForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = case_owners()
+        self.fields["owner"].label_from_instance = display_name_for
 
 
 class LinkItemForm(forms.Form):

@@ -4,9 +4,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from . import views
 from .models import MonitoredItem, Source
@@ -14,11 +15,30 @@ from .models import MonitoredItem, Source
 
 @hooks.register("register_admin_urls")
 def register_monitoring_urls():
-    return [path("monitoring/health/", views.SourceHealthView.as_view(), name="monitoring_health")]
+    return [
+        path("monitoring/health/", views.SourceHealthView.as_view(), name="monitoring_health"),
+        path("monitoring/sources/import/", views.SourceImportView.as_view(), name="monitoring_source_import"),
+        path("monitoring/sources/fetch/", views.FetchNowView.as_view(), name="monitoring_fetch_all"),
+        path("monitoring/sources/<int:pk>/fetch/", views.FetchNowView.as_view(), name="monitoring_fetch_source"),
+    ]
+
+
+class SourceIndexView(IndexView):
+    """The sources list, with “Import sources” beside “Add” (many sources at once, or an OPML file)."""
+
+    @property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.request.user.has_perm("monitoring.add_source"):
+            buttons.append(
+                HeaderButton(_("Import sources"), url=reverse("monitoring_source_import"), icon_name="upload")
+            )
+        return buttons
 
 
 class SourceViewSet(SnippetViewSet):
     model = Source
+    index_view_class = SourceIndexView
     icon = "site"
     menu_label = _("Sources")
     list_display = [

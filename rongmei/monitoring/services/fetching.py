@@ -341,3 +341,21 @@ def fetch_source_now(source_id, *, client=None):
 def fetch_due_sources_inline(*, client=None, now=None):
     """Claim and fetch every due source in this process (the command; the worker uses tasks)."""
     return [fetch_source(pk, client=client) for pk in claim_due_sources(now)]
+
+
+def queue_fetch_now(sources, now=None) -> list[int]:
+    """The admin's "fetch now": one fetch task per source, queued once this transaction commits.
+
+    The next scheduled fetch moves one interval ahead first, so the periodic job does not claim
+    the same source while the queued fetch waits for a worker.
+    """
+    from ..tasks import fetch_source as fetch_source_task
+
+    now = now or timezone.now()
+    ids = []
+    for source in sources:
+        Source.objects.filter(pk=source.pk).update(next_fetch_at=now + source.fetch_interval)
+        ids.append(source.pk)
+    for source_id in ids:
+        transaction.on_commit(lambda source_id=source_id: fetch_source_task.enqueue(source_id))
+    return ids

@@ -209,14 +209,19 @@ def test_a_second_worker_leaves_the_items_to_the_one_holding_the_lock():
     assert analysis.analyse_new_items() == 3
 
 
-def test_a_fetch_with_new_items_queues_the_analysis(django_capture_on_commit_callbacks):
+def test_a_fetch_with_new_items_queues_the_analysis_then_the_alerts(django_capture_on_commit_callbacks):
     make_item(make_source("鲁中网"), "淄博发布暴雨预警", "淄博市气象台发布暴雨黄色预警。")
     with django_capture_on_commit_callbacks() as callbacks:
         tasks_analysis.analyse_after_fetch(0)
     assert callbacks == []
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         tasks_analysis.analyse_after_fetch(1)
-    assert len(callbacks) == 1 and ItemAnalysis.objects.count() == 1  # the immediate backend ran it
+    # The immediate backend ran the analysis, which queued the alert evaluation after it.
+    assert ItemAnalysis.objects.count() == 1
+    assert [callback.__self__.name for callback in callbacks] == [
+        "analyse_new_items_task",
+        "evaluate_alerts_task",
+    ]
     job = next(job for job in JOBS if job.name == "monitoring_analyse")
     assert (
         job.task_path == "rongmei.monitoring.tasks_analysis.analyse_new_items_task" and job.every_minutes == 1

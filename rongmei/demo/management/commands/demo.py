@@ -20,6 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--setup-only", action="store_true", help="Prepare the database and exit.")
 
     def handle(self, *args, port, host, setup_only, **options):
+        if "BASE_URL" not in os.environ:
+            # Links in e-mails and alerts (made while loading and by the worker) point at this port.
+            os.environ["BASE_URL"] = settings.WAGTAILADMIN_BASE_URL = f"http://{host}:{port}"
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write("Loading demo data …")
