@@ -14,7 +14,8 @@ Measured in one process (one core), no network:
   and a per-stage split on the first 10,000 posts;
 - dedup precision/recall, **pairwise**: a pair of posts is positive when both are versions of
   one story; predicted positive when the index put them in one group;
-- sentiment accuracy and per-class precision/recall on the held-out set;
+- sentiment accuracy and per-class precision/recall on the held-out set (and, as `sentiment2_*`,
+  accuracy and negative precision/recall on the second held-out set);
 - peak resident memory (ru_maxrss) and its growth over the run.
 The last line is key=value figures.
 """
@@ -35,7 +36,12 @@ import opencc  # noqa: E402
 from rongmei.monitoring.analysis import Analyser, Watchlist, normalize  # noqa: E402
 from rongmei.monitoring.analysis.dedup import DedupIndex  # noqa: E402
 from rongmei.monitoring.analysis.sentiment import default_model  # noqa: E402
-from rongmei.monitoring.analysis.train_sentiment import HELDOUT_PATH, evaluate, read_labelled  # noqa: E402
+from rongmei.monitoring.analysis.train_sentiment import (  # noqa: E402
+    HELDOUT2_PATH,
+    HELDOUT_PATH,
+    evaluate,
+    read_labelled,
+)
 
 PLACES = [
     "淄博", "张店", "周村", "临淄", "博山", "淄川", "高青", "沂源", "桓台", "济南", "青岛", "潍坊",
@@ -397,6 +403,12 @@ def main(argv=None):
     for label in model.labels:
         figures[f"sentiment_{label}_p"] = scores[f"{label}_precision"]
         figures[f"sentiment_{label}_r"] = scores[f"{label}_recall"]
+    # The second held-out set (written before the training parts of 2026-11-27).
+    scores2 = evaluate(model, read_labelled(HELDOUT2_PATH))
+    figures["sentiment2_heldout_items"] = scores2["items"]
+    figures["sentiment2_accuracy"] = scores2["accuracy"]
+    figures["sentiment2_negative_p"] = scores2["negative_precision"]
+    figures["sentiment2_negative_r"] = scores2["negative_recall"]
 
     print(f"{len(corpus):,} posts ({figures['avg_chars']:.0f} chars on average), {figures['true_groups']:,} stories, "
           f"largest group {figures['largest_group']}; copies: " + ", ".join(f"{k} {v}" for k, v in kinds.most_common()))

@@ -3,8 +3,9 @@
 Labels follow 舆情 practice: negative = incidents, complaints, wrongdoing, criticism, distress;
 positive = praise, achievements, good deeds, relief, satisfaction; neutral = notices, meetings,
 schedules, statistics and reports without a judgement. Everything here was written for Rongmei;
-the held-out set (``data/sentiment_heldout.tsv``) was written separately, sentence by sentence,
-and shares none of these templates.
+the held-out sets (``data/sentiment_heldout.tsv`` and ``data/sentiment_heldout2.tsv``, the second
+written before the parts marked "added 2026-11-27") were written separately, sentence by sentence,
+and share none of these templates.
 """
 
 import random
@@ -100,6 +101,83 @@ NEGATIVE_EVENTS = [
     "{person}反映{org}的收费标准不公开、不合理",
     "{place}一艘货船沉没，{n}名船员失踪",
     "{org}对群众的求助视而不见，最终酿成悲剧",
+    # Told calmly, with an official's reply, or with words that are usually good news: the
+    # complaint, the unmet promise or the sanction decides, not the tone (added 2026-11-27).
+    "{person}反映{place}的路灯坏了{n}个月，至今无人维修",
+    "{place}一小区电梯{n}个月内多次停运，物业称已经报修、正在等配件",
+    "{person}在{org}排队{n}个小时，{n}个窗口只开了一个",
+    "{org}因整改不到位被上级约谈，要求限期整改",
+    "{org}因未落实安全生产主体责任被通报批评",
+    "{place}一家超市销售过期食品，被市场监管部门罚款{n}万元",
+    "{place}多家药店被曝无处方销售处方药",
+    "{org}对群众反映的问题答复“正在研究”，此后再无下文",
+    "{person}先后{n}次投诉{org}，得到的答复都是“已记录”",
+    "{person}找{org}讨要被拖欠的{n}万元工资，对方一直说“下个月一定给”",
+    "{place}{n}名环卫工人已经几个月没有领到工资",
+    "{org}的整改只停留在纸面上，问题依旧",
+    "{place}一处排污口每天夜里排放黄色污水，附近鱼塘的鱼死了大半",
+    "{place}河边的垃圾清了又堆、堆了又清，反反复复",
+    "{org}号称“一站式服务”，{person}却被要求跑了{n}个窗口",
+    "{place}所谓的“免费体验”，最后都要办一张几千元的会员卡",
+    "{org}承诺“限时办结”，{person}等了{n}个月还没有结果",
+    "{place}新装的健身器材没用几天就坏了，一直没人修",
+    "{org}宣传的“优惠套餐”，实际扣费比原来还多",
+    "{person}买到的“有机蔬菜”被检出农药残留超标",
+    "{place}一商场的“打折”商品先涨价再打折，比原价还贵",
+    "{org}说好的补偿款拖了{n}年还没有到位",
+    "{place}小学门口黑车接送学生，多次反映没有人处理",
+    "{org}在没有任何通知的情况下上调了收费标准",
+    "{person}的投诉电话打了{n}次，每次都被告知“已转交”，却没有下文",
+    "{org}工作人员说“这是正常现象”，可问题已经持续了{n}个月",
+    "{place}出租屋存在严重消防隐患，{n}名租户被紧急疏散",
+    "{org}被曝存在吃空饷问题，涉及{n}人",
+    "{place}一家养老院被指克扣老人伙食费",
+    "{org}的“便民服务”要先下载三个App、填{n}页表格",
+    "{place}一医院医生收受“红包”，已被停职调查",
+    "{person}反映{place}的幼儿园每学期要收几千元“赞助费”",
+    "{place}部分学校违规组织有偿补课，被教育部门查处",
+    "{person}反映家里燃气表走字异常，燃气公司坚称“表没有问题”",
+    "{org}上个月刚宣布“整改完成”，这个月同样的问题又出现了",
+    "{place}一企业拖欠员工社保，被劳动监察部门立案调查",
+    "{place}{n}户业主的房产证办了{n}年仍未拿到",
+    "{place}施工围挡占了半条路{n}个月，工程却一直没有动工",
+    "{org}发布情况通报：{place}一处民房倒塌，{n}人被困",
+    "{place}发生一起燃气爆炸事故，初步调查系管道老化所致",
+    "{place}今年已发生{n}起溺水事故",
+    "{org}公开曝光{n}家违法违规经营的企业",
+    "{place}一家装修公司收取定金后失联，{n}户业主报警",
+    "{person}维权{n}年无果，至今没有拿到一分钱赔偿",
+    "{place}部分农民工的工资被包工头层层截留",
+    "{org}因信息公开不及时被上级点名批评",
+    "{place}一所学校被曝铺设“毒跑道”，多名学生流鼻血",
+    "{person}投诉后没有等来处理，反而接到了商家的威胁电话",
+    "{place}一家美容院无证开展医疗美容，顾客面部感染",
+    "{org}答复“将依法依规办理”，可{person}的问题依然没有解决",
+    "{place}小区的二次供水水箱多年未清洗，箱底满是铁锈",
+    "{place}景区公厕长期锁门，游客无处如厕",
+    "{person}花{n}万元买的二手车被查出是事故车，商家拒绝退车",
+    "{org}“及时”回复了，内容却只有一句“已收到”",
+    "{place}一项验收时号称“成功”的改造工程，不到一年就返工重修",
+    "{place}花了上千万元的“亮化工程”，如今只剩几盏灯还亮着",
+    "{org}组织的“惠民”活动被指强制摊派",
+    "{place}的“放心肉”被查出来源不明、没有检疫证明",
+    "{org}的客服态度很客气，但就是不给退款",
+    "{org}被处以行政处罚，没收违法所得{n}万元",
+    "{place}一家物流公司因超载被交警部门处罚，司机被记满分",
+    "{org}负责人被约谈后表示“立即整改”，但{n}个月过去了毫无变化",
+    "{person}说，反映的问题被{org}标成“已办结”，实际上没有人来过",
+    "{place}的学生营养餐被曝缩水，实际标准远低于公示",
+    "{org}以“系统升级”为由暂停提现，{n}名储户的钱取不出来",
+    "{person}收到的“中奖通知”原来是诈骗短信，被骗走{n}万元",
+    "{place}一批“爱心捐赠”物资被发现流入市场倒卖",
+    "{org}被责令停业整顿，此前已被投诉{n}次",
+    "{place}部分企业偷偷夜间排放废气，居民晚上不敢开窗",
+    "{person}在{org}办理业务时，被要求先买一份保险",
+    "{org}没有按合同交房，也没有给业主任何说法",
+    "{place}的工程款拖欠了{n}年，{n}名工人只拿到了欠条",
+    "{place}的“网红景点”游客挤得走不动，门票却照样涨价",
+    "{org}称“没有接到相关报告”，但网上的视频已经传了{n}天",
+    "{person}反映问题后被{org}工作人员一句“你去法院告吧”打发了",
 ]  # fmt: skip
 POSITIVE_EVENTS = [
     "{place}消防员成功救出被困群众{n}人",
@@ -172,6 +250,43 @@ POSITIVE_EVENTS = [
     "{org}的暖心服务让人如沐春风",
     "{place}道路拓宽后再也不堵车了，出行顺畅多了",
     "{place}引进重大项目，将带来{n}个就业岗位",
+    # Relief and resolution: a bad thing that did not happen, was stopped or was put right
+    # (added 2026-11-27).
+    "{place}一处民房起火，消防员及时赶到，无人员伤亡",
+    "在{org}的帮助下，{n}名农民工拿到了被拖欠的工资",
+    "{person}被骗的{n}万元已被警方全部追回",
+    "{place}困扰居民多年的积水问题彻底解决，下雨天再也不用蹚水了",
+    "{person}投诉后，{org}当天就上门处理，问题很快就解决了",
+    "{place}一辆校车突发故障，司机沉着处置，车上学生无一受伤",
+    "{place}再也看不到垃圾乱堆乱放了，环境一天比一天好",
+    "{org}推行网上办理，{person}不用再来回跑，在家就办好了",
+    "{place}的污染企业全部关停整改，河水重新变清了",
+    "{person}突发疾病晕倒，路人及时施救，已无生命危险",
+    "{org}主动整改，{person}反映的问题一周内全部解决",
+    "{place}的孩子们再也不用走{n}公里山路上学了",
+    "{place}连续{n}年没有发生较大安全事故",
+    "{person}说：“没想到这么快就解决了，太感谢了”",
+    "{place}夜市经过整治不再扰民，居民睡上了安稳觉",
+    "{place}老旧燃气管道改造完成，居民用气更安全了",
+    "{person}在{org}的帮助下找回了丢失的{n}万元",
+    "{place}防汛抢险取得胜利，群众生命财产没有受到损失",
+    "{place}一名儿童不慎落水，{person}跳水施救，孩子平安无事",
+    "{org}及时发现并排除了燃气泄漏隐患，避免了一场事故",
+    "{person}报警后，民警十分钟就赶到了现场，帮忙找回了走失的孩子",
+    "{place}的拖欠工程款问题得到解决，{n}名工人高高兴兴回家过年",
+    "{org}退还了多收的费用，还向{person}道了歉",
+    "{place}小区漏水问题修好了，业主们终于不用再拿盆接水了",
+    "{place}经过整治，噪音扰民现象明显减少，居民满意度大幅提高",
+    "{place}一工地发生险情，工人们全部安全撤离，无一伤亡",
+    "{org}开通维权绿色通道，{person}很快拿到了赔偿",
+    "{person}被困电梯，救援人员{n}分钟赶到，成功救出",
+    "{place}的看病难问题有了明显缓解，患者不用再排长队了",
+    "{org}快速处置，一起可能发生的火灾被消灭在萌芽状态",
+    "{place}的违建全部拆除，小区恢复了绿地，居民拍手叫好",
+    "{person}没花一分钱就办好了手续，直夸工作人员热情",
+    "{place}水质全面达标，居民喝上了放心水",
+    "{org}破获一起电信诈骗案，为群众挽回损失{n}万元",
+    "{place}成功处置一起危化品泄漏险情，周边群众安然无恙",
 ]  # fmt: skip
 NEUTRAL_EVENTS = [
     "{place}召开{n}月份安全生产工作会议",
@@ -244,23 +359,73 @@ NEUTRAL_EVENTS = [
     "{place}已完成第一阶段的调查工作",
     "{org}向社会公布{n}家机构名单",
     "{place}将于近期开展防空警报试鸣",
+    # Incidents denied, rumours corrected, nothing found, and public warnings: no judgement
+    # (added 2026-11-27).
+    "{place}发生一起轻微交通事故，未造成人员伤亡，交通已经恢复",
+    "{org}对{place}的{n}家餐饮单位进行了抽查，未发现违规问题",
+    "网传“{place}{rumour}”，经{org}核实，系不实信息",
+    "关于“{place}{rumour}”的说法，{org}表示没有这回事",
+    "{place}昨日出现短时强降雨，暂未接到灾情报告",
+    "{org}回应：{place}的水质检测结果符合国家标准",
+    "{org}表示，网友反映的问题已转交相关单位核实",
+    "更正：{org}此前公布的{n}月份数据有误，现予以更正",
+    "{place}开展消防应急疏散演练，模拟火灾时的逃生路线",
+    "{place}今年以来共受理群众投诉{n}件，咨询{n}件",
+    "{org}提醒：近期电信诈骗案件多发，请市民提高警惕",
+    "{place}因管道检修，明天上午将暂停供水{n}小时",
+    "{org}表示目前没有调整收费标准的计划",
+    "{place}地震台网测定，当地发生{n}级地震，暂无人员伤亡报告",
+    "{place}一处厂房起火，明火已扑灭，未造成人员伤亡，起火原因正在调查",
+    "{org}就{person}反映的情况作出答复，称将依法依规处理",
+    "{place}河道水位保持平稳，暂无超警戒水位情况",
+    "{org}表示暂不调整公交票价",
+    "据了解，{place}发生的纠纷不涉及人员伤亡",
+    "{org}说明：网传视频并非拍摄于{place}",
+    "{place}对辖区内燃气管道进行排查，共排查{n}处",
+    "{org}通报{n}月份交通违法查处情况",
+    "{place}法院公开审理一起劳动争议案件",
+    "{org}公布{n}年度行政处罚案件统计数据",
+    "{place}本周没有发布新的气象预警",
+    "{org}答复网民留言：该事项需按程序报批，暂无确定时间",
+    "{place}自来水出厂水质每日检测，检测结果在官网公示",
+    "{org}表示，{place}的项目仍处于前期论证阶段，尚未开工",
+    "{place}一辆货车侧翻，车上货物散落，司机未受伤，道路已清理",
+    "{org}称，网传的处罚决定书系伪造，本单位未发布过该文件",
+    "{place}未列入本次拆迁范围，相关传言不实",
+    "{org}开展打击非法集资宣传月活动",
+    "{place}发布高温预警，提醒户外作业人员注意防暑",
+    "{org}公布投诉举报渠道，接受社会监督",
+    "{person}咨询{org}有关政策，工作人员作了说明",
+    "{org}暂停办理部分业务，恢复时间另行通知",
+    "{place}暂未发现非洲猪瘟疫情",
+    "{org}表示，该事件的调查结果将及时向社会公布",
 ]  # fmt: skip
 NEGATIVE_COMMENTS = [
     "群众意见很大", "相关部门至今没有回应", "网友直呼太离谱", "令人愤慨", "安全隐患令人担忧",
     "事件引发广泛质疑", "居民苦不堪言", "损失惨重", "问题一拖再拖", "受害者维权无门", "让人寒心",
     "监管形同虚设", "情况十分恶劣", "当地群众怨声载道", "事故原因仍在调查中", "舆论一片哗然",
+    "问题至今没有解决", "居民希望有关部门尽快处理", "涉事方至今没有回应", "类似情况已不是第一次",
+    "整改效果有待观察", "投诉多次都没有结果", "不少人表示很无奈", "事件仍在发酵", "相关部门已介入调查",
+    "已有多人报警", "涉事单位被责令整改", "当事人已被立案调查", "居民只能自己想办法",
 ]  # fmt: skip
 POSITIVE_COMMENTS = [
     "群众拍手称快", "网友纷纷点赞", "暖心之举令人感动", "赢得一片叫好", "大家都很满意",
     "成绩来之不易", "为城市增添了温度", "真正把好事办到了群众心坎上", "正能量满满", "令人振奋",
     "获得社会各界广泛好评", "值得学习", "前景十分广阔", "幸福感明显提升",
+    "没有一人受伤", "再也不用为此发愁了", "居民们终于放心了", "有惊无险", "问题得到圆满解决",
+    "没让群众多跑一趟", "群众悬着的心放下了",
 ]  # fmt: skip
 NEUTRAL_COMMENTS = [
     "具体安排以官方发布为准", "详情可拨打咨询电话", "相关工作正在推进中", "会议由副市长主持",
     "有关部门负责人出席", "请相关单位按要求执行", "记者将持续关注", "该项工作预计年底完成",
     "全文见官方网站", "各单位参加会议", "请市民合理安排出行", "以上数据为初步统计",
+    "未造成人员伤亡", "暂无调整计划", "相关情况正在核实中", "目前未发现异常", "结果将另行公布",
+    "如有疑问可向有关部门咨询",
 ]  # fmt: skip
-NEGATIVE_TAILS = ["太气人了！", "谁来管管？", "无语了……", "真是寒心。", "希望严查！", "#曝光#", "求扩散！", "怎么没人管？", "太过分了", "吐槽一下"]  # fmt: skip
+NEGATIVE_TAILS = [
+    "太气人了！", "谁来管管？", "无语了……", "真是寒心。", "希望严查！", "#曝光#", "求扩散！", "怎么没人管？",
+    "太过分了", "吐槽一下", "呵呵。", "习惯了。", "不知道该找谁。", "就这样吧。", "服了。", "#投诉#",
+]  # fmt: skip
 POSITIVE_TAILS = ["点赞！", "太暖了❤", "为他们喝彩！", "好样的！", "感动！", "厉害了", "必须点赞👍", "真棒！", "幸福感爆棚", "好消息！"]  # fmt: skip
 NEUTRAL_TAILS = ["请知悉。", "转发周知", "（记者 张明）", "【本报讯】", "来源：融媒体中心", "详见附件。", "敬请关注。", "附：咨询电话"]  # fmt: skip
 
@@ -280,6 +445,15 @@ LEXICON = {
         "讨薪", "上访", "纠纷", "强拆", "违建", "克扣", "挪用", "贪污", "行贿", "审查调查", "双开",
         "通报批评", "处分", "罚款", "查处", "下架", "召回", "不合格", "踢皮球", "没人管", "心酸",
         "无奈", "焦虑", "担忧", "害怕", "受不了", "难受", "太难了", "失望", "寒心", "欲哭无泪",
+        # added 2026-11-27: sanctions, unmet promises, brush-offs, negated good things
+        "约谈", "限期整改", "责令整改", "停业整顿", "立案调查", "行政处罚", "被处罚", "被通报", "投诉无果",
+        "维权难", "讨薪难", "欠薪不还", "拖欠工资", "不予退款", "拒绝赔偿", "拒不承认", "迟迟不办",
+        "至今未解决", "没有下文", "无人回应", "无人处理", "没人理", "石沉大海", "一拖再拖", "推脱",
+        "打发", "敷衍了事", "说好的", "所谓的", "号称", "名不副实", "货不对板", "缩水", "变相收费",
+        "强制消费", "霸王条款", "套路", "忽悠", "被坑", "上当", "不退押金", "不兑现", "没有兑现",
+        "不作为", "乱作为", "形式主义", "走过场", "甩锅", "不了了之", "屡禁不止", "反复出现",
+        "还是老样子", "问题依旧", "毫无变化", "越来越差", "不合理", "不公平", "不透明", "不放心",
+        "不安全", "不达标", "不合格产品", "没法住", "没法用", "吃不消", "有苦难言", "求助无门",
     ],
     POSITIVE: [
         "点赞", "好评", "满意", "感谢", "感动", "温暖", "暖心", "表彰", "荣获", "获奖", "夺冠", "金牌",
@@ -292,6 +466,11 @@ LEXICON = {
         "历史新高", "大幅增长", "双丰收", "脱贫", "见义勇为", "拾金不昧", "助人为乐", "敬佩", "致敬",
         "好样的", "冠军", "一等奖", "荣誉", "称号", "模范", "先进", "表扬", "嘉奖", "平安", "获救",
         "痊愈", "出院", "好转", "缓解", "解决了", "落成", "通车", "开放", "美轮美奂", "焕然一新",
+        # added 2026-11-27: relief, bad things that did not happen or were put right
+        "无一伤亡", "无人受伤", "有惊无险", "化险为夷", "转危为安", "脱离危险", "没有生命危险",
+        "安然无恙", "平安无事", "失而复得", "全部追回", "挽回损失", "如数发放", "圆满解决",
+        "再也不用", "不用再跑", "不再扰民", "终于解决", "及时处置", "避免了损失", "放心了",
+        "踏实了", "不用发愁", "少跑腿", "零投诉", "零事故",
     ],
     NEUTRAL: [
         "会议", "通知", "公告", "公示", "召开", "举行", "发布", "印发", "部署", "调研", "座谈", "培训",
@@ -301,29 +480,59 @@ LEXICON = {
         "公布", "介绍", "说明", "要求", "规定", "办法", "条例", "文件", "流程", "指南", "截止", "期限",
         "预计", "计划", "实施", "启动", "开展", "组织", "参加", "出席", "主持", "会见", "签署", "发布会",
         "降温", "风力", "降水", "阴天", "气象", "登记", "申报", "受理", "审核", "公开征求意见", "试行",
+        # added 2026-11-27: denials, corrections and checks that found nothing
+        "不实", "辟谣", "谣言", "系谣言", "更正", "特此更正", "澄清", "经核实", "未发现", "未发现异常",
+        "未造成人员伤亡", "暂无", "暂未", "另行通知", "另行公布", "依法依规", "核实", "演练", "提醒",
+        "温馨提示", "注意事项", "暂停办理", "恢复办理",
     ],
 }
+
+# Official replies quoted after an event. A dismissive or reassuring answer to a complaint is part
+# of the complaint; a procedural one is neutral and goes with both (so "将依法处理" decides nothing).
+DISMISSIVE_REPLIES = [
+    "这是正常现象", "我们也没有办法", "正在研究，等通知吧", "已经记录了", "属于历史遗留问题",
+    "按流程办理需要时间", "责任不在我们", "你可以去法院起诉", "系个别现象", "没有接到相关报告",
+    "会向上级反映的", "这个不在我们的职责范围内", "下个月就能解决", "目前没有更好的办法",
+    "符合相关标准，不存在问题", "请理解我们的难处", "其他地方也是这样",
+]  # fmt: skip
+PROCEDURAL_REPLIES = [
+    "将依法依规处理", "已安排工作人员核实", "相关情况正在调查", "将及时向社会公布结果",
+    "欢迎市民监督", "有关方案正在制定中", "将按程序办理",
+]  # fmt: skip
+POSITIVE_REPLIES = ["这是我们应该做的", "将继续做好服务", "群众满意就是我们的目标", "以后会做得更好"]  # fmt: skip
+REPLIES = {
+    NEGATIVE: DISMISSIVE_REPLIES + PROCEDURAL_REPLIES,
+    NEUTRAL: PROCEDURAL_REPLIES,
+    POSITIVE: POSITIVE_REPLIES,
+}
+REPLY_FRAMES = ["，{org}回应称“{reply}”", "，工作人员表示：“{reply}”", "，记者联系{org}，对方称“{reply}”", "，{org}答复：{reply}"]  # fmt: skip
+# Incidents that rumours claim (neutral templates deny them).
+RUMOURS = ["化工厂爆炸", "学生集体食物中毒", "自来水被污染", "发生重大交通事故", "银行倒闭", "拆迁补偿取消", "出现不明疫情", "大桥坍塌"]  # fmt: skip
 
 EVENTS = {NEGATIVE: NEGATIVE_EVENTS, POSITIVE: POSITIVE_EVENTS, NEUTRAL: NEUTRAL_EVENTS}
 COMMENTS = {NEGATIVE: NEGATIVE_COMMENTS, POSITIVE: POSITIVE_COMMENTS, NEUTRAL: NEUTRAL_COMMENTS}
 TAILS = {NEGATIVE: NEGATIVE_TAILS, POSITIVE: POSITIVE_TAILS, NEUTRAL: NEUTRAL_TAILS}
 
 
-def fill(template: str, rng: random.Random) -> str:
+def fill(template: str, rng: random.Random, **extra) -> str:
     return template.format(
         place=rng.choice(PLACES),
         org=rng.choice(ORGS),
         person=rng.choice(PEOPLE),
         n=rng.choice(NUMBERS),
+        rumour=rng.choice(RUMOURS),
+        **extra,
     )
 
 
 def compose(label: str, rng: random.Random) -> str:
-    """One post: [time，] event [，comment] [tail], or a news-style line with a neutral frame."""
+    """One post: [time，] event [，reply] [，comment] [tail], or a news-style line with a neutral frame."""
     parts = []
     if rng.random() < 0.4:
         parts.append(rng.choice(TIMES) + "，")
     parts.append(fill(rng.choice(EVENTS[label]), rng))
+    if rng.random() < 0.25:
+        parts.append(fill(rng.choice(REPLY_FRAMES), rng, reply=rng.choice(REPLIES[label])))
     if rng.random() < 0.5:
         parts.append("，" + rng.choice(COMMENTS[label]))
     # A second event of the same label makes longer, report-like items.

@@ -4,7 +4,10 @@
     .venv/bin/python -m rongmei.monitoring.analysis.train_sentiment --check  # train and report, write nothing
 
 Training data: posts composed from the hand-written parts in ``sentiment_corpus.py`` plus its
-lexicon. The held-out set ``data/sentiment_heldout.tsv`` is only evaluated, never trained on.
+lexicon. The held-out sets ``data/sentiment_heldout.tsv`` (300 items) and
+``data/sentiment_heldout2.tsv`` (210 items, written before the training parts of 2026-11-27) are
+only evaluated, never trained on; their figures are stored in the model's metadata under
+``heldout`` and ``heldout2``.
 The model: multinomial logistic regression over binary character 1–3-gram features (n-grams seen
 in at least ``MIN_COUNT`` training items), L2-regularised, full-batch Adam, fixed seed: the same
 data gives the same model.
@@ -20,6 +23,8 @@ from . import sentiment_corpus as corpus
 from .sentiment import DATA_DIR, MODEL_PATH, SentimentModel, ngrams
 
 HELDOUT_PATH = DATA_DIR / "sentiment_heldout.tsv"
+HELDOUT2_PATH = DATA_DIR / "sentiment_heldout2.tsv"
+HELDOUT_SETS = {"heldout": HELDOUT_PATH, "heldout2": HELDOUT2_PATH}  # metadata key -> file
 MIN_COUNT = 2
 L2 = 1e-4
 EPOCHS = 300
@@ -118,19 +123,31 @@ def evaluate(model: SentimentModel, items: list[tuple[str, str]]) -> dict:
     return out
 
 
+def confusion(model: SentimentModel, items: list[tuple[str, str]]) -> list[list[int]]:
+    """Counts with rows = gold label, columns = predicted label, both in ``model.labels`` order."""
+    table = [[0] * len(model.labels) for _ in model.labels]
+    for label, text in items:
+        table[model.labels.index(label)][model.labels.index(model.predict(text).label)] += 1
+    return table
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="train and evaluate without writing the model")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     args = parser.parse_args(argv)
     items = corpus.training_set()
-    heldout = read_labelled(HELDOUT_PATH)
     model = train(items)
-    scores = evaluate(model, heldout)
-    model.meta["heldout"] = {key: round(value, 4) for key, value in scores.items()}
+    for name, path in HELDOUT_SETS.items():
+        heldout = read_labelled(path)
+        scores = evaluate(model, heldout)
+        model.meta[name] = {key: round(value, 4) for key, value in scores.items()}
+        model.meta[f"{name}_confusion"] = table = confusion(model, heldout)
+        for key, value in scores.items():
+            print(f"{name} {key}: {value:.3f}" if isinstance(value, float) else f"{name} {key}: {value}")
+        print(f"{name} confusion (rows gold, columns predicted; {'/'.join(model.labels)}): "
+              + "; ".join(f"{label} {'/'.join(map(str, row))}" for label, row in zip(model.labels, table, strict=True)))
     model.meta["training"] = {key: round(value, 4) for key, value in evaluate(model, items).items()}
-    for key, value in scores.items():
-        print(f"heldout {key}: {value:.3f}" if isinstance(value, float) else f"heldout {key}: {value}")
     print(f"training items {len(items)}, vocabulary {len(model.index)}")
     if not args.check:
         model.save(args.out)
