@@ -9,6 +9,8 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
+from rongmei.core.admin_columns import yes_no
+
 from . import views
 from .models import MonitoredItem, Source
 
@@ -46,7 +48,7 @@ class SourceViewSet(SnippetViewSet):
         "kind",
         "category",
         "region",
-        "enabled",
+        yes_no(Source, "enabled"),
         "last_success_at",
         "consecutive_failures",
     ]

@@ -15,6 +15,8 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
+from rongmei.core.admin_columns import yes_no
+
 from . import views
 from .models import PersonTitle, Term, WordList
 
@@ -127,7 +129,7 @@ class WordListViewSet(SnippetViewSet):
     icon = "list-ul"
     menu_label = _("Word lists")
     index_view_class = WordListIndexView
-    list_display = ["name", "category", "severity", "enabled", "updated_at"]
+    list_display = ["name", "category", "severity", yes_no(WordList, "enabled"), "updated_at"]
     list_filter = ["category", "severity", "enabled"]
     search_fields = ["name", "description"]
 
@@ -138,7 +140,7 @@ class TermViewSet(SnippetViewSet):
     menu_label = _("Terms")
     add_view_class = TermCreateView
     edit_view_class = TermEditView
-    list_display = ["term", "suggestion", "word_list", "enabled", "updated_by", "updated_at"]
+    list_display = ["term", "suggestion", "word_list", yes_no(Term, "enabled"), "updated_by", "updated_at"]
     list_filter = ["word_list", "enabled"]
     search_fields = ["term", "suggestion", "note"]
     list_export = ["term", "suggestion", "note", "enabled", "word_list"]
@@ -157,7 +159,7 @@ class PersonTitleViewSet(SnippetViewSet):
     model = PersonTitle
     icon = "user"
     menu_label = _("People and titles")
-    list_display = ["name", "title", "unit", "valid_from", "valid_to", "enabled"]
+    list_display = ["name", "title", "unit", "valid_from", "valid_to", yes_no(PersonTitle, "enabled")]
     list_filter = ["enabled"]
     search_fields = ["name", "title", "unit"]
     list_export = ["name", "title", "unit", "valid_from", "valid_to", "enabled"]

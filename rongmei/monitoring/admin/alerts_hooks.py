@@ -11,6 +11,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from rongmei.core.admin_columns import yes_no
+
 from .. import views_alerts, views_cases
 from ..models import AlertRule
 from ..services.alerts import parse_emails, parse_keywords
@@ -77,7 +79,7 @@ class AlertRuleViewSet(SnippetViewSet):
     model = AlertRule
     icon = "warning"
     menu_label = _("Alert rules")
-    list_display = ["name", "client", "kind", "cooldown_minutes", "max_alerts_per_hour", "enabled"]
+    list_display = ["name", "client", "kind", "cooldown_minutes", "max_alerts_per_hour", yes_no(AlertRule, "enabled")]
     list_filter = ["kind", "enabled", "client"]
     search_fields = ["name"]
     edit_handler = ObjectList(

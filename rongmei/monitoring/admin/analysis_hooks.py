@@ -12,6 +12,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from rongmei.core.admin_columns import yes_no
+
 from .. import views_analysis as views
 from ..models import Client, WatchRule
 
@@ -38,7 +40,7 @@ class ClientViewSet(SnippetViewSet):
     model = Client
     icon = "group"
     menu_label = _("Clients")
-    list_display = ["name", "region", "active"]
+    list_display = ["name", "region", yes_no(Client, "active")]
     list_filter = ["active"]
     search_fields = ["name"]
 
@@ -47,7 +49,7 @@ class WatchRuleViewSet(SnippetViewSet):
     model = WatchRule
     icon = "search"
     menu_label = _("Watch rules")
-    list_display = ["name", "client", "expression", "enabled", "updated_at"]
+    list_display = ["name", "client", "expression", yes_no(WatchRule, "enabled"), "updated_at"]
     list_filter = ["client", "enabled"]
     search_fields = ["name", "expression"]
     panels = [

@@ -3,7 +3,7 @@ and dashboard panel."""
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rongmei.monitoring.models import Alert, AlertRule, Case, Notification
 from rongmei.monitoring.services import alerts, cases
@@ -14,6 +14,13 @@ from rongmei.testing import TEST_PASSWORD, make_user
 from .test_alerts_factories import make_alert_rule, make_client, make_event, make_item, negative_items
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # The refusals are matched by their English msgids, whatever language an earlier test left on.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
