@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .models import Client, Event, EventVolume, ItemAnalysis, MonitoredItem, Reprint, RuleMatch, Source
-from .services import charts
+from .services import analysis, charts
 from .services.events import HOUR, hour_of
 
 PER_PAGE = 50
@@ -136,15 +136,59 @@ class MatchedItemsView(_AnalysisView):
                 matches = matches.filter(at__lt=_day_start(data["date_to"] + timedelta(days=1)))
         page = self.page(matches)
         for match in page.object_list:
-            item = match.item
-            spans = match.spans or []
-            title_end = len(item.title)
-            title_spans = [s for s in spans if s[1] <= title_end]
-            match.title_pieces = highlight_spans(item.title, title_spans, context=len(item.title))
-            body_spans = [(s[0] - title_end - 1, s[1] - title_end - 1) for s in spans if s[0] > title_end]
-            match.body_pieces = highlight_spans(item.body, body_spans) if body_spans else []
-            match.analysis = getattr(item, "analysis", None)
+            match.title_pieces, match.body_pieces = item_pieces(match.item, match.spans or [])
+            match.analysis = getattr(match.item, "analysis", None)
         context.update(form=form, page=page)
+        return context
+
+
+def item_pieces(item, spans):
+    """The title and a body excerpt cut into (text, is_match) pieces; spans are offsets into
+    title + newline + body, as the engine matched them."""
+    title_end = len(item.title)
+    title_spans = [s for s in spans if s[1] <= title_end]
+    title_pieces = highlight_spans(item.title, title_spans, context=len(item.title))
+    body_spans = [(s[0] - title_end - 1, s[1] - title_end - 1) for s in spans if s[0] > title_end]
+    body_pieces = highlight_spans(item.body, body_spans) if body_spans else []
+    return title_pieces, body_pieces
+
+
+class RuleTrialForm(forms.Form):
+    expression = forms.CharField(
+        label=_("Rule"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Write the rule to try.")},
+    )
+    days = forms.TypedChoiceField(
+        label=_("Fetched in the last"),
+        coerce=int,
+        initial=7,
+        choices=[(1, _("1 day")), (3, _("3 days")), (7, _("7 days")), (30, _("30 days"))],
+    )
+
+
+class RuleTrialView(_AnalysisView):
+    """Try a watch rule on recent items before saving it: what it catches, what it misses."""
+
+    template_name = "monitoring/analysis/rule_trial.html"
+    page_title = _("Try a watch rule")
+    header_icon = "search"
+    LIMIT = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = RuleTrialForm(self.request.GET or None)
+        trial = None
+        if form.is_valid():
+            trial = analysis.try_rule(
+                form.cleaned_data["expression"], days=form.cleaned_data["days"], limit=self.LIMIT
+            )
+            if trial.error:
+                form.add_error("expression", trial.error)
+            for hit in trial.hits:
+                hit.title_pieces, hit.body_pieces = item_pieces(hit.item, hit.spans)
+                hit.analysis = getattr(hit.item, "analysis", None)
+        context.update(form=form, trial=trial, limit=self.LIMIT)
         return context
 
 

@@ -163,6 +163,15 @@ def test_analyst_day_from_sources_to_report_and_reprints(newsroom, zhangdian, li
         page.goto(f"{base_url}/admin/monitoring/matches/")
         matches = page.locator("#matches").inner_text()
         assert "停水" in matches and "负面" in matches
+        # A rule tried on what came in, before saving it: the list's "try a rule" button.
+        page.goto(f"{base_url}/admin/snippets/monitoring/watchrule/")
+        page.get_by_role("link", name="试跑规则").click()
+        page.fill("#id_expression", "张店 AND 停水 NOT 供暖")
+        page.click("#rule-trial button[type=submit]")
+        assert "条命中" in page.locator("#trial-summary").inner_text()
+        assert page.locator("#trial-hits mark", has_text="停水").count() > 0
+        page.screenshot(path=str(shots / "monitoring-rule-trial.png"), full_page=True)
+
         page.goto(f"{base_url}/admin/monitoring/events/")
         top = page.locator("#events tbody tr").first
         assert "停水" in top.inner_text()

@@ -5,12 +5,15 @@ position of the problem), the items matching each client's rules, events and the
 stories. Their menu entries are in the one 舆情 menu (wagtail_hooks.py).
 """
 
-from django.urls import path
+from urllib.parse import urlencode
+
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
 from rongmei.core.admin_columns import yes_no
 
@@ -22,6 +25,7 @@ from ..models import Client, WatchRule
 def register_analysis_urls():
     return [
         path("monitoring/matches/", views.MatchedItemsView.as_view(), name="monitoring_matches"),
+        path("monitoring/rules/try/", views.RuleTrialView.as_view(), name="monitoring_rule_trial"),
         path("monitoring/events/", views.EventsView.as_view(), name="monitoring_events"),
         path("monitoring/events/<int:pk>/", views.EventDetailView.as_view(), name="monitoring_event"),
         path("monitoring/reprints/", views.ReprintsView.as_view(), name="monitoring_reprints"),
@@ -45,8 +49,28 @@ class ClientViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
+class WatchRuleIndexView(IndexView):
+    @property
+    def header_buttons(self):
+        return [
+            *super().header_buttons,
+            HeaderButton(_("Try a rule"), url=reverse("monitoring_rule_trial"), icon_name="search"),
+        ]
+
+
+class WatchRuleEditView(EditView):
+    """The rule's page, with “try it” on the saved text (what it catches among recent items)."""
+
+    @property
+    def header_buttons(self):
+        url = reverse("monitoring_rule_trial") + "?" + urlencode({"expression": self.object.expression, "days": 7})
+        return [*super().header_buttons, HeaderButton(_("Try this rule"), url=url, icon_name="search")]
+
+
 class WatchRuleViewSet(SnippetViewSet):
     model = WatchRule
+    index_view_class = WatchRuleIndexView
+    edit_view_class = WatchRuleEditView
     icon = "search"
     menu_label = _("Watch rules")
     list_display = ["name", "client", "expression", yes_no(WatchRule, "enabled"), "updated_at"]

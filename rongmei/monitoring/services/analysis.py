@@ -121,6 +121,56 @@ def check_rule(expression: str) -> str:
     return ""
 
 
+@dataclass
+class RuleTrialHit:
+    item: MonitoredItem
+    spans: tuple  # (start, end) into item_text(item.title, item.body)
+
+
+@dataclass
+class RuleTrial:
+    """What a rule would have matched among recent items: the analyst's “try it” before saving."""
+
+    error: str = ""
+    checked: int = 0
+    matched: int = 0
+    hits: list = field(default_factory=list)  # the newest `limit` matches
+    capped: bool = False  # more items than `max_items` in the window: only the newest were checked
+
+
+TRIAL_MAX_ITEMS = 20_000
+
+
+def try_rule(expression: str, *, days: int = 7, limit: int = 50, max_items: int = TRIAL_MAX_ITEMS, now=None):
+    """Run one rule over the items of the last ``days`` days, newest first, without storing anything.
+
+    The same engine, regions and people as the analysis use, so what it shows is what the rule
+    will match once saved (from then on; items already analysed are not matched again).
+    """
+    trial = RuleTrial()
+    watchlist = Watchlist.compile([("trial", expression)], regions=region_table(), people=people_table())
+    if "trial" in watchlist.errors:
+        trial.error = rule_error_message(watchlist.errors["trial"], expression)
+        return trial
+    since = (now or timezone.now()) - timedelta(days=days)
+    items = (
+        MonitoredItem.objects.filter(fetched_at__gte=since)
+        .select_related("source", "analysis__group")
+        .order_by("-fetched_at", "-pk")
+    )
+    for item in items[: max_items + 1].iterator(chunk_size=500):
+        if trial.checked == max_items:
+            trial.capped = True
+            break
+        trial.checked += 1
+        matches = watchlist.match(item_text(item.title, item.body))
+        if matches:
+            trial.matched += 1
+            if len(trial.hits) < limit:
+                trial.hits.append(RuleTrialHit(item, tuple((s.start, s.end) for s in matches[0].spans)))
+    return trial
+
+
 # --- the compiled watchlist ---------------------------------------------------------------------
 
 
