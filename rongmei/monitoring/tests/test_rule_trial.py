@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from rongmei.monitoring.models import RuleMatch
+from rongmei.monitoring.models import Client, RuleMatch, WatchRule
 from rongmei.monitoring.services import analysis
 from rongmei.newsroom.models import Region
 from rongmei.organisation import roles
@@ -61,6 +61,11 @@ def test_the_page_lists_the_hits_and_keeps_a_broken_rule_in_the_box(client, item
     page = client.get(url, {"expression": "张店 AND (停水", "days": 7}).content.decode()
     assert "张店 AND (停水</textarea>" in page
     assert "▲" in page and 'id="trial-hits"' not in page
+
+    # Each saved rule's page links to a trial of its text.
+    rule = WatchRule.objects.create(client=Client.objects.create(name="张店区政府"), name="停水", expression="张店 AND 停水")
+    edit = client.get(reverse("wagtailsnippets_monitoring_watchrule:edit", args=[rule.pk])).content.decode()
+    assert f'{url}?expression=%E5%BC%A0%E5%BA%97+AND+%E5%81%9C%E6%B0%B4&amp;days=7' in edit
 
     client.login(username="reporter", password=TEST_PASSWORD)
     assert client.get(url).status_code == 302  # Wagtail's refusal: back to the dashboard
