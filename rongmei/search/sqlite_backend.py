@@ -135,6 +135,15 @@ class ChineseSQLiteSearchQueryCompiler(ms_sqlite.SQLiteSearchQueryCompiler):
     #: Up to this many full-text matches, the queryset's filters are checked per match; above it,
     #: the queryset's ids are collected once (cheaper than 2 lookups for each of many matches).
     CORRELATED_FILTER_MAX_MATCHES = 2000
+    #: Above this many full-text matches only the newest this many are ranked. bm25() costs the
+    #: same for every match, so 发展 in 80,000 stories took ~1 s to rank (bench/RESULTS.md); readers
+    #: of a newsroom's archive want the recent stories of such a word anyway, and narrow it with
+    #: more words or the filters. "Newest" is the highest FTS rowid: a story's index entry is
+    #: created when it is first indexed and keeps its id when the story changes.
+    RANK_MAX_MATCHES = 5000
+
+    #: Set by ``ranked_entries``: how many rows matched the words before the cap, and whether the cap cut.
+    matched_before_cap = None
 
     def build_search_query_content(self, query, config=None):
         if isinstance(query, (PlainText, Phrase)):
@@ -191,7 +200,17 @@ class ChineseSQLiteSearchQueryCompiler(ms_sqlite.SQLiteSearchQueryCompiler):
         match = MatchExpression(self.fields or self.FTS_TABLE_FIELDS, search_query)
         matches = ms_sqlite.SQLiteFTSIndexEntry.objects.filter(match)
         content_types = get_descendants_content_types_pks(self.queryset.model)
-        if matches.count() <= self.CORRELATED_FILTER_MAX_MATCHES:
+        matched = matches.count()
+        self.matched_before_cap = matched
+        if matched > self.RANK_MAX_MATCHES:
+            # FTS5 walks a word's rowids in either order without scoring them: finding the
+            # newest N's lowest rowid is cheap, and a rowid range is a constraint FTS5 applies itself.
+            floor = matches.order_by("-index_entry_id").values_list("index_entry_id", flat=True)[
+                self.RANK_MAX_MATCHES - 1
+            ]
+            matches = matches.filter(index_entry_id__gte=floor)
+            matched = self.RANK_MAX_MATCHES
+        if matched <= self.CORRELATED_FILTER_MAX_MATCHES:
             # Few matches: check each matched row, by the index entry's primary key and then the
             # object's primary key (two index lookups per match; next to nothing for a rare word).
             pk_field = self.queryset.model._meta.pk
@@ -270,6 +289,16 @@ class ChineseSQLiteSearchResults(ms_sqlite.SQLiteSearchResults):
                 setattr(obj, self._score_field, score)
             results.append(obj)
         return results
+
+    def ranking_window(self):
+        """(words matched in how many index entries, how many of the newest were ranked) when the
+        cap of ``RANK_MAX_MATCHES`` cut the ranking; None when every match was ranked."""
+        compiler = self.query_compiler
+        self.count()  # counting runs ranked_entries(), which records the matches before the cap
+        total = compiler.matched_before_cap
+        if total is None or total <= compiler.RANK_MAX_MATCHES:
+            return None
+        return total, compiler.RANK_MAX_MATCHES
 
     def _do_count(self):
         entries = self._ranked()

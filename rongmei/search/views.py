@@ -64,9 +64,11 @@ def search(request):
         page_obj = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         params = {key: value for key, value in request.GET.items() if key != "page" and value}
         params["q"] = query
+        window = getattr(results, "ranking_window", None)  # the SQLite backend caps very common words
         context.update(
             searched=True,
             page_obj=page_obj,
+            ranking_window=window() if window else None,
             rows=_result_rows(page_obj.object_list, highlight_terms(query)),
             page_title=_("Search: %(query)s") % {"query": query},
             base_query=urlencode(params),
