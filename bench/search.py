@@ -267,6 +267,7 @@ def run(args):
     from wagtail.models import Locale, Page
 
     from rongmei.newsroom.models import HomePage, SectionPage, StoryPage
+    from rongmei.search.queries import search_stories
     from rongmei.search.segment import get_tokenizer, segment_for_index
 
     started = time.perf_counter()
@@ -385,7 +386,8 @@ def run(args):
 
     # --- query latency -----------------------------------------------------------------------------
     def segmented_page(word):
-        results = StoryPage.objects.live().search(word, operator="and")
+        # The public search page's query: visible stories, ranked, the count and the first page.
+        results = search_stories(word)
         return results.count(), [page.pk for page in results[:20]]
 
     def uncapped_page(word):

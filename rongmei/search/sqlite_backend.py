@@ -10,8 +10,6 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
-    Q,
-    TextField,
     Value,
 )
 from django.db.models.functions import Cast
@@ -132,14 +130,12 @@ class WeightedBM25(Func):
 
 class ChineseSQLiteSearchQueryCompiler(ms_sqlite.SQLiteSearchQueryCompiler):
     BM25_WEIGHTS = SEARCH_BM25_WEIGHTS
-    #: Up to this many full-text matches, the queryset's filters are checked per match; above it,
-    #: the queryset's ids are collected once (cheaper than 2 lookups for each of many matches).
-    CORRELATED_FILTER_MAX_MATCHES = 2000
-    #: Above this many full-text matches only the newest this many are ranked. bm25() costs the
-    #: same for every match, so 发展 in 80,000 stories took ~1 s to rank (bench/RESULTS.md); readers
+    #: Above this many full-text matches only the newest this many are ranked. Each match is checked
+    #: against the queryset's filters with two index lookups, and bm25() scores it: at 100,000
+    #: stories 5,000 matches take ~60–80 ms, all 83,000 of 发展 ~360 ms (bench/RESULTS.md). Readers
     #: of a newsroom's archive want the recent stories of such a word anyway, and narrow it with
-    #: more words or the filters. "Newest" is the highest FTS rowid: a story's index entry is
-    #: created when it is first indexed and keeps its id when the story changes.
+    #: more words or the filters (the page says so). "Newest" is the highest FTS rowid: a story's
+    #: index entry is created when it is first indexed and keeps its id when the story changes.
     RANK_MAX_MATCHES = 5000
 
     #: Set by ``ranked_entries``: how many rows matched the words before the cap, and whether the cap cut.
@@ -209,27 +205,16 @@ class ChineseSQLiteSearchQueryCompiler(ms_sqlite.SQLiteSearchQueryCompiler):
                 self.RANK_MAX_MATCHES - 1
             ]
             matches = matches.filter(index_entry_id__gte=floor)
-            matched = self.RANK_MAX_MATCHES
-        if matched <= self.CORRELATED_FILTER_MAX_MATCHES:
-            # Few matches: check each matched row, by the index entry's primary key and then the
-            # object's primary key (two index lookups per match; next to nothing for a rare word).
-            pk_field = self.queryset.model._meta.pk
-            object_pk = pk_field.target_field if pk_field.is_relation else pk_field
-            candidate = self.queryset.order_by().filter(pk=Cast(OuterRef("object_id"), object_pk.__class__()))
-            entries = ms_sqlite.IndexEntry._default_manager.filter(
-                pk=OuterRef("_entry_id"), content_type_id__in=content_types
-            ).filter(Exists(candidate))
-            condition = Exists(entries)
-        else:
-            # Many matches: build the set of the queryset's entries once (SQLite materialises a
-            # non-correlated IN subquery) and probe it per match.
-            candidates = (
-                self.queryset.order_by().annotate(_object_id=Cast("pk", TextField())).values("_object_id")
-            )
-            entries = ms_sqlite.IndexEntry._default_manager.filter(
-                content_type_id__in=content_types, object_id__in=candidates
-            ).values("pk")
-            condition = Q(_entry_id__in=entries)
+        # Each match is checked by the index entry's primary key and then the object's primary key
+        # (two index lookups). Collecting the queryset's ids once instead costs as much as the
+        # archive is large (~270 ms at 100,000 stories), whatever the word.
+        pk_field = self.queryset.model._meta.pk
+        object_pk = pk_field.target_field if pk_field.is_relation else pk_field
+        candidate = self.queryset.order_by().filter(pk=Cast(OuterRef("object_id"), object_pk.__class__()))
+        entries = ms_sqlite.IndexEntry._default_manager.filter(
+            pk=OuterRef("_entry_id"), content_type_id__in=content_types
+        ).filter(Exists(candidate))
+        condition = Exists(entries)
         return (
             matches.alias(_entry_id=ExpressionWrapper(F("index_entry_id") + 0, output_field=IntegerField()))
             .filter(condition)

@@ -124,16 +124,11 @@ def test_has_terms():
     assert not search_backend.has_terms(" ，。 ")
 
 
-@pytest.mark.parametrize("max_correlated", [0, 2000])
-def test_sqlite_ranked_results_respect_queryset_filters(newsroom, monkeypatch, max_correlated):
+def test_sqlite_ranked_results_respect_queryset_filters(newsroom):
     from django.db import connection
 
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's own results path")
-    from rongmei.search.sqlite_backend import ChineseSQLiteSearchQueryCompiler
-
-    # 0 forces the "many matches" path (ids collected once), 2000 the per-match check.
-    monkeypatch.setattr(ChineseSQLiteSearchQueryCompiler, "CORRELATED_FILTER_MAX_MATCHES", max_correlated)
     newsroom.add_story(title="淄博新闻一", publish=True)
     newsroom.add_story(title="淄博新闻二", publish=False)
     newsroom.add_story(title="淄博新闻三", section=newsroom.other_section, publish=True)
@@ -169,8 +164,7 @@ def test_bookkeeping_saves_do_not_resegment_but_text_changes_do(newsroom, monkey
     assert search("烟台") == []
 
 
-@pytest.mark.parametrize("max_correlated", [0, 2000])
-def test_sqlite_ranks_only_the_newest_matches_of_a_very_common_word(newsroom, monkeypatch, max_correlated):
+def test_sqlite_ranks_only_the_newest_matches_of_a_very_common_word(newsroom, monkeypatch):
     from django.db import connection
 
     if connection.vendor != "sqlite":
@@ -178,7 +172,6 @@ def test_sqlite_ranks_only_the_newest_matches_of_a_very_common_word(newsroom, mo
     from rongmei.search.sqlite_backend import ChineseSQLiteSearchQueryCompiler
 
     monkeypatch.setattr(ChineseSQLiteSearchQueryCompiler, "RANK_MAX_MATCHES", 3)
-    monkeypatch.setattr(ChineseSQLiteSearchQueryCompiler, "CORRELATED_FILTER_MAX_MATCHES", max_correlated)
     # The oldest story is the best match (the word in its headline): the cap still leaves it out.
     newsroom.add_story(title="淄博发展大会", body="<p>淄博发展。</p>", publish=True)
     for n in range(4):
