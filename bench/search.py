@@ -215,9 +215,13 @@ def set_up_database(args):
         admin.execute(f'CREATE DATABASE "{name}"')
         os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
 
-        def drop():
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if args.keep:
             admin.close()
+        else:
+
+            def drop():
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                admin.close()
 
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
@@ -238,7 +242,7 @@ def main():
     parser.add_argument("--like-repeats", type=int, default=5, help="timed runs per query word (LIKE scan)")
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=20261126)
-    parser.add_argument("--keep", action="store_true", help="keep the SQLite database (its path is printed)")
+    parser.add_argument("--keep", action="store_true", help="keep the database (its path or name is printed)")
     args = parser.parse_args()
 
     drop = set_up_database(args)

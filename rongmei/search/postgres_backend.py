@@ -7,8 +7,8 @@ from django.db.models import F
 from modelsearch.backends.database.postgres import postgres as pg
 from modelsearch.backends.database.postgres.query import Lexeme
 from modelsearch.index import AutocompleteField, RelatedFields
-from modelsearch.query import And, Or, Phrase, PlainText
-from modelsearch.utils import get_content_type_pk
+from modelsearch.query import And, Boost, Or, Phrase, PlainText
+from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
 from .backend import EmptyQueryMixin, SegmentingIndexerMixin
 from .segment import query_groups
@@ -89,6 +89,53 @@ def tsquery_for(text, operator, prefix_last):
 
 
 class ChinesePostgresSearchQueryCompiler(pg.PostgresSearchQueryCompiler):
+    #: As on SQLite: above this many matching index entries only the newest this many are ranked.
+    #: modelsearch's query ranks every match with ts_rank after joining the page tables to each:
+    #: 0.8–2 s for a word in most of 100,000 stories (bench/RESULTS.md). The newest matches come
+    #: from a walk down the index entries' primary key that stops after N + 1 hits (PostgreSQL
+    #: picks the GIN index instead for a rare word), so the cap also bounds the matching.
+    RANK_MAX_MATCHES = 5000
+
+    #: Set by ``search``: more than RANK_MAX_MATCHES entries matched (their exact number is not
+    #: counted: that would cost the full match the cap avoids).
+    capped = False
+
+    CAPS_RANKING = True
+    _capped_queryset = None
+
+    def search(self, config, start, stop, score_field=None, backend=None):
+        if (
+            self.CAPS_RANKING
+            and self.order_by_relevance
+            and self.fields is None
+            and isinstance(self.query, (PlainText, Phrase, And, Or, Boost))
+        ):
+            if self._capped_queryset is None:  # once for the count and the page of results
+                newest = self._newest_matching_ids(config)
+                self._capped_queryset = self.queryset if newest is None else self.queryset.filter(pk__in=newest)
+            self.queryset = self._capped_queryset
+        return super().search(config, start, stop, score_field=score_field, backend=backend)
+
+    def _newest_matching_ids(self, config):
+        """Object ids of the newest RANK_MAX_MATCHES matching entries, or None when there are no more."""
+        search_query = self.build_tsquery(self.query, config=config)
+        if search_query is None:
+            return None
+        content_types = get_descendants_content_types_pks(self.queryset.model)
+        ids = list(
+            pg.IndexEntry._default_manager.filter(content_type_id__in=content_types)
+            .annotate(_vector_=F("title")._combine(F("body"), "||", False))
+            .filter(_vector_=search_query)
+            .order_by("-pk")
+            .values_list("object_id", flat=True)[: self.RANK_MAX_MATCHES + 1]
+        )
+        if len(ids) <= self.RANK_MAX_MATCHES:
+            return None
+        self.capped = True
+        pk_field = self.queryset.model._meta.pk
+        to_python = (pk_field.target_field if pk_field.is_relation else pk_field).to_python
+        return [to_python(object_id) for object_id in ids[: self.RANK_MAX_MATCHES]]
+
     def build_tsquery_content(self, query, config=None, invert=False):
         if isinstance(query, (PlainText, Phrase)):
             operator = getattr(query, "operator", "and")
@@ -117,7 +164,16 @@ class ChinesePostgresSearchQueryCompiler(pg.PostgresSearchQueryCompiler):
         return self.get_index_vectors(search_query)
 
 
+class ChinesePostgresSearchResults(pg.PostgresSearchResults):
+    def ranking_window(self):
+        """(None, N) when only the newest N matches were ranked (the total is not counted); else None."""
+        self.count()  # runs the compiler's search, which decides the cap
+        compiler = self.query_compiler
+        return (None, compiler.RANK_MAX_MATCHES) if compiler.capped else None
+
+
 class ChinesePostgresAutocompleteQueryCompiler(ChinesePostgresSearchQueryCompiler):
+    CAPS_RANKING = False  # titles only, a prefix query: modelsearch's query as it is
     LAST_TERM_IS_PREFIX = True
     TARGET_SEARCH_FIELD_TYPE = AutocompleteField
 
@@ -135,6 +191,7 @@ class ChinesePostgresAutocompleteQueryCompiler(ChinesePostgresSearchQueryCompile
 
 
 class ChinesePostgresSearchBackend(EmptyQueryMixin, pg.PostgresSearchBackend):
+    results_class = ChinesePostgresSearchResults
     query_compiler_class = ChinesePostgresSearchQueryCompiler
     autocomplete_query_compiler_class = ChinesePostgresAutocompleteQueryCompiler
     index_class = ChinesePostgresIndex
