@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from rongmei.monitoring.models import MonitoredItem, Source
 from rongmei.monitoring.services import source_import
@@ -12,6 +13,14 @@ from rongmei.testing import TEST_PASSWORD, make_user
 from .fetching_server import LocalServer
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # The service's messages are matched by their English msgids, whatever language is active;
+    # the pages (requests) still come in the site's language.
+    with translation.override("en"):
+        yield
 
 OPML = """<?xml version="1.0" encoding="UTF-8"?>
 <opml version="2.0">
