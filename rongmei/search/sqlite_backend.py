@@ -175,7 +175,16 @@ class ChineseSQLiteSearchQueryCompiler(ms_sqlite.SQLiteSearchQueryCompiler):
         # already scores all columns with their weights; scaled for short headlines as there.
         return [(None, 1.0 + F("index_entry__title_norm"))]
 
+    _ranked_entries = None
+
     def ranked_entries(self):
+        """The queryset of ``_build_ranked_entries``, built once: the count and the page of results
+        share its match count and the cap's floor (two queries each time it is built)."""
+        if self._ranked_entries is None:
+            self._ranked_entries = self._build_ranked_entries()
+        return self._ranked_entries
+
+    def _build_ranked_entries(self):
         """FTS5 rows matching the query among the queryset's objects, annotated with ``score``.
 
         modelsearch ranks by annotating every candidate object with a correlated subquery that runs

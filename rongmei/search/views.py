@@ -64,7 +64,7 @@ def search(request):
         page_obj = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         params = {key: value for key, value in request.GET.items() if key != "page" and value}
         params["q"] = query
-        window = getattr(results, "ranking_window", None)  # the SQLite backend caps very common words
+        window = getattr(results, "ranking_window", None)  # both backends cap very common words
         context.update(
             searched=True,
             page_obj=page_obj,

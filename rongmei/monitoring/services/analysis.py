@@ -155,7 +155,7 @@ def try_rule(expression: str, *, days: int = 7, limit: int = 50, max_items: int 
     since = (now or timezone.now()) - timedelta(days=days)
     items = (
         MonitoredItem.objects.filter(fetched_at__gte=since)
-        .select_related("source", "analysis__group")
+        .select_related("source", "analysis")
         .order_by("-fetched_at", "-pk")
     )
     for item in items[: max_items + 1].iterator(chunk_size=500):

@@ -355,7 +355,6 @@ def queue_fetch_now(sources, now=None) -> list[int]:
     ids = []
     for source in sources:
         Source.objects.filter(pk=source.pk).update(next_fetch_at=now + source.fetch_interval)
+        transaction.on_commit(lambda source_id=source.pk: fetch_source_task.enqueue(source_id))
         ids.append(source.pk)
-    for source_id in ids:
-        transaction.on_commit(lambda source_id=source_id: fetch_source_task.enqueue(source_id))
     return ids
