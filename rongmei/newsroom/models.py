@@ -401,6 +401,13 @@ class StoryPage(Page):
     class Meta:
         verbose_name = _("story")
         verbose_name_plural = _("stories")
+        permissions = [
+            # 突发: publishing around 三审 is a named grant, held by no role by default (superusers
+            # included: see review.services.emergency_publish).
+            ("emergency_publish_storypage", _("Emergency publish a story without completing review (突发)")),
+            # Reporters see only their own work and the published site unless a newsroom grants this.
+            ("view_others_work_storypage", _("See other staff's drafts and stories in review")),
+        ]
 
     def get_context(self, request, *args, **kwargs):
         from rongmei.website import pages

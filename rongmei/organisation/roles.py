@@ -51,32 +51,38 @@ _MONITORING = tuple(
     for action in ("view", "add", "change", "delete")
 ) + tuple(("monitoring", f"view_{model}") for model in _MONITORING_READ)
 
+# Seeing colleagues' drafts and stories in review (admin search, page explorer API, site history):
+# everyone who edits or reviews others' work; reporters see their own work and the published site.
+_OTHERS_WORK = (("newsroom", "view_others_work_storypage"),)
+
 REPORTER = Role("reporter", "记者", _IMAGE_PERMS + _DOC_PERMS, page_permissions=("add",))
 EDITOR = Role(
     "editor",
     "初审编辑",
-    _IMAGE_PERMS + _DOC_PERMS + _PROOFING_VIEW,
+    _IMAGE_PERMS + _DOC_PERMS + _PROOFING_VIEW + _OTHERS_WORK,
     page_permissions=("add", "change", "lock"),
 )
 DIRECTOR = Role(
     "director",
     "复审主任",
-    _IMAGE_PERMS + _DOC_PERMS + _PROOFING_VIEW,
+    _IMAGE_PERMS + _DOC_PERMS + _PROOFING_VIEW + _OTHERS_WORK,
     page_permissions=("add", "change", "lock", "unlock"),
 )
 # The chief editor owns the newsroom's word lists (banned, caution, style) and the names-and-titles list.
 CHIEF = Role(
     "chief",
     "终审总编",
-    _IMAGE_PERMS + _DOC_PERMS + _PROOFING_MANAGE,
+    _IMAGE_PERMS + _DOC_PERMS + _PROOFING_MANAGE + _OTHERS_WORK,
     page_permissions=("add", "change", "publish", "lock", "unlock"),
 )
-NEW_MEDIA = Role("newmedia", "新媒体编辑", _IMAGE_PERMS + _DOC_PERMS, page_permissions=("add", "change"))
+NEW_MEDIA = Role(
+    "newmedia", "新媒体编辑", _IMAGE_PERMS + _DOC_PERMS + _OTHERS_WORK, page_permissions=("add", "change")
+)
 ANALYST = Role("analyst", "舆情分析师", _MONITORING)
 ADMIN = Role(
     "admin",
     "管理员",
-    _PROOFING_MANAGE + _MONITORING,
+    _PROOFING_MANAGE + _MONITORING + _OTHERS_WORK,
     page_permissions=("add", "change", "publish", "lock", "unlock"),
 )
 
