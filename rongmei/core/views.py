@@ -1,3 +1,4 @@
+import hmac
 from datetime import timedelta
 
 from django.conf import settings
@@ -58,12 +59,28 @@ def worker_state() -> dict:
     }
 
 
+def may_see_details(request) -> bool:
+    """Staff (or Wagtail admin users), or a monitoring system with the HEALTHZ_TOKEN header.
+
+    The details name the database (for SQLite its file path), the cache backend and error texts:
+    nothing a stranger needs, and a map for an attacker.
+    """
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and (user.is_staff or user.has_perm("wagtailadmin.access_admin")):
+        return True
+    token = settings.HEALTHZ_TOKEN
+    given = request.headers.get("X-Healthz-Token", "")
+    return bool(token) and hmac.compare_digest(given.encode(), token.encode())
+
+
 @never_cache
 def healthz(request):
-    """200 while the site can serve pages (database up); details say what else is degraded."""
+    """200 while the site can serve pages (database up); details say what else is degraded.
+
+    Everyone gets {"status": "ok"|"degraded"} and the status code; only `may_see_details` the parts.
+    """
     db = database_state()
     body = {"database": db, "cache": cache_state(), "worker": worker_state() if db["ok"] else {"ok": False}}
-    body["status"] = (
-        "ok" if all(part["ok"] for part in (body["database"], body["cache"], body["worker"])) else "degraded"
-    )
+    status = "ok" if all(part["ok"] for part in (body["database"], body["cache"], body["worker"])) else "degraded"
+    body = {"status": status, **body} if may_see_details(request) else {"status": status}
     return JsonResponse(body, status=200 if db["ok"] else 503, json_dumps_params={"ensure_ascii": False})
