@@ -214,6 +214,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@rongmei.loca
 # --- Rongmei --------------------------------------------------------------------------------
 RONGMEI_TIPS_HOTLINE = os.environ.get("TIPS_HOTLINE", "0533-12345678")
 RONGMEI_SCHEDULER_INTERVAL_SECONDS = int(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "60"))
+# Intranet networks (CIDR) and host names that monitored sources and bot webhooks may reach anyway
+# (everything else private or local is refused, see rongmei/core/outbound.py).
+RONGMEI_OUTBOUND_ALLOWED_NETWORKS = env_list("OUTBOUND_ALLOWED_NETWORKS", "")
 # /healthz shows its details (database, cache, worker) to staff and to a request carrying this
 # value in the X-Healthz-Token header (for a monitoring system); everyone else sees ok/degraded.
 HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")

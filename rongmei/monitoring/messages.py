@@ -25,6 +25,12 @@ MESSAGES = {
     "bad_selector": _("The link selector “%(selector)s” is not a valid CSS selector: %(detail)s"),
     "no_links": _("No article links were found on the list page."),
     "unexpected": _("Unexpected error while fetching: %(detail)s"),
+    "outbound_refused": _(
+        "This address points to an intranet or local machine (%(address)s); for safety it cannot be "
+        "fetched. If it really is a source on your organisation's intranet, ask an administrator to add "
+        "it to the allow-list."
+    ),
+    "outbound_refused_other": _("This address cannot be fetched: %(detail)s"),
     # notes: the run went on
     "future_date": _("The source gave a publish time in the future (%(given)s); the fetch time was used."),
     "feed_warning": _("The feed has errors but could be read: %(detail)s"),

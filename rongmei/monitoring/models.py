@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
+from .fetching.urls import source_url_problem
 from .messages import render_message, render_notes
 
 
@@ -110,6 +111,10 @@ class Source(models.Model):
             errors["fetch_interval_minutes"] = _("Fetch at most every %(n)d minutes, to be polite.") % {
                 "n": self.MIN_INTERVAL_MINUTES
             }
+        if self.url:
+            problem = source_url_problem(self.url)
+            if problem:
+                errors["url"] = problem
         if self.link_selector:
             if self.kind != self.Kind.LIST_PAGE:
                 errors["link_selector"] = _("A link selector is only used by list pages.")
@@ -415,6 +420,19 @@ class AlertRule(models.Model):
 
     def __str__(self):
         return f"{self.client}: {self.name}"
+
+    def clean(self):
+        from rongmei.core.outbound import check_url
+
+        # The bots' addresses are posted to by the worker: public internet only (or the allow-list).
+        errors = {}
+        for name in ("wecom_webhook", "dingtalk_webhook", "feishu_webhook"):
+            url = getattr(self, name)
+            refusal = check_url(url) if url else None
+            if refusal is not None:
+                errors[name] = refusal.message
+        if errors:
+            raise ValidationError(errors)
 
 
 class Alert(models.Model):

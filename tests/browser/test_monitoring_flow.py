@@ -90,6 +90,8 @@ def zhangdian(db):
 
 def test_analyst_day_from_sources_to_report_and_reprints(newsroom, zhangdian, live_server, new_page, settings):
     settings.MONITORING_FETCH = {"host_interval": 0, "retries": 0}
+    # The monitored sites run on 127.0.0.1, which fetching refuses unless allowed like an intranet source.
+    settings.RONGMEI_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     # Our own site is the live server (localhost); the monitored sites are on 127.0.0.1, so their
     # copies of our story are not mistaken for our own pages.
     settings.WAGTAILADMIN_BASE_URL = live_server.url

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import httpx
 from django.utils.translation import gettext as _
 
+from rongmei.core.outbound import OutboundRefused, check_url, outbound_client
+
 
 @dataclass(frozen=True)
 class AlertMessage:
@@ -67,9 +69,15 @@ class WebhookChannel:
                 _("No %(platform)s webhook address is set.") % {"platform": self.label}
             )
         url, payload = self.request(message)
+        # Staff type the webhook address: it may reach the public internet only (or the allow-list).
+        refusal = check_url(url)
+        if refusal is not None:
+            return self.refused(refusal)
         try:
-            with httpx.Client(timeout=self.timeout, transport=self.transport) as client:
+            with outbound_client(timeout=self.timeout, transport=self.transport) as client:
                 response = client.post(url, json=payload)
+        except OutboundRefused as exc:
+            return self.refused(exc.refusal)
         except httpx.TimeoutException:
             return DeliveryResult.failure(
                 _("%(platform)s did not answer in time; will try again.") % {"platform": self.label}
@@ -88,6 +96,12 @@ class WebhookChannel:
                 % {"platform": self.label, "status": response.status_code}
             )
         return self.interpret(response.status_code, answer)
+
+    def refused(self, refusal) -> DeliveryResult:
+        return DeliveryResult.failure(
+            _("The %(platform)s webhook address was not used: %(reason)s")
+            % {"platform": self.label, "reason": refusal.message}
+        )
 
     def request(self, message: AlertMessage) -> tuple[str, dict]:
         raise NotImplementedError

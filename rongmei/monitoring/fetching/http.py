@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import IntegrityError
 from django.utils import timezone
 
+from rongmei.core.outbound import OutboundRefused, check_url, outbound_client
+
 from .errors import FetchError
 from .urls import host_key, is_http_url
 
@@ -105,7 +107,8 @@ class PoliteClient:
         self.sleep = sleep
         self._robots = {}
         self._intervals = {}
-        self._client = httpx.Client(
+        # Only public addresses (or the allow-list): checked as written, and again when connecting.
+        self._client = outbound_client(
             headers={"User-Agent": self.policy.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(
                 connect=self.policy.connect_timeout,
@@ -113,7 +116,6 @@ class PoliteClient:
                 write=self.policy.read_timeout,
                 pool=self.policy.connect_timeout,
             ),
-            follow_redirects=False,
             transport=transport,
         )
 
@@ -135,6 +137,9 @@ class PoliteClient:
         for _hop in range(self.policy.max_redirects + 1):
             if not is_http_url(url):
                 raise FetchError("bad_redirect", location=url[:300])
+            refusal = check_url(url)
+            if refusal is not None:
+                raise _refused(refusal)
             if check_robots and not self.allowed_by_robots(url):
                 raise FetchError("robots_disallowed", url=url[:300])
             response = self._get_with_retries(url, headers or {}, max_bytes)
@@ -219,6 +224,8 @@ class PoliteClient:
             )
             try:
                 response = self._get_once(url, headers, max_bytes)
+            except OutboundRefused as exc:
+                raise _refused(exc.refusal) from None  # not worth a retry: the answer stays the same
             except httpx.TimeoutException:
                 error = FetchError("timeout", seconds=self.policy.read_timeout)
             except httpx.TransportError as exc:
@@ -256,6 +263,12 @@ class PoliteClient:
                     raise FetchError("timeout", seconds=self.policy.total_timeout)
                 chunks.append(chunk)
             return Response(url=str(r.url), status=r.status_code, headers=r.headers, content=b"".join(chunks))
+
+
+def _refused(refusal):
+    if refusal.code == "internal":
+        return FetchError("outbound_refused", address=refusal.address)
+    return FetchError("outbound_refused_other", detail=refusal.message)
 
 
 def _retry_after_seconds(value):

@@ -2,6 +2,10 @@
 
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
+from rongmei.core.outbound import check_url
+
+from ..messages import render_message
+
 # Tracking parameters: the same article shared from different places must be one item.
 TRACKING_PARAMS = {"spm", "fbclid", "gclid", "share_token", "share_source", "wxshare_count", "scene"}
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -46,3 +50,13 @@ def normalize_url(url):
     ]
     query.sort()
     return urlunsplit((parts.scheme.lower(), host, path, urlencode(query, doseq=True), ""))
+
+
+def source_url_problem(url):
+    """Why the fetcher would refuse ``url`` as written, in words (a form shows it), or ""."""
+    refusal = check_url(url)
+    if refusal is None:
+        return ""
+    if refusal.code == "internal":
+        return render_message("outbound_refused", {"address": refusal.address})
+    return refusal.message

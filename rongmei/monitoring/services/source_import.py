@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from ..fetching.urls import normalize_url
+from ..fetching.urls import normalize_url, source_url_problem
 from ..models import Source
 
 MAX_OPML_BYTES = 2 * 1024 * 1024
@@ -126,6 +126,10 @@ def parse_lines(text: str) -> tuple[list[Line], list[str]]:
             errors.append(
                 _("Line %(line)d: “%(url)s” is not a valid web address.") % {"line": number, "url": url[:120]}
             )
+            continue
+        problem = source_url_problem(url)
+        if problem:
+            errors.append(_("Line %(line)d: %(problem)s") % {"line": number, "problem": problem})
             continue
         if len(url) > URL_MAX:
             errors.append(

@@ -31,6 +31,11 @@ def english():
         yield
 
 
+@pytest.fixture(autouse=True)
+def contract_servers_allowed(allow_loopback):
+    """The contract servers run on 127.0.0.1, which webhooks may only reach through the allow-list."""
+
+
 HOUR = 3600
 
 
@@ -502,3 +507,41 @@ def test_deliver_task_sends_a_pending_delivery(wecom):
     # Sent once: a second run (a duplicate task) sends nothing.
     assert deliver_alert_task.enqueue(delivery.pk).return_value is None
     assert len(wecom.received) == 1
+
+
+# --- webhooks reach the public internet only (issue 8, point 3) ----------------------------------
+
+
+@pytest.mark.parametrize("channel_class", [WeComChannel, DingTalkChannel, FeishuChannel])
+def test_a_webhook_on_this_machine_is_not_posted_to(channel_class, wecom, settings):
+    settings.RONGMEI_OUTBOUND_ALLOWED_NETWORKS = []
+    result = channel_class(wecom.url, "secret").send(MESSAGE)
+    assert not result.ok and "(127.0.0.1)" in result.error and "allow-list" in result.error
+    assert wecom.received == []
+
+
+def test_a_webhook_name_resolving_to_this_machine_is_not_posted_to(wecom, settings, monkeypatch):
+    from rongmei.core import outbound
+
+    settings.RONGMEI_OUTBOUND_ALLOWED_NETWORKS = []
+    monkeypatch.setattr(outbound, "resolve", lambda host, port: ["127.0.0.1"])
+    url = wecom.url.replace("127.0.0.1", "qyapi.weixin.qq.com")
+    result = WeComChannel(url).send(MESSAGE)
+    assert not result.ok and "(127.0.0.1)" in result.error
+    assert wecom.received == []
+
+
+def test_an_alert_rule_refuses_internal_webhook_addresses(settings, db):
+    from django.core.exceptions import ValidationError
+
+    settings.RONGMEI_OUTBOUND_ALLOWED_NETWORKS = []
+    rule = make_alert_rule(
+        make_client()[0],
+        wecom_webhook="http://169.254.169.254/latest/meta-data/",
+        dingtalk_webhook="http://localhost:8080/robot/send?access_token=x",
+        feishu_webhook="https://open.feishu.cn/open-apis/bot/v2/hook/abc",
+    )
+    with pytest.raises(ValidationError) as info:
+        rule.full_clean()
+    assert set(info.value.message_dict) == {"wecom_webhook", "dingtalk_webhook"}
+    assert "(169.254.169.254)" in info.value.message_dict["wecom_webhook"][0]

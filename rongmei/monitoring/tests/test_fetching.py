@@ -38,7 +38,7 @@ FAST = FetchPolicy(
 
 
 @pytest.fixture
-def server():
+def server(allow_loopback):
     srv = LocalServer().start()
     yield srv
     srv.stop()
@@ -358,3 +358,35 @@ def test_extraction_fallback_when_trafilatura_finds_nothing(monkeypatch):
 def test_extraction_of_a_page_with_no_text():
     article = extract_article("<html><head><title>空页面</title></head><body></body></html>")
     assert article.title == "空页面" and article.body == ""
+
+
+# -- outbound: only public addresses (issue 8, point 3) -------------------------------------------
+
+
+def test_a_loopback_source_is_refused_before_any_request(server, client, settings):
+    settings.RONGMEI_OUTBOUND_ALLOWED_NETWORKS = []  # the server fixture allowed 127.0.0.1
+    server.add("/feed.xml", "<rss/>")
+    for url in (server.url("/feed.xml"), server.url("/feed.xml").replace("127.0.0.1", "2130706433")):
+        error = error_of(lambda url=url: client.get(url))
+        assert (error.code, error.params["address"]) == ("outbound_refused", "127.0.0.1")
+    assert server.paths() == []  # not even robots.txt
+
+
+def test_a_public_name_resolving_to_loopback_is_refused_when_connecting(server, client, settings, monkeypatch):
+    from rongmei.core import outbound
+
+    settings.RONGMEI_OUTBOUND_ALLOWED_NETWORKS = []
+    monkeypatch.setattr(outbound, "resolve", lambda host, port: ["127.0.0.1"])
+    server.add("/feed.xml", "<rss/>")
+    url = server.url("/feed.xml").replace("127.0.0.1", "news.example.com")
+    error = error_of(lambda: client.get(url))
+    assert (error.code, error.params["address"]) == ("outbound_refused", "127.0.0.1")
+    assert server.paths() == []
+
+
+def test_a_redirect_to_the_metadata_address_is_refused_at_that_hop(server, client):
+    server.add_handler("/go", redirect("http://169.254.169.254/latest/meta-data/"))
+    error = error_of(lambda: client.get(server.url("/go")))
+    assert (error.code, error.params["address"]) == ("outbound_refused", "169.254.169.254")
+    with translation.override("en"):
+        assert "(169.254.169.254)" in error.message and "allow-list" in error.message

@@ -24,7 +24,7 @@ POLICY = dict(
 
 
 @pytest.fixture
-def server():
+def server(allow_loopback):
     srv = LocalServer().start()
     # the article pages every source type links to
     srv.add_fixture("/articles/1.html", "article_1.html")
@@ -356,3 +356,67 @@ def test_health_view_and_admin_menu(server, newsroom, client):
     )  # Wagtail's "permission denied"
     web.force_login(newsroom.reporter)
     assert web.get(reverse("monitoring_health")).status_code in (302, 403)
+
+
+# -- outbound: only public addresses (issue 8, point 3) -------------------------------------------
+
+INTERNAL = [
+    "http://127.0.0.1:8000/rss.xml",
+    "http://localhost:8080/",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://2130706433/",
+    "http://0x7f.1/",
+    "http://[::1]/",
+    "http://[::ffff:127.0.0.1]/",
+    "http://192.168.1.10/rss",
+]
+
+
+@pytest.mark.parametrize("url", INTERNAL)
+def test_internal_source_addresses_are_refused_at_save(url, db, settings):
+    settings.RONGMEI_OUTBOUND_ALLOWED_NETWORKS = []
+    source = Source(name="内网", kind=Source.Kind.FEED, url=url, category="local")
+    with translation.override("en"), pytest.raises(ValidationError) as info:
+        source.full_clean()
+    assert "intranet or local machine" in " ".join(info.value.message_dict["url"])
+
+
+def test_the_allow_list_lets_an_intranet_source_be_saved(db, settings):
+    settings.RONGMEI_OUTBOUND_ALLOWED_NETWORKS = ["192.168.1.0/24"]
+    Source(name="内网", kind=Source.Kind.FEED, url="http://192.168.1.10/rss", category="local").full_clean()
+
+
+def test_the_admin_form_refuses_a_loopback_source(newsroom, settings):
+    from django.test import Client
+
+    settings.RONGMEI_OUTBOUND_ALLOWED_NETWORKS = []
+    web = Client()
+    web.force_login(newsroom.admin)
+    web.cookies["django_language"] = "en"
+    response = web.post(
+        reverse("wagtailsnippets_monitoring_source:add"),
+        {
+            "name": "元数据",
+            "kind": "feed",
+            "url": "http://169.254.169.254/latest/meta-data/",
+            "category": "local",
+            "fetch_interval_minutes": "30",
+            "enabled": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "(169.254.169.254)" in response.content.decode()
+    assert not Source.objects.exists()
+
+
+def test_a_refused_fetch_is_the_sources_error_in_plain_words(server, client, settings):
+    server.add_fixture("/feed.xml", "rss.xml", content_type="application/rss+xml")
+    source = make_source(server, "/feed.xml")  # stored before the rule, or by hand
+    settings.RONGMEI_OUTBOUND_ALLOWED_NETWORKS = []
+    report = fetching.fetch_source(source.pk, client=client)
+    assert not report.ok and report.error_code == "outbound_refused"
+    source.refresh_from_db()
+    assert source.last_error_code == "outbound_refused" and source.consecutive_failures == 1
+    with translation.override("en"):
+        assert "(127.0.0.1)" in source.last_error_message
+    assert server.paths() == []

@@ -166,7 +166,7 @@ ARTICLE = "<html><body><article><h1>张店区召开会议</h1><p>张店区召开
 
 
 def test_fetch_now_fetches_on_the_worker_and_the_health_page_shows_it(
-    client, analyst, settings, django_capture_on_commit_callbacks
+    client, analyst, settings, django_capture_on_commit_callbacks, allow_loopback
 ):
     settings.MONITORING_FETCH = {"host_interval": 0, "retries": 0}
     server = LocalServer().start()
@@ -192,3 +192,21 @@ def test_fetch_now_fetches_on_the_worker_and_the_health_page_shows_it(
         assert f'action="{reverse("monitoring_fetch_source", args=[on.pk])}"' in page
     finally:
         server.stop()
+
+
+def test_internal_addresses_are_refused_with_their_line_number(settings):
+    settings.RONGMEI_OUTBOUND_ALLOWED_NETWORKS = []
+    text = "\n".join(
+        [
+            "大众网 https://www.dzwww.com/rss/zibo.xml",
+            "本机 http://127.0.0.1:8000/rss.xml",
+            "元数据 http://169.254.169.254/latest/meta-data/",
+            "IPv6 http://[::1]:8080/feed",
+        ]
+    )
+    plan = source_import.plan_import(text)
+    assert [e.split(":")[0] for e in plan.errors] == ["Line 2", "Line 3", "Line 4"]
+    assert "(127.0.0.1)" in plan.errors[0] and "(169.254.169.254)" in plan.errors[1]
+    assert "(::1)" in plan.errors[2]
+    settings.RONGMEI_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32", "169.254.169.254/32", "::1/128"]
+    assert source_import.plan_import(text).errors == []
