@@ -179,10 +179,16 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-# The embedded set-up serves uploads itself; behind a web server set SERVE_MEDIA=0.
+# Clients' reports and other confidential files: outside MEDIA_ROOT, no URL at all; only views that
+# check the permission hand them out (rongmei/core/storage.py).
+PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", VAR_DIR / "private"))
+# The embedded set-up serves image renditions (MEDIA_ROOT/images/) itself and nothing else under
+# MEDIA_ROOT; behind a web server set SERVE_MEDIA=0 (docs/deployment.md, "Uploaded files").
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Its location is PRIVATE_ROOT (read when first used, so tests may override it).
+    "private": {"BACKEND": "rongmei.core.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": os.environ.get(
             "STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -190,6 +196,17 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Documents only through Wagtail's view (/documents/<id>/<name>: collection privacy, CSP, nosniff),
+# always as a download: an uploaded file never opens in place on our origin.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+WAGTAILDOCS_EXTENSIONS = [
+    "pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "ppt", "pptx", "dps", "odt", "ods", "odp",
+    "rtf", "txt", "csv", "zip", "rar", "7z", "mp3", "m4a", "wav", "mp4",
+]  # fmt: skip
+# The upload forms' extra refusals: web pages/scripts as documents, images too large for Pillow.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "rongmei.media.forms.NewsDocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "rongmei.media.forms.NewsImageForm"
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "融媒")

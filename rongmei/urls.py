@@ -1,16 +1,20 @@
 from django.conf import settings
 from django.urls import include, path, re_path
-from django.views.static import serve as serve_static_file
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from rongmei.core import views as core_views
+from rongmei.media.views import serve_public_media
+from rongmei.newsroom import admin_urls as newsroom_admin_urls
 from rongmei.search import urls as search_urls
 from rongmei.website import urls as website_urls
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # Wagtail admin screens narrowed to what the user may see (newsroom/visibility.py); first, so
+    # they answer Wagtail's own addresses.
+    path("admin/", include(newsroom_admin_urls)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -19,12 +23,9 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
+    # Image renditions only: documents, originals and anything else under MEDIA_ROOT stay unserved.
     urlpatterns += [
-        re_path(
-            r"^{}(?P<path>.*)$".format(settings.MEDIA_URL.lstrip("/")),
-            serve_static_file,
-            {"document_root": settings.MEDIA_ROOT},
-        )
+        re_path(r"^{}(?P<path>.*)$".format(settings.MEDIA_URL.lstrip("/")), serve_public_media),
     ]
 
 # Wagtail's page serving comes last: it catches every other path.
