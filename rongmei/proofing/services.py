@@ -13,6 +13,7 @@ from wagtail.log_actions import log
 
 from .engine import ListBundle, PersonEntry, TermEntry, default_bundle, proofread
 from .models import ListsVersion, PersonTitle, Term, WordList
+from .spreadsheets import escape_cell, unescape_cell, xlsx_text_row
 
 MAX_IMPORT_ROWS = 200_000
 HEADER_ALIASES = {
@@ -200,7 +201,8 @@ def import_terms(word_list: WordList, file, *, acting_user, filename: str = "") 
 
         def cell(name, row=row):
             index = columns.get(name)
-            return row[index].strip() if index is not None and index < len(row) else ""
+            # unescape_cell: our own CSV export guards formula-like cells with an apostrophe
+            return unescape_cell(row[index].strip()) if index is not None and index < len(row) else ""
 
         term = cell("term")
         if not term:
@@ -276,12 +278,12 @@ def export_terms(word_list: WordList, fmt: str = "csv") -> bytes:
         sheet = workbook.create_sheet(title="terms")
         sheet.append(EXPORT_HEADER)
         for row in rows:
-            sheet.append(row)
+            sheet.append(xlsx_text_row(sheet, row))
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_HEADER)
-    writer.writerows(rows)
+    writer.writerows([escape_cell(value) for value in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -14,6 +14,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from . import services, story_checks
 from .forms import ImportTermsForm, NotAnErrorForm
 from .models import CATEGORY_LABELS, ProofCheck, ProofFinding, WordList
+from .spreadsheets import escape_cell
 from .story_text import StoryText
 
 
@@ -245,6 +246,8 @@ class ProofingReportView(WagtailAdminTemplateMixin, TemplateView):
         raw = self.request.GET.get("month", "")
         try:
             year, month = (int(part) for part in raw.split("-"))
+            if not 1900 <= year <= 2999:  # the report reaches months back and one ahead
+                raise ValueError(raw)
             return date(year, month, 1), ""
         except ValueError:
             return None, (_("“%(value)s” is not a month like 2026-11.") % {"value": raw}) if raw else ""
@@ -265,7 +268,8 @@ class ProofingReportView(WagtailAdminTemplateMixin, TemplateView):
         writer.writerow([])
         writer.writerow([f"reporter {report.month:%Y-%m}", *report.categories, "total"])
         for _pk, name, counts, total in report.reporters:
-            writer.writerow([name, *[counts.get(c, 0) for c in report.categories], total])
+            # a staff name is typed by people: never let a spreadsheet run it as a formula
+            writer.writerow([escape_cell(name), *[counts.get(c, 0) for c in report.categories], total])
         response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="proofing-report-{report.month:%Y-%m}.csv"'
         return response

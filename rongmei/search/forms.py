@@ -1,9 +1,27 @@
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rongmei.newsroom.models import Region, SectionPage
 
 DATE_ERRORS = {"invalid": _("Enter a date as YYYY-MM-DD, e.g. 2024-05-01.")}
+
+# The dates a search can sensibly filter on. Far beyond them (0001-01-01, 9999-12-31) the day
+# boundaries in the site's time zone no longer fit Python's datetime, so they are refused here.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2999, 12, 31)
+
+
+class SearchDateField(forms.DateField):
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise forms.ValidationError(
+                _("Enter a date between %(earliest)s and %(latest)s; this date was not applied."),
+                code="out_of_range",
+                params={"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
+            )
 
 
 class SlugChoiceField(forms.ModelChoiceField):
@@ -40,12 +58,15 @@ class SearchForm(forms.Form):
         # "from" and "to" are Python keywords, so these two are added here; the URL stays short:
         # /search/?q=…&from=2024-05-01&to=2024-05-31
         for name, label in (("from", _("From")), ("to", _("To"))):
-            self.fields[name] = forms.DateField(
+            self.fields[name] = SearchDateField(
                 label=label,
                 required=False,
                 input_formats=["%Y-%m-%d"],
                 error_messages=DATE_ERRORS,
-                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                widget=forms.DateInput(
+                    attrs={"type": "date", "min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()},
+                    format="%Y-%m-%d",
+                ),
             )
 
     def clean(self):

@@ -30,9 +30,11 @@ def filtered_stories(*, section=None, region=None, date_from=None, date_to=None)
     if region is not None:
         tagged = StoryPage.regions.through.objects.filter(region_id__in=region.descendant_ids())
         stories = stories.filter(pk__in=tagged.values("storypage_id"))
-    if date_from is not None:
+    # The form refuses far-off dates; these guards keep other callers from an OverflowError at the
+    # ends of the calendar, where a bound would filter nothing anyway.
+    if date_from is not None and date_from > datetime.date.min:
         stories = stories.filter(first_published_at__gte=_local_midnight(date_from))
-    if date_to is not None:
+    if date_to is not None and date_to < datetime.date.max:
         stories = stories.filter(first_published_at__lt=_local_midnight(date_to + datetime.timedelta(days=1)))
     return stories
 

@@ -214,3 +214,37 @@ def test_a_very_common_word_says_only_the_newest_are_ranked(client, newsroom, mo
     else:
         assert "appear in more than 2 stories; the newest 2 are ranked here" in html
     assert "the newest" not in get(client, q="发展新闻0").content.decode()
+
+
+# --- hostile parameters: a clear message, never a 500 ---------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["from", "to"])
+@pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01"])
+def test_far_off_date_is_refused_with_a_message(client, newsroom, name, value):
+    newsroom.add_story(title="淄博新闻", publish=True)
+    response = get(client, q="淄博", **{name: value})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Enter a date between 1900-01-01 and 2999-12-31; this date was not applied." in html
+    assert result_titles(response) == ["淄博新闻"]  # the other filters and the query still apply
+
+
+def test_far_off_dates_in_the_query_helper_filter_nothing_out(newsroom):
+    from rongmei.search import queries
+
+    story = newsroom.add_story(title="淄博新闻", publish=True)
+    found = queries.filtered_stories(date_from=datetime.date.min, date_to=datetime.date.max)
+    assert list(found.values_list("pk", flat=True)) == [story.pk]
+
+
+@pytest.mark.parametrize("name", ["q", "from", "to", "section", "region", "page"])
+def test_hostile_values_never_give_a_server_error(client, newsroom, regions, name):
+    from rongmei.website.tests.hostile import HOSTILE_VALUES
+
+    newsroom.add_story(title="淄博新闻", publish=True)
+    client.raise_request_exception = False
+    for value in HOSTILE_VALUES:
+        params = {"q": "淄博", name: value}
+        response = get(client, **params)
+        assert response.status_code == 200, (name, value[:40], response.status_code)
