@@ -40,6 +40,7 @@ def stories_waiting_for(user) -> list[WaitingStory]:
     Leaves out what the rules bar them from: their own stories and submissions where they
     already approved another level.
     """
+    from rongmei.newsroom import visibility
     from rongmei.newsroom.models import StoryPage
 
     from . import services
@@ -74,6 +75,8 @@ def stories_waiting_for(user) -> list[WaitingStory]:
         story = stories.get(int(state.workflow_state.object_id))
         if story is None or services.is_own_story(story, user, state.revision):
             continue
+        if not visibility.user_can_see_work(user, story):
+            continue  # a newsroom that withholds colleagues' work withholds it here too
         if any(ws_id == state.workflow_state_id and task_id != state.task_id for ws_id, task_id in approved):
             continue
         waiting.append(
