@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
+from rongmei.core.storage import private_storage
+
 from .fetching.urls import source_url_problem
 from .messages import render_message, render_notes
 
@@ -595,7 +597,8 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     html = models.TextField(blank=True)
-    pdf = models.FileField(upload_to="monitoring/reports/%Y/%m/", blank=True)
+    # A client's confidential report: private storage, downloaded only through report_pdf (permission checked).
+    pdf = models.FileField(upload_to="monitoring/reports/%Y/%m/", blank=True, storage=private_storage)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
@@ -24,6 +24,8 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from rongmei.core.storage import private_file_response
 
 from ..models import Case, Client, Event, ItemAnalysis, MonitoredItem, Report, Reprint, RuleMatch
 from . import charts
@@ -426,6 +428,22 @@ def generate_report(
             storage = report.pdf.storage
             transaction.on_commit(lambda: storage.delete(old_file))
     return report
+
+
+# --- reading -----------------------------------------------------------------------------------------
+def can_see_reports(user) -> bool:
+    """Staff who can view monitoring clients may read, make and send the clients' reports."""
+    return user.is_active and user.has_perm("monitoring.view_client")
+
+
+def report_pdf_download(report: Report, user):
+    """The report's PDF as a download for ``user``, streamed from the private storage.
+
+    Raises PermissionDenied without the permission, FileNotFoundError if the file is gone.
+    """
+    if not can_see_reports(user):
+        raise PermissionDenied
+    return private_file_response(report.pdf, report_filename(report), "application/pdf")
 
 
 # --- e-mail ------------------------------------------------------------------------------------------

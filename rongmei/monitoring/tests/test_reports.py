@@ -1,12 +1,16 @@
 """舆情报告: the numbers of a known period, the SVG charts, HTML and PDF, e-mail, the hourly
 schedule and the admin screens."""
 
+import importlib
 import io
 import re
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import Client as WebClient
 from django.test.utils import CaptureQueriesContext
@@ -596,3 +600,60 @@ def test_reports_need_the_view_client_permission(world, newsroom):
     assert client.post(reverse("monitoring_report_email", args=[report.pk])).status_code == 302
     assert mail.outbox == []
     assert reverse("monitoring_reports") not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+# --- the PDF is private ------------------------------------------------------------------------------
+def test_report_pdf_is_private_and_not_served_from_media(world, newsroom, settings):
+    """The probe fetched /media/monitoring/reports/2026/12/report-1-daily-20261205.pdf without login."""
+    report = reports.generate_report(world.client, Report.Period.DAILY, DAY)
+    assert WebClient().get(settings.MEDIA_URL + report.pdf.name).status_code == 404
+
+    stored = Path(report.pdf.path).resolve()
+    assert Path(settings.PRIVATE_ROOT).resolve() in stored.parents
+    assert Path(settings.MEDIA_ROOT).resolve() not in stored.parents
+    assert not (Path(settings.MEDIA_ROOT) / report.pdf.name).exists()
+    with pytest.raises(NotImplementedError):
+        report.pdf.url  # noqa: B018 - a private file has no address to link
+
+
+def test_report_pdf_download_checks_the_permission_and_streams_an_attachment(world, newsroom, web):
+    report = reports.generate_report(world.client, Report.Period.DAILY, DAY)
+    response = web.get(reverse("monitoring_report_pdf", args=[report.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+    # The service refuses too, whoever calls it.
+    with pytest.raises(PermissionDenied):
+        reports.report_pdf_download(report, newsroom.reporter)
+
+    anonymous = WebClient().get(reverse("monitoring_report_pdf", args=[report.pk]))
+    assert anonymous.status_code == 302 and "login" in anonymous.url
+
+
+def test_migration_moves_public_report_files_into_private_storage(world, settings):
+    """Reports made before the fix sit in MEDIA_ROOT/monitoring; the migration moves them out."""
+    migration = importlib.import_module("rongmei.monitoring.migrations.0003_private_report_files")
+    name = "monitoring/reports/2026/12/report-1-daily-20261205.pdf"
+    orphan = "monitoring/reports/2026/11/report-1-daily-20261101.pdf"  # an earlier regeneration's
+    for stored in (name, orphan):
+        public = Path(settings.MEDIA_ROOT) / stored
+        public.parent.mkdir(parents=True, exist_ok=True)
+        public.write_bytes(b"%PDF-1.7 " + stored.encode())
+    report = Report.objects.create(
+        client=world.client, period="daily", starts_at=at(DAY, 0), ends_at=at(DAY, 0), generated_at=at(DAY, 0)
+    )
+    Report.objects.filter(pk=report.pk).update(pdf=name)
+
+    migration.move_report_files(django_apps, None)
+    migration.move_report_files(django_apps, None)  # twice is harmless
+
+    report.refresh_from_db()
+    assert report.pdf.name == name
+    for stored in (name, orphan):
+        assert not (Path(settings.MEDIA_ROOT) / stored).exists()
+        assert (Path(settings.PRIVATE_ROOT) / stored).read_bytes() == b"%PDF-1.7 " + stored.encode()
+    assert report.pdf.read().startswith(b"%PDF")
+    report.pdf.close()
