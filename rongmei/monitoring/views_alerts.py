@@ -31,10 +31,12 @@ def _back(request, default: str) -> str:
 
 
 def _int(value):
+    """A database id from a query parameter, else None (a number past 64 bits is no id either)."""
     try:
-        return int(value or 0) or None
+        number = int(value or 0)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**63 else None
 
 
 class AlertsView(WagtailAdminTemplateMixin, TemplateView):

@@ -2,7 +2,7 @@
 
 import re
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -94,6 +94,15 @@ def highlight_spans(text: str, spans, *, context: int = 40) -> list[tuple[str, b
     return pieces
 
 
+def _day_in_range(day):
+    # Far-off days (0001-01-01, 9999-12-31) have no day boundary that fits a datetime.
+    if not date(1900, 1, 1) <= day <= date(2999, 12, 31):
+        raise forms.ValidationError(
+            _("Enter a date between %(earliest)s and %(latest)s; this date was not applied."),
+            params={"earliest": "1900-01-01", "latest": "2999-12-31"},
+        )
+
+
 class MatchFilterForm(forms.Form):
     client = forms.ModelChoiceField(
         label=_("Client"),
@@ -105,9 +114,14 @@ class MatchFilterForm(forms.Form):
         label=_("Sentiment"), choices=[("", _("Any"))] + ItemAnalysis.Sentiment.choices, required=False
     )
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        validators=[_day_in_range],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(
+        label=_("To"), required=False, validators=[_day_in_range], widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class MatchedItemsView(_AnalysisView):
