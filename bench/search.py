@@ -17,6 +17,7 @@ also counts what plain FTS5 (unicode61, no segmentation) finds. The last line is
 import argparse
 import os
 import random
+import secrets
 import shutil
 import statistics
 import sys
@@ -248,6 +249,7 @@ def main():
     drop = set_up_database(args)
     sys.path.insert(0, str(REPO))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongmei.settings")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # the settings need one (DEBUG off)
     try:
         run(args)
     finally:

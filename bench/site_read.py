@@ -11,6 +11,7 @@ is a single key=value summary.
 import argparse
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -259,6 +260,8 @@ def main() -> None:
         "RONGMEI_BENCH_BARE_VIEW": "1",
         "LOG_LEVEL": "WARNING",
         "DEBUG": "0",
+        # Production-like, so a real (throwaway) key: the settings refuse to start without one.
+        "SECRET_KEY": secrets.token_urlsafe(50),
         "PYTHONPATH": str(ROOT),
     }
     env.pop("REDIS_URL", None)

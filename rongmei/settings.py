@@ -4,6 +4,7 @@ Embedded default: SQLite in WAL mode under ./var/. Production: PostgreSQL via DA
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -25,10 +26,55 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-# The fallback key only exists so `make demo` and the tests work out of the box; production
-# refuses to start with it (see rongmei/core/checks.py).
+# `rongmei demo` sets RONGMEI_DEMO=1 for itself and the web/worker/scheduler it starts (rongmei/cli.py):
+# the demo may then run without a SECRET_KEY and its accounts may use the published demo password.
+RONGMEI_DEMO = env_bool("RONGMEI_DEMO", False)
+
+
+def local_secret_key(path: Path) -> str:
+    """A random key made once per installation and kept in VAR_DIR (for DEBUG and the demo only)."""
+    import secrets
+    import time
+
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # made earlier, or this very moment by a sibling process of the demo
+        for _attempt in range(50):
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.1)
+        raise
+    key = secrets.token_urlsafe(50)
+    with os.fdopen(fd, "w") as file:
+        file.write(key)
+    return key
+
+
+# Anyone who knows the key can sign session cookies and password-reset links, so outside DEBUG
+# and the demo there is no fallback: the process refuses to start. This published value was the
+# fallback up to 2026; it is refused like a missing key (and rongmei.E001 flags it in DEBUG).
 INSECURE_DEFAULT_SECRET_KEY = "rongmei-insecure-development-key-change-me"
-SECRET_KEY = os.environ.get("SECRET_KEY", INSECURE_DEFAULT_SECRET_KEY)
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
+if not SECRET_KEY or SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY:
+    if DEBUG or RONGMEI_DEMO:
+        SECRET_KEY = local_secret_key(VAR_DIR / "secret_key")
+    elif env_bool("RONGMEI_KEYLESS_COMMAND", False):
+        # makemigrations, makemessages, compilemessages, collectstatic (rongmei/cli.py): they
+        # serve nothing and sign nothing that outlives the process.
+        import secrets
+
+        SECRET_KEY = secrets.token_urlsafe(50)
+    else:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set (or is the published development key), and DEBUG is off. "
+            "Set a random key in the environment, made once and kept secret, e.g.\n"
+            "  export SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')\"\n"
+            "For development set DEBUG=1; `rongmei demo` makes its own key in VAR_DIR/secret_key. "
+            "See docs/deployment.md, \"Production settings\"."
+        )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -67,10 +113,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so pages answered from the public page cache get the headers too.
+    "rongmei.core.middleware.NewsroomCSPMiddleware",
+    "rongmei.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "rongmei.core.middleware.NewsroomLocaleMiddleware",
@@ -82,6 +133,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so it knows the visitor's language and login and answers before URL routing.
     "rongmei.website.cache.PublicPageCacheMiddleware",
+    # Last (Axes' rule): turns a lockout into the login page with the reason, status 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rongmei.urls"
@@ -165,6 +218,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Signing in: throttling and the demo password (rongmei/core/auth.py, decision 0012) ----
+AUTHENTICATION_BACKENDS = ["rongmei.core.auth.NewsroomAuthBackend"]
+WAGTAILADMIN_USER_LOGIN_FORM = "rongmei.core.auth.NewsroomLoginForm"
+# Counted in the database (every process and host sees the same numbers); per account and per
+# network address, in this order (NewsroomAxesHandler relies on it).
+AXES_HANDLER = "rongmei.core.auth.NewsroomAxesHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+RONGMEI_LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURE_LIMIT_PER_ADDRESS", "50"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_CALLABLE = "rongmei.core.auth.lockout_response"
+# A success does not wipe the counts: Axes would wipe the whole address's, which a person with one
+# valid account could use to keep guessing another's password.
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False
+# Behind a reverse proxy every request comes from the proxy: PROXY_COUNT=1 (one nginx) makes
+# Axes read the client's address from X-Forwarded-For, which that proxy must set.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -252,9 +327,48 @@ LOGGING = {
     },
 }
 
-if not DEBUG:
-    SESSION_COOKIE_HTTPONLY = True
-    X_FRAME_OPTIONS = "SAMEORIGIN"
+# --- Security headers and HTTPS (docs/deployment.md "Production settings", decision 0012) -----
+# Off by default so the embedded set-up and the demo work over plain http://127.0.0.1; production
+# behind TLS turns them on (`rongmei check --deploy` names any that are missing).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+SESSION_COOKIE_HTTPONLY = True
+# Behind a proxy that ends TLS: SECURE_PROXY_SSL_HEADER=1 trusts its X-Forwarded-Proto (the proxy
+# must set or strip it), or name another header as HTTP_X_SCHEME etc.
+_proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip().upper()
+if _proxy_ssl_header in {"1", "TRUE", "YES", "ON"}:
+    _proxy_ssl_header = "HTTP_X_FORWARDED_PROTO"
+if _proxy_ssl_header.startswith("HTTP_"):
+    SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https")
+SECURE_REFERRER_POLICY = os.environ.get("SECURE_REFERRER_POLICY", "strict-origin-when-cross-origin")
+# Wagtail's preview shows the page in a frame of the admin (same origin), so not DENY.
+X_FRAME_OPTIONS = os.environ.get("X_FRAME_OPTIONS", "SAMEORIGIN")
+if X_FRAME_OPTIONS == "SAMEORIGIN":
+    SILENCED_SYSTEM_CHECKS = ["security.W019"]  # "X_FRAME_OPTIONS is not DENY": see above
+# Content-Security-Policy (django-csp): only our own scripts and styles, images also from data:
+# and blob: (the image editor's previews). rongmei.core.middleware.NewsroomCSPMiddleware adds
+# 'unsafe-inline' scripts for the Wagtail admin only, whose panels still print inline scripts.
+# CSP_EXTRA_IMG_SRC / CSP_EXTRA_FRAME_SRC / CSP_EXTRA_MEDIA_SRC: more origins (a CDN, a video site's player).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *env_list("CSP_EXTRA_IMG_SRC", "")],
+        "font-src": ["'self'", "data:"],
+        "media-src": ["'self'", *env_list("CSP_EXTRA_MEDIA_SRC", "")],
+        "frame-src": ["'self'", *env_list("CSP_EXTRA_FRAME_SRC", "")],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
 
 WAGTAILIMAGES_IMAGE_MODEL = "media.NewsImage"
 # No avatars from gravatar.com: the newsroom may run without internet access.

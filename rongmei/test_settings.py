@@ -5,6 +5,8 @@ import tempfile
 
 os.environ.setdefault("RONGMEI_VAR_DIR", tempfile.mkdtemp(prefix="rongmei-test-"))
 os.environ.setdefault("STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
+# The suite signs sessions like production; without DEBUG the settings refuse to start keyless.
+os.environ.setdefault("SECRET_KEY", "rongmei-test-suite-only-" + "x" * 40)
 if os.environ.get("RONGMEI_TEST_REDIS") != "1":
     os.environ.pop("REDIS_URL", None)
 

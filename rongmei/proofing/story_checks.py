@@ -208,6 +208,28 @@ def user_may_edit(story, user) -> bool:
     return story.permissions_for_user(user).can_edit() and not (lock is not None and lock.for_user(user))
 
 
+def block_dismissal_barred_reason(story, user):
+    """Why ``user`` may not mark a *block* finding of ``story`` "not an error", or ``None``.
+
+    A block (a banned word) stops 终审; clearing it is a review decision, so only someone who may
+    decide the level the story is waiting at may do it, never its author on their own.
+    """
+    from rongmei.review import services as review_services
+
+    task_state = story.current_workflow_task_state
+    if task_state is None:
+        return _(
+            "Only the reviewers of the story's current review level may mark a blocking finding “not an "
+            "error”. Fix the text, or submit the story and explain it to the reviewer."
+        )
+    if review_services.decision_barred_reason(task_state, user) is not None:
+        return _(
+            "Only the reviewers who decide at %(level)s may mark a blocking finding “not an error”; "
+            "fix the text or explain it to them."
+        ) % {"level": task_state.task.name}
+    return None
+
+
 @transaction.atomic
 def mark_not_an_error(finding: ProofFinding, *, acting_user, reason: str) -> ProofDecision:
     """Record that the finding is correct copy; it stays dismissed for this story from now on."""
@@ -217,6 +239,10 @@ def mark_not_an_error(finding: ProofFinding, *, acting_user, reason: str) -> Pro
         raise ProofingError(_("Say why this is not an error."), code="reason_required")
     if not story.permissions_for_user(acting_user).can_edit() and not _is_reviewer(acting_user):
         raise ProofingError(_("You may not decide on this story's findings."), code="forbidden")
+    if finding.severity == f.BLOCK:
+        reason_barred = block_dismissal_barred_reason(story, acting_user)
+        if reason_barred is not None:
+            raise ProofingError(reason_barred, code="block_needs_reviewer")
     _require_current(finding, story)
     decision = ProofDecision.objects.create(
         story=story,

@@ -220,6 +220,7 @@ class StoryProofingView(WagtailAdminTemplateMixin, TemplateView):
             edit_url=reverse("wagtailadmin_pages:edit", args=[self.story.pk]),
             history_url=reverse("review_history", args=[self.story.pk]),
             not_error_form=NotAnErrorForm(),
+            block_dismissal_barred=story_checks.block_dismissal_barred_reason(self.story, self.request.user),
             error_finding=kwargs.get("error_finding"),
             error_form=kwargs.get("error_form"),
         )

@@ -43,3 +43,17 @@ class ApproveOverProofingForm(ApproveOpinionForm):
         ),
         error_messages={"required": _("Write the reason: blocking findings cannot be passed over without one.")},
     )
+
+
+class EmergencyPublishForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why must this story go out before its review is complete?"),
+        required=True,
+        max_length=OPINION_MAX_LENGTH,
+        widget=forms.Textarea({"rows": 4}),
+        help_text=_(
+            "Recorded with your name in the story's review history and in 突发发布记录; the chief editors "
+            "are told at once."
+        ),
+        error_messages={"required": _("Write why this story must go out before its review is complete.")},
+    )

@@ -161,7 +161,8 @@ class ReviewEvent(models.Model):
         WITHDRAW = "withdraw", _("withdrawn (撤回)")
         PUBLISH = "publish", _("published (发布)")
         SCHEDULE = "schedule", _("scheduled for publication (定时发布)")
-        OVERRIDE = "override", _("published without completing review (越级发布)")
+        # Only through review.services.emergency_publish(): a named permission and a written reason.
+        OVERRIDE = "override", _("emergency publication without completing review (突发发布)")
         PROOF_OVERRIDE = "proof_override", _("approved over blocking proofreading findings (越过审校拦截)")
         CORRECT = "correct", _("correction published (更正)")
         RETRACT = "retract", _("retracted (撤稿)")
@@ -213,3 +214,48 @@ class ReviewEvent(models.Model):
         from rongmei.organisation.models import display_name_for
 
         return display_name_for(self.actor)
+
+
+class EmergencyPublication(models.Model):
+    """突发: a story published around 三审 by someone holding the emergency permission.
+
+    The row is written before the revision is published; the go-live gate
+    (``review.services.check_may_go_live``) lets exactly this revision through. The chief editors are
+    told, and 突发发布记录 (Reports) lists every row.
+    """
+
+    story = models.ForeignKey(
+        "newsroom.StoryPage",
+        verbose_name=_("story"),
+        on_delete=models.CASCADE,
+        related_name="emergency_publications",
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", verbose_name=_("revision"), on_delete=models.CASCADE, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"))
+    # Where the story stood when it was published: e.g. "初审", or empty if it was never submitted.
+    review_stage = models.CharField(_("review stage at the time"), max_length=255, blank=True)
+    overridden_findings = models.JSONField(_("blocking proofreading findings overridden"), default=list)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("emergency publication (突发发布)")
+        verbose_name_plural = _("emergency publications (突发发布)")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.story_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def published_by_name(self) -> str:
+        from rongmei.organisation.models import display_name_for
+
+        return display_name_for(self.published_by)

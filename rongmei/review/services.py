@@ -12,11 +12,20 @@ functions for the API, the CLI and the demo data) ends in ``decide()``, which en
   the approver overrides it with a written reason, which becomes part of the review history.
 
 Each decision is written as a ``ReviewEvent`` and a Wagtail log entry in the same transaction.
+
+A story goes live (or is scheduled) only with a revision that passed the review, or through
+``emergency_publish()`` (突发: a named permission nobody holds by default, a written reason, the chief
+editors told). ``check_may_go_live()`` is that rule; ``signal_handlers`` applies it to every save that
+makes a story live or schedules it, whatever path (admin, bulk action, admin API, scheduler) led there.
 """
 
-from django.contrib.auth.models import Group
+import contextlib
+from contextvars import ContextVar
+
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import LogContext
@@ -25,7 +34,7 @@ from wagtail.models import Revision, TaskState, Workflow, WorkflowPage, Workflow
 from rongmei.organisation import roles
 
 from . import events
-from .models import ReviewEvent, ReviewLevelTask
+from .models import EmergencyPublication, ReviewEvent, ReviewLevelTask
 
 APPROVE = "approve"
 REJECT = "reject"
@@ -55,6 +64,14 @@ class ReviewPermissionDenied(ReviewError, PermissionDenied):
     """The acting user may not make this decision (also a ``PermissionDenied`` for Django views)."""
 
     def __init__(self, message, code="forbidden"):
+        super().__init__(message, code)
+
+
+class PublicationRefused(ReviewPermissionDenied):
+    """A story would go live (or be scheduled) with a revision that did not pass 三审. Being a
+    ``PermissionDenied``, a path that reaches it unguarded (the admin API) answers 403, not 500."""
+
+    def __init__(self, message, code="not_reviewed"):
         super().__init__(message, code)
 
 
@@ -337,6 +354,26 @@ def submit_for_review(story, *, acting_user) -> WorkflowState:
         return workflow.start(story, acting_user)
 
 
+def withdraw_barred_reason(story, user, workflow_state=None):
+    """Why ``user`` may not take ``story`` out of review (撤回, or restart its review), or ``None``.
+
+    Only its author, whoever submitted it, or a superuser may: a reviewer decides (approve or
+    reject with an opinion), never cancels someone else's submission. Wagtail's own "cancel
+    workflow" lets any reviewer of the current step do it; ``wagtail_hooks`` applies this rule there.
+    """
+    workflow_state = workflow_state or story.current_workflow_state
+    if workflow_state is None:
+        return gettext_lazy("This story is not in review.")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return gettext_lazy("Sign in as an active staff member to review stories.")
+    if user.is_superuser or user.pk in (workflow_state.requested_by_id, story.owner_id):
+        return None
+    return gettext_lazy(
+        "Only the author or whoever submitted this story may withdraw it from review. As a reviewer, "
+        "approve it or reject it with your opinion."
+    )
+
+
 def withdraw(story, *, acting_user) -> WorkflowState:
     """The author (or whoever submitted it) takes the story out of review (撤回)."""
     story = story.specific
@@ -344,14 +381,166 @@ def withdraw(story, *, acting_user) -> WorkflowState:
         workflow_state = story.current_workflow_state
         if workflow_state is None:
             raise ReviewError(gettext_lazy("This story is not in review."), code="not_in_review")
-        if not (
-            acting_user.is_superuser or acting_user.pk in (workflow_state.requested_by_id, story.owner_id)
-        ):
-            raise ReviewPermissionDenied(
-                gettext_lazy("Only the author or the submitter may withdraw this story.")
-            )
+        reason = withdraw_barred_reason(story, acting_user, workflow_state)
+        if reason is not None:
+            raise ReviewPermissionDenied(reason)
         workflow_state.cancel(user=acting_user)
     return workflow_state
+
+
+# --- Going live: only after 三审, or as a recorded emergency (突发) ---------------------------------
+
+EMERGENCY_PERMISSION_APP = "newsroom"
+EMERGENCY_PERMISSION_CODENAME = "emergency_publish_storypage"
+
+# Set while code that loads content published elsewhere runs (see publishing_outside_review) and
+# while emergency_publish() works (its own cancellation of the review is not a withdrawal).
+_outside_review_reason: ContextVar[str | None] = ContextVar("rongmei_outside_review", default=None)
+_emergency_in_progress: ContextVar[bool] = ContextVar("rongmei_emergency_publish", default=False)
+
+
+@contextlib.contextmanager
+def publishing_outside_review(reason: str):
+    """Let code publish stories that never went through this newsroom's review: the demo newsroom,
+    an archive import, test fixtures. Only code can enter it; no request path does."""
+    if not (reason or "").strip():
+        raise ValueError("say why these stories are published outside review")
+    token = _outside_review_reason.set(reason)
+    try:
+        yield
+    finally:
+        _outside_review_reason.reset(token)
+
+
+def emergency_cancellation_in_progress() -> bool:
+    return _emergency_in_progress.get()
+
+
+def holds_emergency_permission(user) -> bool:
+    """Whether ``user`` was granted 突发 publishing, themselves or through a group.
+
+    Django gives a superuser every permission; this one is deliberately not implied: it must be
+    granted like any other role's, so publishing around 三审 is always a named, visible decision.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return (
+        Permission.objects.filter(
+            content_type__app_label=EMERGENCY_PERMISSION_APP, codename=EMERGENCY_PERMISSION_CODENAME
+        )
+        .filter(Q(user=user) | Q(group__user=user))
+        .exists()
+    )
+
+
+def approved_by_review(story, revision):
+    """The finished submission whose approvals cover ``revision``, or ``None``."""
+    if revision is None:
+        return None
+    return (
+        WorkflowState.objects.for_instance(story)
+        .filter(
+            status=WorkflowState.STATUS_APPROVED,
+            task_states__revision=revision,
+            task_states__status=TaskState.STATUS_APPROVED,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def go_live_refusal(story, revision):
+    """Why ``revision`` of ``story`` may not go live or be scheduled, or ``None`` if it may."""
+    if _outside_review_reason.get():
+        return None
+    if revision is not None:
+        if EmergencyPublication.objects.filter(revision_id=revision.pk).exists():
+            return None
+        if approved_by_review(story, revision) is not None:
+            return None
+    return gettext_lazy(
+        "This version of the story has not passed 三审, so it cannot be published or scheduled. "
+        "Submit it for review; in an emergency, someone holding the 突发 permission can publish it "
+        "with a written reason."
+    )
+
+
+def check_may_go_live(story, revision) -> None:
+    reason = go_live_refusal(story, revision)
+    if reason is not None:
+        raise PublicationRefused(reason)
+
+
+def emergency_publish(story, *, acting_user, reason) -> EmergencyPublication:
+    """突发: publish the story's latest revision now, around whatever review it is in.
+
+    Needs the emergency permission (never implied, see ``holds_emergency_permission``), the page
+    permission to publish in its section and a written reason. Blocking proofreading findings are
+    overridden with the same reason, on the record. An open review is cancelled; the chief editors
+    are told by e-mail, and 突发发布记录 lists the publication.
+    """
+    from rongmei.newsroom.models import StoryPage
+    from rongmei.proofing import story_checks
+
+    reason = (reason or "").strip()
+    if not holds_emergency_permission(acting_user):
+        raise ReviewPermissionDenied(
+            gettext_lazy(
+                "Publishing without completing review (突发) needs its own permission, which you do not "
+                "have. Submit the story to 三审, or ask the chief editor."
+            )
+        )
+    if not reason:
+        raise ReviewError(
+            gettext_lazy("Write why this story must go out before its review is complete."),
+            code="reason_required",
+        )
+    with transaction.atomic(), LogContext(user=acting_user):
+        story = StoryPage.objects.select_for_update().get(pk=story.pk)
+        if not story.permissions_for_user(acting_user).can_publish():
+            raise ReviewPermissionDenied(gettext_lazy("You may not publish stories in this section."))
+        revision = story.get_latest_revision() or story.save_revision(user=acting_user)
+        if story.live and story.live_revision_id == revision.pk:
+            raise ReviewError(gettext_lazy("This version of the story is already live."), code="already_live")
+        workflow_state = story.current_workflow_state
+        task_state = workflow_state.current_task_state if workflow_state else None
+        if workflow_state is None:
+            stage = ""
+        elif workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+            stage = _("rejected, waiting for the author")
+        else:
+            stage = task_state.task.name if task_state else ""
+        check = story_checks.current_check(story, revision, acting_user=acting_user)
+        blocking = list(story_checks.open_blocking_findings(check))
+        emergency = EmergencyPublication.objects.create(
+            story=story,
+            revision=revision,
+            published_by=acting_user,
+            reason=reason,
+            review_stage=stage,
+            overridden_findings=[finding.flagged_text for finding in blocking],
+        )
+        if blocking:
+            story_checks.record_override(blocking, story=story, acting_user=acting_user, reason=reason)
+            events.record(
+                story,
+                ReviewEvent.Decision.PROOF_OVERRIDE,
+                actor=acting_user,
+                task_state=task_state,
+                opinion=reason,
+                revision=revision,
+                data={"findings": emergency.overridden_findings, "emergency": True},
+            )
+        token = _emergency_in_progress.set(True)
+        try:
+            # Wagtail cancels the open review itself once the revision is published.
+            revision.publish(user=acting_user, skip_permission_checks=True)
+        finally:
+            _emergency_in_progress.reset(token)
+        from .tasks import notify_emergency_publication
+
+        transaction.on_commit(lambda: notify_emergency_publication.enqueue(emergency.pk))
+    return emergency
 
 
 def review_groups() -> "list[Group]":

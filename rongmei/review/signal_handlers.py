@@ -7,9 +7,11 @@ are recorded from Wagtail's signals. The signals fire inside the action's transa
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import pre_save
 from wagtail.admin.mail import GroupApprovalTaskStateSubmissionEmailNotifier
 from wagtail.log_actions import get_active_log_context
-from wagtail.models import TaskState, WorkflowState
+from wagtail.models import Revision, TaskState
 from wagtail.signals import page_published, task_submitted, workflow_cancelled, workflow_submitted
 
 from . import events
@@ -52,6 +54,10 @@ def on_task_submitted(sender, instance, user=None, **kwargs):
 
 
 def on_workflow_cancelled(sender, instance, user=None, **kwargs):
+    from . import services
+
+    if services.emergency_cancellation_in_progress():
+        return  # recorded as the emergency publication (OVERRIDE) that cancelled it
     story = _story(instance)
     if story is not None:
         events.record(
@@ -63,35 +69,28 @@ def on_workflow_cancelled(sender, instance, user=None, **kwargs):
         )
 
 
-def _approved_by_review(story, revision):
-    """The finished submission whose last approval covered ``revision``, if any."""
-    return (
-        WorkflowState.objects.for_instance(story)
-        .filter(
-            status=WorkflowState.STATUS_APPROVED,
-            task_states__revision=revision,
-            task_states__status=TaskState.STATUS_APPROVED,
-        )
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-
-
 def on_page_published(sender, instance, revision, **kwargs):
     from rongmei.newsroom.models import StoryPage
+
+    from . import services
+    from .models import EmergencyPublication
 
     if not isinstance(instance, StoryPage):
         return
     if instance.is_retracted:
         return  # recorded as a retraction by rongmei.newsroom.signal_handlers
     actor = get_active_log_context().user
-    workflow_state = _approved_by_review(instance, revision)
+    workflow_state = services.approved_by_review(instance, revision)
+    emergency = EmergencyPublication.objects.filter(revision_id=revision.pk).first()
+    opinion = ""
     if not instance.live:
         decision = Decision.SCHEDULE
     elif workflow_state is not None:
         decision = Decision.PUBLISH
     else:
+        # Only an emergency publication, or content loaded outside review by code, gets here.
         decision = Decision.OVERRIDE
+        opinion = emergency.reason if emergency else ""
     go_live_at = revision.approved_go_live_at or instance.go_live_at
     events.record(
         instance,
@@ -99,8 +98,53 @@ def on_page_published(sender, instance, revision, **kwargs):
         actor=actor,
         workflow_state=workflow_state,
         revision=revision,
+        opinion=opinion,
         data={"go_live_at": go_live_at.isoformat() if go_live_at and not instance.live else None},
     )
+
+
+# --- The go-live gate on the model layer ------------------------------------------------------------
+# Wagtail makes a page live from several places (the editor's publish action, bulk actions, the admin
+# API's publish and copy actions, the workflow's final approval, the scheduler); each ends in saving
+# the page with live=True, or a revision with approved_go_live_at. Checking those saves applies
+# services.check_may_go_live() to all of them, including paths added by a later Wagtail release.
+
+
+def guard_story_going_live(sender, instance, raw=False, update_fields=None, **kwargs):
+    from . import services
+
+    if raw or not instance.live:
+        return
+    if update_fields is not None and not {"live", "live_revision", "live_revision_id"} & set(update_fields):
+        return
+    if instance.pk is None:
+        # A new story starts as a draft. (Wagtail's create view, asked to publish, saves the new
+        # page live before it has a revision; refusing that save would lose what was typed. The
+        # before_publish_page hook then refuses the publication itself, with a message.)
+        if services.go_live_refusal(instance, instance.live_revision) is not None:
+            instance.live = False
+            instance.has_unpublished_changes = True
+        return
+    before = type(instance).objects.filter(pk=instance.pk).values("live", "live_revision_id").first()
+    if before and before["live"] and before["live_revision_id"] == instance.live_revision_id:
+        return  # already live with this revision: a move, a lock, a retitle of the row
+    services.check_may_go_live(instance, instance.live_revision)
+
+
+def guard_story_scheduling(sender, instance, raw=False, update_fields=None, **kwargs):
+    from rongmei.newsroom.models import StoryPage
+
+    from . import services
+
+    if raw or instance.pk is None or instance.approved_go_live_at is None:
+        return
+    if update_fields is not None and "approved_go_live_at" not in update_fields:
+        return
+    if instance.content_type_id != ContentType.objects.get_for_model(StoryPage).pk:
+        return
+    story = StoryPage.objects.filter(pk=instance.object_id).first()
+    if story is not None:
+        services.check_may_go_live(story, instance)
 
 
 class ReviewLevelSubmissionEmailNotifier(GroupApprovalTaskStateSubmissionEmailNotifier):
@@ -135,3 +179,7 @@ def register_signal_handlers():
     task_submitted.connect(on_task_submitted, dispatch_uid="rongmei.review.task_submitted")
     workflow_cancelled.connect(on_workflow_cancelled, dispatch_uid="rongmei.review.workflow_cancelled")
     page_published.connect(on_page_published, dispatch_uid="rongmei.review.page_published")
+    from rongmei.newsroom.models import StoryPage
+
+    pre_save.connect(guard_story_going_live, sender=StoryPage, dispatch_uid="rongmei.review.story_go_live")
+    pre_save.connect(guard_story_scheduling, sender=Revision, dispatch_uid="rongmei.review.story_schedule")

@@ -1,11 +1,15 @@
-from django.urls import path
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.action_menu import ActionMenuItem
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
 
-from . import queries, views
+from . import queries, services, views, views_emergency
 from .models import ReviewLevelTask
 
 
@@ -40,7 +44,169 @@ def register_review_log_actions(actions):
 def register_review_urls():
     return [
         path("review/history/<int:page_id>/", views.ReviewHistoryView.as_view(), name="review_history"),
+        path(
+            "review/emergency-publish/<int:page_id>/",
+            views_emergency.EmergencyPublishView.as_view(),
+            name="review_emergency_publish",
+        ),
+        path(
+            "reports/emergency-publications/",
+            views_emergency.EmergencyPublicationReportView.as_view(),
+            name="review_emergency_report",
+        ),
+        path(
+            "reports/emergency-publications/results/",
+            views_emergency.EmergencyPublicationReportView.as_view(results_only=True),
+            name="review_emergency_report_results",
+        ),
     ]
+
+
+# --- 三审 cannot be gone around from the page editor -------------------------------------------------
+# The rules are in services (check_may_go_live, withdraw_barred_reason); these hooks keep the editor
+# from offering what the rules refuse, and turn a forged POST into a message instead of an error.
+
+
+def _is_story_class(model) -> bool:
+    from rongmei.newsroom.models import StoryPage
+
+    return isinstance(model, type) and issubclass(model, StoryPage)
+
+
+def _menu_story_class(request, context):
+    page = context.get("page")
+    if page is not None:
+        return page.specific_class
+    match = getattr(request, "resolver_match", None)
+    kwargs = match.kwargs if match else {}
+    if kwargs.get("content_type_app_name") and kwargs.get("content_type_model_name"):
+        from django.contrib.contenttypes.models import ContentType
+
+        content_type = ContentType.objects.filter(
+            app_label=kwargs["content_type_app_name"], model=kwargs["content_type_model_name"]
+        ).first()
+        return content_type.model_class() if content_type else None
+    return None
+
+
+class EmergencyPublishMenuItem(ActionMenuItem):
+    label = _("Emergency publish (突发发布)…")
+    name = "action-emergency-publish"
+    icon_name = "warning"
+    order = 90
+
+    def is_shown(self, context):
+        # Also on a story locked by its review step: ending that review is what 突发 does.
+        return context["view"] == "edit"
+
+    def get_url(self, parent_context):
+        return reverse("review_emergency_publish", args=[parent_context["page"].pk])
+
+
+@hooks.register("construct_page_action_menu")
+def story_action_menu(menu_items, request, context):
+    if not _is_story_class(_menu_story_class(request, context)):
+        return
+    user = request.user
+    page = context.get("page")
+    hidden = {"action-publish"}  # a story goes live by passing 三审 (or as a recorded 突发)
+    if page is not None and services.withdraw_barred_reason(page.specific, user) is not None:
+        hidden |= {"action-cancel-workflow", "action-restart-workflow"}
+    menu_items[:] = [item for item in menu_items if item.name not in hidden]
+    if page is not None and services.holds_emergency_permission(user):
+        item = EmergencyPublishMenuItem()
+        if item.is_shown(context):
+            menu_items.append(item)
+
+
+def _refuse(request, page, message):
+    messages.error(request, message)
+    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@hooks.register("before_publish_page")
+def refuse_publishing_story_around_review(request, page):
+    # The editor has already saved the text as a new draft revision: nothing typed is lost.
+    if not _is_story_class(page.specific_class):
+        return None
+    reason = services.go_live_refusal(page.specific, page.get_latest_revision())
+    if reason is not None:
+        return _refuse(request, page, reason)
+    return None
+
+
+@hooks.register("before_edit_page")
+def refuse_cancelling_others_review(request, page):
+    if request.method != "POST" or not _is_story_class(page.specific_class):
+        return None
+    if not (request.POST.get("action-cancel-workflow") or request.POST.get("action-restart-workflow")):
+        return None
+    story = page.specific
+    if story.current_workflow_state is None:
+        return None
+    reason = services.withdraw_barred_reason(story, request.user)
+    if reason is not None:
+        return _refuse(request, page, reason)
+    return None
+
+
+def _stories_among(objects, include_descendants):
+    from rongmei.newsroom.models import StoryPage
+
+    stories = [page for page in objects if _is_story_class(page.specific_class)]
+    if include_descendants:
+        for page in objects:
+            stories += list(StoryPage.objects.descendant_of(page).not_live()[:1])
+    return stories
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publishing_stories(request, action_type, objects, action_class_instance):
+    if action_type != "publish" or getattr(action_class_instance, "model", None) is None:
+        return None
+    if not _stories_among(objects, bool(request.POST.get("include_descendants"))):
+        return None
+    messages.error(
+        request,
+        _(
+            "Stories cannot be published in bulk: each one goes live when its 三审 is complete. "
+            "Nothing was published."
+        ),
+    )
+    return redirect(request.POST.get("next") or reverse("wagtailadmin_explore_root"))
+
+
+@hooks.register("before_copy_page")
+def refuse_copying_story_live(request, page):
+    from rongmei.newsroom.models import StoryPage
+
+    if request.method != "POST" or not request.POST.get("publish_copies"):
+        return None
+    if not StoryPage.objects.descendant_of(page, inclusive=True).exists():
+        return None
+    messages.error(
+        request,
+        _(
+            "A copied story cannot go live straight away: untick “publish copies” to copy it as a draft, "
+            "then submit the copy to 三审."
+        ),
+    )
+    return redirect(request.get_full_path())
+
+
+class EmergencyReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return views_emergency.user_can_see_emergency_report(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_emergency_report_menu_item():
+    return EmergencyReportMenuItem(
+        _("Emergency publications (突发发布记录)"),
+        reverse("review_emergency_report"),
+        icon_name="warning",
+        order=710,
+    )
 
 
 class WaitingForMePanel(Component):

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from rongmei.core.tests.test_translations import placeholder_problems, wagtail_gaps
+from rongmei.testing import publish_outside_review
 
 RONGMEI_DIR = Path(settings.BASE_DIR)
 REPO_DIR = RONGMEI_DIR.parent
@@ -313,7 +314,7 @@ def published(newsroom, settings):
     story = newsroom.add_story(title="全市防汛工作会议召开", source="新华社", is_headline=True)
     story.regions = [region]
     story.corrections.add(CorrectionNote(noted_at=datetime(2025, 3, 2, tzinfo=UTC), text="更正地名"))
-    story.save_revision(user=newsroom.reporter).publish(user=newsroom.chief)
+    publish_outside_review(story.save_revision(user=newsroom.reporter), user=newsroom.chief)
     newsroom.add_story(title="暴雨中的坚守", publish=True)
     story.refresh_from_db()
     return story

@@ -179,12 +179,13 @@ def test_not_an_error_needs_a_reason_and_is_remembered_for_the_story(newsroom):
     assert story_checks.latest_check(other).findings.get().status == ProofFinding.Status.OPEN
 
 
-def test_reopening_a_finding_counts_it_again(newsroom, banned_list):
-    story = newsroom.add_story(title="标题", body="<p>严防内部绝密外泄。</p>")
+def test_reopening_a_finding_counts_it_again(review, banned_list):
+    story = review.add_story(title="标题", body="<p>严防内部绝密外泄。</p>")
+    review_services.submit_for_review(fresh(story), acting_user=review.reporter)
     finding = story_checks.latest_check(story).findings.get(category=f.BANNED)
-    story_checks.mark_not_an_error(finding, acting_user=newsroom.chief, reason="会议名称的一部分")
+    story_checks.mark_not_an_error(finding, acting_user=review.editor, reason="会议名称的一部分")
     assert story_checks.latest_check(story).block_count == 0
-    story_checks.reopen_finding(finding, acting_user=newsroom.chief)
+    story_checks.reopen_finding(finding, acting_user=review.editor)
     assert story_checks.latest_check(story).block_count == 1
     assert story_checks.run_check(fresh(story), trigger="manual").block_count == 1
 

@@ -271,13 +271,15 @@ def test_embargoed_story_goes_live_when_the_scheduler_runs(review):
     assert decisions(story)[-1] == (D.PUBLISH, None, None)
 
 
-def test_direct_publish_is_recorded_as_override(review):
+def test_direct_publish_of_a_story_in_review_is_refused(review):
     story = review.add_story()
     services.submit_for_review(story, acting_user=review.reporter)
-    fresh(story).get_latest_revision().publish(user=review.chief)
+    with pytest.raises(services.PublicationRefused):
+        fresh(story).get_latest_revision().publish(user=review.chief)
     story = fresh(story)
-    assert story.live
-    assert [d for d, _level, _user in decisions(story)] == [D.SUBMIT, D.OVERRIDE, D.WITHDRAW]
+    assert not story.live
+    assert story.current_workflow_task.specific.level == 1
+    assert [d for d, _level, _user in decisions(story)] == [D.SUBMIT]
 
 
 def test_task_on_action_refuses_barred_users(review, editor_director):

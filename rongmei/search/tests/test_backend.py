@@ -6,6 +6,7 @@ from modelsearch.backends import get_search_backend
 
 from rongmei.newsroom.models import StoryPage
 from rongmei.search import backend as search_backend
+from rongmei.testing import publish_outside_review
 
 SENTENCE = "国务院总理今天在北京出席新闻发布会"
 
@@ -94,7 +95,7 @@ def test_edit_reindexes(newsroom):
     story = newsroom.add_story(title="旧标题", body="<p>青岛啤酒节开幕。</p>", publish=True)
     assert search("青岛") == ["旧标题"]
     story.body = "<p>烟台苹果丰收。</p>"
-    story.save_revision(user=newsroom.reporter).publish(user=newsroom.chief)
+    publish_outside_review(story.save_revision(user=newsroom.reporter), user=newsroom.chief)
     assert search("青岛") == []
     assert search("烟台") == ["旧标题"]
 
@@ -153,7 +154,7 @@ def test_bookkeeping_saves_do_not_resegment_but_text_changes_do(newsroom, monkey
     story.save(update_fields=["locked"])
     assert segmented == []
     assert search("青岛") == ["稿件"]
-    StoryPage.objects.get(pk=story.pk).get_latest_revision().publish(user=newsroom.chief)
+    publish_outside_review(StoryPage.objects.get(pk=story.pk).get_latest_revision(), user=newsroom.chief)
     assert segmented  # publishing changes the text: re-indexed
     assert search("烟台") == ["稿件"] and search("青岛") == []
     story = StoryPage.objects.get(pk=story.pk)

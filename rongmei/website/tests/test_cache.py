@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from rongmei.newsroom.models import CorrectionNote
+from rongmei.testing import publish_outside_review
 from rongmei.website import cache as page_cache
 from rongmei.website.models import CacheGeneration
 
@@ -78,7 +79,7 @@ def test_retraction_and_correction_invalidate(client, site, story, at, django_ca
     assert get(client, story.url)[1] == "hit"
     with django_capture_on_commit_callbacks(execute=True):
         story.corrections.add(CorrectionNote(noted_at=at(6), text="更正：时间有误。"))
-        story.save_revision(user=site.newsroom.editor).publish(user=site.newsroom.chief)
+        publish_outside_review(story.save_revision(user=site.newsroom.editor), user=site.newsroom.chief)
     response, state = get(client, story.url)
     assert state == "miss" and "更正：时间有误。" in response.content.decode()
     get(client, "/region/zibo/")

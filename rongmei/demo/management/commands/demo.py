@@ -44,7 +44,9 @@ class Command(BaseCommand):
 
     def run_processes(self, host, port):
         python = sys.executable
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE="rongmei.settings", PYTHONUNBUFFERED="1")
+        # RONGMEI_DEMO: the web server, worker and scheduler are the demo too (its key in
+        # VAR_DIR/secret_key, the published demo password allowed); rongmei/settings.py.
+        env = dict(os.environ, DJANGO_SETTINGS_MODULE="rongmei.settings", PYTHONUNBUFFERED="1", RONGMEI_DEMO="1")
         commands = {
             "web": [
                 python,
