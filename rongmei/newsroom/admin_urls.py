@@ -10,7 +10,12 @@ from django.views.decorators.cache import never_cache
 from wagtail.admin.auth import require_admin_access
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
-from .admin_views import VisibleChooserBrowseView, VisiblePageSearchView, VisibleSiteHistoryView
+from .admin_views import (
+    VisibleChooserBrowseView,
+    VisiblePageSearchView,
+    VisiblePageTypesUsageView,
+    VisibleSiteHistoryView,
+)
 
 urlpatterns = [
     path("pages/search/", VisiblePageSearchView.as_view()),
@@ -18,6 +23,8 @@ urlpatterns = [
     path("choose-page/<int:parent_page_id>/", VisibleChooserBrowseView.as_view()),
     path("reports/site-history/", VisibleSiteHistoryView.as_view()),
     path("reports/site-history/results/", VisibleSiteHistoryView.as_view(results_only=True)),
+    path("reports/page-types-usage/", VisiblePageTypesUsageView.as_view()),
+    path("reports/page-types-usage/results/", VisiblePageTypesUsageView.as_view(results_only=True)),
 ]
 urlpatterns = decorate_urlpatterns(urlpatterns, require_admin_access)
 urlpatterns = decorate_urlpatterns(urlpatterns, never_cache)

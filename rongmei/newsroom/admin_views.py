@@ -7,15 +7,22 @@ their querysets and ``admin_urls.py`` puts them at Wagtail's own addresses.
 """
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from wagtail.admin.api.views import PagesAdminAPIViewSet
 from wagtail.admin.views.chooser import BrowseView
+from wagtail.admin.views.pages.bulk_actions import (
+    DeleteBulkAction,
+    MoveBulkAction,
+    PublishBulkAction,
+    UnpublishBulkAction,
+)
 from wagtail.admin.views.pages.listing import ExplorableIndexView
 from wagtail.admin.views.pages.search import SearchView, page_filter_search
 from wagtail.admin.views.pages.usage import ContentTypeUseView
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
+from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.models import Page, PageLogEntry
 from wagtail.permissions import page_permission_policy
@@ -133,3 +140,46 @@ class VisibleSiteHistoryView(LogEntriesView):
             readable = visibility.readable_work_for(self.request.user, Page.objects.all())
             queryset = queryset.filter(Q(page_id__in=readable.values("pk")))
         return queryset
+
+
+class VisiblePageTypesUsageView(PageTypesUsageReportView):
+    """``/admin/reports/page-types-usage/``: each type's "last edited page" among the pages the user
+    may see (Wagtail picks it among all pages)."""
+
+    def decorate_paginated_queryset(self, page_types):
+        page_types = super().decorate_paginated_queryset(page_types)
+        user = self.request.user
+        if visibility.sees_others_work(user):
+            return page_types
+        for item in page_types:
+            page = item.last_edited_page
+            if page is not None and not visibility.user_can_see(user, page):
+                item.last_edited_page = (
+                    visibility.visible_pages_for(user, Page.objects.filter(content_type_id=item.pk))
+                    .order_by(F("latest_revision_created_at").desc(nulls_last=True), "title", "-pk")
+                    .specific()
+                    .first()
+                )
+        return page_types
+
+
+class VisibleBulkActionMixin:
+    """Page bulk actions (``/admin/bulk/wagtailcore/page/…/?id=…``) list the pages they would not
+    touch by title; pages the user may not see are left out of both lists instead."""
+
+    def get_actionable_objects(self):
+        objects, extra = super().get_actionable_objects()
+        user = self.request.user
+        if not visibility.sees_others_work(user):
+            objects = [page for page in objects if visibility.user_can_see(user, page)]
+            extra["items_with_no_access"] = [
+                page for page in extra["items_with_no_access"] if visibility.user_can_see(user, page)
+            ]
+        return objects, extra
+
+
+def visible_page_bulk_actions():
+    return [
+        type(f"Visible{action.__name__}", (VisibleBulkActionMixin, action), {})
+        for action in (DeleteBulkAction, MoveBulkAction, PublishBulkAction, UnpublishBulkAction)
+    ]
