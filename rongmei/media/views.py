@@ -14,8 +14,17 @@ from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 PUBLIC_FOLDER = "images/"
-# What Wagtail writes as renditions (no SVG: it can carry scripts, and we accept no SVG uploads).
-RENDITION_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"}
+# What Wagtail writes as renditions (no SVG: it can carry scripts, and we accept no SVG uploads),
+# with the type to send: the machine's mimetypes table may lack the newer ones, and nosniff
+# forbids the browser to guess.
+RENDITION_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+}
 
 
 def is_public_media(path: str) -> bool:
@@ -24,7 +33,7 @@ def is_public_media(path: str) -> bool:
     return (
         normalized.startswith(PUBLIC_FOLDER)
         and ".." not in normalized.split("/")
-        and posixpath.splitext(normalized)[1].lower() in RENDITION_EXTENSIONS
+        and posixpath.splitext(normalized)[1].lower() in RENDITION_TYPES
     )
 
 
@@ -32,7 +41,10 @@ def is_public_media(path: str) -> bool:
 def serve_public_media(request, path):
     if not is_public_media(path):
         raise Http404("Not a public file.")
-    response = serve(request, posixpath.normpath(path).lstrip("/"), document_root=settings.MEDIA_ROOT)
+    name = posixpath.normpath(path).lstrip("/")
+    response = serve(request, name, document_root=settings.MEDIA_ROOT)
+    if response.status_code == 200:
+        response["Content-Type"] = RENDITION_TYPES[posixpath.splitext(name)[1].lower()]
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

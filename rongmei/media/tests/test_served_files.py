@@ -150,6 +150,9 @@ def test_renditions_are_served_with_nosniff(newsroom):
     assert served["X-Content-Type-Options"] == "nosniff"
     assert b"".join(served.streaming_content).startswith(b"\x89PNG")
 
+    webp = WebClient().get(image.get_rendition("fill-20x20|format-webp").url)
+    assert webp.status_code == 200 and webp["Content-Type"] == "image/webp"
+
 
 def test_renditions_show_on_the_site_and_in_the_admin(newsroom):
     image = NewsImage.objects.create(title="封面", file=ImageFile(BytesIO(small_png(800, 600)), name="cover.png"))
