@@ -288,6 +288,17 @@ class StoryPageForm(WagtailAdminPageForm):
             return new_story_slug()
         return slug
 
+    def clean_body(self):
+        # The editor posts contentstate whose image format, image id and page id are taken as
+        # given; an unknown one would break the editor and the page for everyone (see rich_text.py).
+        from .rich_text import body_problems
+
+        body = self.cleaned_data.get("body")
+        problems = body_problems(body or "")
+        if problems:
+            raise ValidationError(problems)
+        return body
+
 
 class StoryPage(Page):
     """A story (稿件): headline block, lead, body, credits, metadata."""

@@ -1,9 +1,19 @@
-"""Front-end rendering of images embedded in a story body: a <figure> with caption and credit."""
+"""Front-end rendering of a story body's rich text.
+
+Images become a <figure> with caption and credit. Stored attributes are not trusted: an image,
+page link or media embed whose id, format or address is broken (saved before the story form
+checked them, or by a script) renders as nothing or a plain link instead of failing the page, and
+only known format names reach the HTML.
+"""
 
 from django.utils.html import format_html, format_html_join
+from wagtail.embeds.rich_text import MediaEmbedHandler
 from wagtail.images.formats import get_image_format
 from wagtail.images.rich_text import ImageEmbedHandler
 from wagtail.images.shortcuts import get_renditions_or_not_found
+from wagtail.rich_text.pages import PageLinkHandler
+
+from rongmei.newsroom.rich_text import DEFAULT_IMAGE_FORMAT, known_image_format, valid_id
 
 SMALL_WIDTH = "width-400"
 
@@ -14,10 +24,11 @@ class NewsImageEmbedHandler(ImageEmbedHandler):
     @classmethod
     def get_many(cls, attrs_list):
         # One query for the images and one for all their renditions, however many the body has.
-        ids = [attrs.get("id") for attrs in attrs_list]
-        images = cls.get_model()._default_manager.filter(pk__in=ids).prefetch_related("renditions")
-        by_id = {str(image.pk): image for image in images}
-        return [by_id.get(str(image_id)) for image_id in ids]
+        ids = [valid_id(attrs.get("id")) for attrs in attrs_list]
+        wanted = [image_id for image_id in ids if image_id is not None]
+        images = cls.get_model()._default_manager.filter(pk__in=wanted).prefetch_related("renditions")
+        by_id = {image.pk: image for image in images}
+        return [by_id.get(image_id) for image_id in ids]
 
     @classmethod
     def expand_db_attributes_many(cls, attrs_list):
@@ -27,12 +38,37 @@ class NewsImageEmbedHandler(ImageEmbedHandler):
             for attrs, image in zip(attrs_list, images, strict=True)
         ]
 
+    @classmethod
+    def extract_references(cls, attrs):
+        # Wagtail's reference index reads attrs["id"]; a broken image refers to nothing.
+        if valid_id(attrs.get("id")) is not None:
+            yield from super().extract_references(attrs)
+
+
+class SafePageLinkHandler(PageLinkHandler):
+    """Wagtail's page links, with an id that is no page id ("abc", none, 10**30) linking nowhere."""
+
+    @classmethod
+    def get_many(cls, attrs_list):
+        ids = [valid_id(attrs.get("id")) for attrs in attrs_list]
+        pages = super().get_many([{"id": page_id} for page_id in ids if page_id is not None])
+        found = iter(pages)
+        return [next(found) if page_id is not None else None for page_id in ids]
+
+    @classmethod
+    def extract_references(cls, attrs):
+        if valid_id(attrs.get("id")) is not None:
+            yield from super().extract_references(attrs)
+
+
+class SafeMediaEmbedHandler(MediaEmbedHandler):
+    @staticmethod
+    def expand_db_attributes(attrs: dict) -> str:
+        return MediaEmbedHandler.expand_db_attributes(attrs) if attrs.get("url") else ""
+
 
 def figure_html(image, format_name, alt_text):
-    try:
-        image_format = get_image_format(format_name)
-    except KeyError:
-        image_format = get_image_format("fullwidth")
+    image_format = get_image_format(known_image_format(format_name) or DEFAULT_IMAGE_FORMAT)
     specs = [SMALL_WIDTH, image_format.filter_spec]
     renditions = get_renditions_or_not_found(image, specs)
     small, large = renditions[SMALL_WIDTH], renditions[image_format.filter_spec]
@@ -52,5 +88,5 @@ def figure_html(image, format_name, alt_text):
     ]
     caption = format_html_join(" ", '<span class="{}">{}</span>', ((k, v) for k, v in caption_parts if v))
     figcaption = format_html("<figcaption>{}</figcaption>", caption) if caption else ""
-    css_class = f"body-figure body-figure--{format_name}"
+    css_class = f"body-figure body-figure--{image_format.name}"  # a registered name, never the stored one
     return format_html('<figure class="{}">{}{}</figure>', css_class, img, figcaption)

@@ -4,7 +4,7 @@ from wagtail import hooks
 from rongmei.newsroom.models import HomePage, SectionPage, StoryPage, TopicIndexPage, TopicPage
 
 from .cache import mark_public
-from .rich_text import NewsImageEmbedHandler
+from .rich_text import NewsImageEmbedHandler, SafeMediaEmbedHandler, SafePageLinkHandler
 
 PUBLIC_PAGE_TYPES = (HomePage, SectionPage, StoryPage, TopicIndexPage, TopicPage)
 
@@ -14,6 +14,9 @@ def register_news_image_embed(features):
     # Runs after wagtail.images' own hook (order 0), so body images render as <figure> with caption
     # and credit instead of a bare <img>.
     features.register_embed_type(NewsImageEmbedHandler)
+    # A broken page id or media address in stored text renders as nothing, not a server error.
+    features.register_link_type(SafePageLinkHandler)
+    features.register_embed_type(SafeMediaEmbedHandler)
 
 
 @hooks.register("before_serve_page", order=10)
