@@ -4,6 +4,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from playwright.sync_api import expect
 
 from rongmei.newsroom.models import StoryPage
 from rongmei.review.models import ReviewEvent
@@ -61,8 +62,9 @@ def test_reporter_to_three_reviews_to_the_public_site(newsroom, live_server, new
     page.fill("#id_lead", "蓝莓采摘节带动乡村旅游。")
     page.click(".public-DraftEditor-content")
     page.keyboard.type(BODY)
-    # Draftail copies its content into the hidden form field a moment after typing.
-    page.wait_for_function("document.querySelector('input[name=body]').value.includes('池上镇')")
+    # Draftail copies its content into the hidden form field a moment after typing. (A locator
+    # assertion, not wait_for_function: that evaluates a string, which the CSP forbids.)
+    expect(page.locator("input[name=body]")).to_have_value(re.compile("池上镇"))
     open_footer_menu(page)
     with page.expect_navigation():
         page.click("button[name=action-submit]")
