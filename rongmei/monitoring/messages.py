@@ -23,6 +23,10 @@ MESSAGES = {
     "bad_ninjs": _("The partner API did not return a list of ninjs items."),
     "bad_sitemap": _("The sitemap could not be read: %(detail)s"),
     "bad_selector": _("The link selector “%(selector)s” is not a valid CSS selector: %(detail)s"),
+    "selector_too_complex": _(
+        "The link selector “%(selector)s” nests parentheses more than %(limit)s deep, which makes "
+        "reading a page very slow; write a simpler selector."
+    ),
     "no_links": _("No article links were found on the list page."),
     "unexpected": _("Unexpected error while fetching: %(detail)s"),
     "outbound_refused": _(

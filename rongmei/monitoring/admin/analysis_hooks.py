@@ -36,7 +36,9 @@ RULE_HELP = _(
     "Keywords with AND, OR, NOT and parentheses; two words side by side mean AND. "
     "“quoted phrase”; 淄博 NEAR/10 污染 (within 10 characters); region:张店 and person:张三 "
     "also match the region's and the person's other names. Traditional characters, full-width "
-    "letters and case do not matter. Example: 淄博 AND (污染 OR 排放) NOT 演练"
+    "letters and case do not matter. Example: 淄博 AND (污染 OR 排放) NOT 演练. "
+    "A rule has at most 4,000 characters, 500 terms, 500 operators (10 of them NEAR, up to NEAR/1000) "
+    "and parentheses or NOT nested 20 deep; split a longer list into several rules."
 )
 
 

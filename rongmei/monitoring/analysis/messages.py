@@ -30,3 +30,22 @@ RULE_UNKNOWN_PERSON = gettext_noop("Unknown person “%(name)s” at character %
 RULE_ONLY_NEGATIVE = gettext_noop(
     "The rule matches text that contains none of its terms; add a term that must appear."
 )
+RULE_TOO_LONG = gettext_noop(
+    "The rule is %(length)s characters long; a rule has at most %(limit)s. Split it into several rules."
+)
+RULE_TOO_DEEP = gettext_noop(
+    "Parentheses and NOT are nested more than %(limit)s deep at character %(position)s; write the rule more simply."
+)
+RULE_TOO_MANY_TERMS = gettext_noop(
+    "The rule has more than %(limit)s terms (at character %(position)s); split it into several rules."
+)
+RULE_TOO_MANY_OPERATORS = gettext_noop(
+    "The rule has more than %(limit)s operators (at character %(position)s); split it into several rules."
+)
+RULE_TOO_MANY_NEAR = gettext_noop(
+    "The rule has more than %(limit)s NEAR operators (at character %(position)s); split it into several rules."
+)
+RULE_NEAR_TOO_FAR = gettext_noop(
+    "The NEAR distance at character %(position)s is too large; at most NEAR/%(limit)s."
+)
+RULE_TOO_COMPLEX = gettext_noop("The rule is too complex to read; write it more simply or split it.")

@@ -17,6 +17,17 @@ Rule syntax (one rule per line in the admin; every rule belongs to one client):
   continue a Latin word there (``AI`` does not match in ``TRAIN``).
 - A rule must need at least one of its terms: ``NOT 广告`` alone is refused.
 
+Limits (far above any real rule; they keep a pasted or hostile rule from crashing the parser or
+slowing the analysis of every client), each refused with the position where it is passed:
+
+- at most ``MAX_RULE_LENGTH`` (4,000) characters;
+- parentheses and NOT nested at most ``MAX_DEPTH`` (20) deep;
+- at most ``MAX_TERMS`` (500) terms, phrases and region:/person: names, ``MAX_OPERATORS`` (500)
+  AND/OR/NOT/NEAR operators, of which at most ``MAX_NEAR_OPERATORS`` (10) NEAR;
+- ``NEAR/n`` with n at most ``MAX_NEAR`` (1,000).
+
+Matching keeps at most ``MAX_HITS`` (500) occurrences per NEAR, enough to decide and highlight.
+
 ``parse_rule`` raises ``RuleError`` with an English msgid, its parameters and a 0-based
 ``position`` (the message shows it 1-based). ``Watchlist`` compiles every term of every rule into
 one automaton, so a scan costs about the same for 1,000 rules as for a few; only rules with a
@@ -24,6 +35,7 @@ term in the text are evaluated. Bad rules are kept in ``Watchlist.errors`` and s
 """
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -33,6 +45,12 @@ from . import messages as m
 from .normalize import for_matching
 
 MAX_NEAR = 1000
+MAX_RULE_LENGTH = 4000
+MAX_DEPTH = 20
+MAX_TERMS = 500
+MAX_OPERATORS = 500
+MAX_NEAR_OPERATORS = 10
+MAX_HITS = 500
 
 
 class RuleError(ValueError):
@@ -98,7 +116,31 @@ class Token:
     prefix: str = ""
 
 
+_TERM_KINDS = ("term", "phrase", "prefixed")
+_OPERATOR_KINDS = ("and", "or", "not", "near")
+
+
+def _check_counts(tokens: list[Token]) -> None:
+    """Refuse the rule at the first token past a limit on terms or operators."""
+    terms = operators = nears = 0
+    for token in tokens:
+        if token.kind in _TERM_KINDS:
+            terms += 1
+            if terms > MAX_TERMS:
+                raise RuleError(m.RULE_TOO_MANY_TERMS, token.position, limit=MAX_TERMS)
+        elif token.kind in _OPERATOR_KINDS:
+            operators += 1
+            if operators > MAX_OPERATORS:
+                raise RuleError(m.RULE_TOO_MANY_OPERATORS, token.position, limit=MAX_OPERATORS)
+            if token.kind == "near":
+                nears += 1
+                if nears > MAX_NEAR_OPERATORS:
+                    raise RuleError(m.RULE_TOO_MANY_NEAR, token.position, limit=MAX_NEAR_OPERATORS)
+
+
 def tokenize(rule: str) -> list[Token]:
+    if len(rule) > MAX_RULE_LENGTH:
+        raise RuleError(m.RULE_TOO_LONG, MAX_RULE_LENGTH, limit=MAX_RULE_LENGTH, length=len(rule))
     tokens: list[Token] = []
     i, n = 0, len(rule)
     while i < n:
@@ -131,9 +173,14 @@ def tokenize(rule: str) -> list[Token]:
                 continue
             near = _NEAR.fullmatch(word)
             if near is not None or upper == "NEAR" or upper.startswith("NEAR/"):
-                if near is None or not near.group(1) or int(near.group(1)) > MAX_NEAR:
-                    raise RuleError(m.RULE_NEAR_DISTANCE, start, operator=word)
-                tokens.append(Token("near", word, start, distance=int(near.group(1))))
+                if near is None or not near.group(1):
+                    raise RuleError(m.RULE_NEAR_DISTANCE, start, operator=word[:30])
+                # Compare the digits before int(): a number of thousands of digits is refused by
+                # int() itself (ValueError) and means nothing here anyway.
+                digits = near.group(1).lstrip("0") or "0"
+                if len(digits) > len(str(MAX_NEAR)) or int(digits) > MAX_NEAR:
+                    raise RuleError(m.RULE_NEAR_TOO_FAR, start, limit=MAX_NEAR)
+                tokens.append(Token("near", word, start, distance=int(digits)))
                 continue
             prefix, colon, name = word.replace("：", ":").partition(":")
             if colon and prefix.lower() in _PREFIXES:
@@ -162,7 +209,9 @@ class _Parser:
     def __init__(self, rule: str, regions: Mapping, people: Mapping):
         self.rule = rule
         self.tokens = tokenize(rule)
+        _check_counts(self.tokens)
         self.i = 0
+        self.depth = 0  # open parentheses and NOTs around the current position
         self.regions = regions
         self.people = people
 
@@ -211,11 +260,19 @@ class _Parser:
                 break
         return parts[0] if len(parts) == 1 else And(tuple(parts))
 
+    def _deeper(self, token: Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise RuleError(m.RULE_TOO_DEEP, token.position, limit=MAX_DEPTH)
+
     def parse_not(self):
         token = self.peek()
         if token is not None and token.kind == "not":
             self.take()
-            return Not(self._right(token, self.parse_not))
+            self._deeper(token)
+            node = Not(self._right(token, self.parse_not))
+            self.depth -= 1
+            return node
         return self.parse_near()
 
     def parse_near(self):
@@ -240,6 +297,7 @@ class _Parser:
             raise RuleError(m.RULE_EMPTY, len(self.rule))
         if token.kind == "(":
             self.take()
+            self._deeper(token)
             if (nxt := self.peek()) is not None and nxt.kind == ")":
                 raise RuleError(m.RULE_EMPTY_GROUP, token.position)
             if nxt is None:
@@ -251,6 +309,7 @@ class _Parser:
             if close.kind != ")":
                 raise RuleError(m.RULE_MISSING_LEFT, close.position, operator=close.value)
             self.take()
+            self.depth -= 1
             return node
         if token.kind == ")":
             raise RuleError(m.RULE_UNOPENED_PAREN, token.position)
@@ -313,8 +372,14 @@ def _clauses(node) -> list[frozenset]:
 
 def parse_rule(rule: str, *, regions: Mapping | None = None, people: Mapping | None = None):
     """The syntax tree of one rule, or ``RuleError`` with the position of the first problem."""
-    node = _Parser(rule, regions or {}, people or {}).parse()
-    if _evaluate(node, {})[0]:
+    try:
+        node = _Parser(rule, regions or {}, people or {}).parse()
+        only_negative = _evaluate(node, {})[0]
+    except RecursionError:
+        # The limits above keep real and hostile rules far from Python's recursion limit; this is
+        # the last line, so a rule can never crash a form or the analysis.
+        raise RuleError(m.RULE_TOO_COMPLEX, 0) from None
+    if only_negative:
         raise RuleError(m.RULE_ONLY_NEGATIVE, 0)
     return node
 
@@ -334,13 +399,24 @@ def _hits(node, found: Mapping[str, list]) -> list[Hit]:
         return out
     if isinstance(node, Or):
         return [h for part in node.parts for h in _hits(part, found)]
-    # Near
+    # Near: for each left occurrence only the right ones that start close enough (sorted, bisect),
+    # and at most MAX_HITS pairs, so common words in a long text cost neither time nor memory.
     left, right = _hits(node.left, found), _hits(node.right, found)
+    if not left or not right:
+        return []
+    right.sort(key=lambda hit: hit[0])
+    starts = [hit[0] for hit in right]
+    longest = max(end - start for start, end, _spans in right)
+    distance = node.distance
     out = []
     for ls, le, lspans in left:
-        for rs, re_, rspans in right:
-            if max(rs - le, ls - re_, 0) <= node.distance:
+        first = bisect_left(starts, ls - distance - longest)
+        last = bisect_right(starts, le + distance)
+        for rs, re_, rspans in right[first:last]:
+            if max(rs - le, ls - re_, 0) <= distance:
                 out.append((min(ls, rs), max(le, re_), lspans + rspans))
+                if len(out) >= MAX_HITS:
+                    return out
     return out
 
 

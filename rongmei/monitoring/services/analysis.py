@@ -217,7 +217,8 @@ def current_watchlist() -> _CompiledRules:
             people=people_table(),
         )
         for rule_id, error in watchlist.errors.items():
-            logger.warning("watch rule %s no longer parses and is skipped: %s", rule_id, error)
+            # e.g. saved before a limit existed: that rule is skipped, every other rule still runs
+            logger.error("watch rule %s no longer parses and is skipped: %s", rule_id, error)
         _compiled = _CompiledRules(key, watchlist, {pk: client for pk, client, _expr in rows})
     return _compiled
 

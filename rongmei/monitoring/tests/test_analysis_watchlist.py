@@ -113,3 +113,58 @@ def test_thousand_rules_in_one_automaton_match_like_one_rule():
     assert len(watchlist._patterns) == 1000 + 7 + 2
     matched = {mt.rule_id for mt in watchlist.match("地名17发生事件3，淄博的烧烤火了")}
     assert matched == {("client", 17), ("client", "target")}
+
+
+# --- hostile rules (issue 8, point 9): refused with a position, never a crash --------------------
+
+from rongmei.monitoring.analysis import watchlist as wl  # noqa: E402
+
+HOSTILE = [
+    ("(" * 1000 + "淄博" + ")" * 1000, m.RULE_TOO_DEEP, wl.MAX_DEPTH),
+    ("NOT " * 5000 + "淄博", m.RULE_TOO_LONG, wl.MAX_RULE_LENGTH),
+    ("NOT " * 30 + "淄博", m.RULE_TOO_DEEP, 4 * wl.MAX_DEPTH),
+    ("NOT " * 900 + "淄博", m.RULE_TOO_MANY_OPERATORS, 4 * wl.MAX_OPERATORS),
+    (" NEAR/1000 ".join(["淄博"] * 2000), m.RULE_TOO_LONG, wl.MAX_RULE_LENGTH),
+    (" NEAR/1000 ".join(["淄博"] * 200), m.RULE_TOO_MANY_NEAR, 3 + 13 * wl.MAX_NEAR_OPERATORS),
+    ("淄博 NEAR/" + "9" * 5000 + " 污染", m.RULE_TOO_LONG, wl.MAX_RULE_LENGTH),
+    ("淄博 NEAR/" + "9" * 3000 + " 污染", m.RULE_NEAR_TOO_FAR, 3),
+    ("淄博 NEAR/1001 污染", m.RULE_NEAR_TOO_FAR, 3),
+    (" ".join(["词"] * 501), m.RULE_TOO_MANY_TERMS, 2 * wl.MAX_TERMS),
+    ("甲 AND NOT 乙 AND NOT " * 130 + "丙", m.RULE_TOO_MANY_OPERATORS, None),
+]
+
+
+@pytest.mark.parametrize(("rule", "message", "position"), HOSTILE)
+def test_hostile_rules_are_refused_with_a_position(rule, message, position):
+    with pytest.raises(RuleError) as caught:
+        parse_rule(rule, regions=REGIONS, people=PEOPLE)
+    assert caught.value.message == message
+    if position is not None:
+        assert caught.value.position == position
+    str(caught.value)  # the message renders with its parameters
+
+
+def test_the_limits_leave_room_for_real_rules():
+    places = " OR ".join(f"地名{i}" for i in range(300))
+    nested = "(" * 10 + "淄博 AND 污染" + ")" * 10
+    chain = " NEAR/20 ".join(["淄博", "化工", "排放", "污水"])
+    for rule in (f"({places}) AND (停水 OR 停电)", nested, chain, "淄博 NEAR/1000 污染", "淄博 NEAR/0010 污染"):
+        parse_rule(rule)
+    assert rules_matching({"r": chain}, "淄博化工企业排放污水") == {"r"}
+
+
+def test_a_compiled_watchlist_skips_a_hostile_rule_and_matches_the_others():
+    watchlist = Watchlist.compile({"good": "停水", "deep": "(" * 1000 + "停水" + ")" * 1000, "not": "NOT " * 900 + "停水"})
+    assert set(watchlist.errors) == {"deep", "not"}
+    assert [mt.rule_id for mt in watchlist.match("明天停水")] == ["good"]
+
+
+def test_near_on_common_words_in_a_long_text_stays_fast_and_bounded():
+    import time
+
+    text = ("的" * 3 + "了") * 25_000  # 100,000 characters, 75,000 of them 的
+    watchlist = Watchlist.compile({"r": "的 NEAR/1000 了 NEAR/1000 的"})
+    started = time.monotonic()
+    (match,) = watchlist.match(text)
+    assert time.monotonic() - started < 5
+    assert len(match.spans) <= 3 * wl.MAX_HITS

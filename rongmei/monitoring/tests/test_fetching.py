@@ -390,3 +390,20 @@ def test_a_redirect_to_the_metadata_address_is_refused_at_that_hop(server, clien
     assert (error.code, error.params["address"]) == ("outbound_refused", "169.254.169.254")
     with translation.override("en"):
         assert "(169.254.169.254)" in error.message and "allow-list" in error.message
+
+
+# -- hostile link selectors (issue 8, point 9's sibling) ------------------------------------------
+
+DEEP_PAGE = "<html><body>" + "<div>" * 200 + "<a href='/2024/1.html'>一篇足够长的文章标题</a>" + "</div>" * 200 + "</body></html>"
+
+
+def test_deeply_nested_selectors_are_refused_on_save_and_at_fetch(db):
+    hostile = ":has(" * 4 + "a" + ")" * 4
+    with translation.override("en"):
+        assert "nests parentheses more than 2 deep" in check_selector(hostile)
+    assert check_selector("ul.news-list a") is None and check_selector("li:not(.ad) a") is None
+    started = time.monotonic()
+    with pytest.raises(FetchError) as info:
+        find_links(DEEP_PAGE, base_url="https://news.example.com/", selector=hostile)
+    assert info.value.code == "selector_too_complex" and time.monotonic() - started < 1
+    assert len(find_links(DEEP_PAGE, base_url="https://news.example.com/", selector="div:has(:has(a)) a").entries) == 1

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -69,3 +70,62 @@ def test_the_page_lists_the_hits_and_keeps_a_broken_rule_in_the_box(client, item
 
     client.login(username="reporter", password=TEST_PASSWORD)
     assert client.get(url).status_code == 302  # Wagtail's refusal: back to the dashboard
+
+
+# --- hostile rules (issue 8, point 9) -------------------------------------------------------------
+
+HOSTILE = {
+    "parentheses": "(" * 1000 + "淄博" + ")" * 1000,
+    "nots": "NOT " * 5000 + "淄博",
+    "near chain": " NEAR/1000 ".join(["淄博"] * 2000),
+    "huge distance": "淄博 NEAR/" + "9" * 3000 + " 污染",
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_a_hostile_rule_is_an_error_in_the_trial_not_a_crash(name, items):
+    with translation.override("en"):
+        trial = analysis.try_rule(HOSTILE[name])
+    assert trial.error and "▲" in trial.error and trial.checked == 0
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_a_hostile_rule_is_refused_on_save(name):
+    rule = WatchRule(client=Client.objects.create(name="张店区政府"), name="x", expression=HOSTILE[name])
+    with translation.override("en"), pytest.raises(ValidationError) as info:
+        rule.full_clean()
+    assert "Here:" in info.value.message_dict["expression"][0]
+
+
+def test_the_trial_page_shows_a_hostile_rule_as_an_error(client, items, newsroom):
+    make_user("analyst", roles.ANALYST)
+    client.login(username="analyst", password=TEST_PASSWORD)
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("monitoring_rule_trial"), {"expression": "(" * 1000 + "淄博" + ")" * 1000, "days": 7})
+    assert response.status_code == 200
+    assert "nested more than 20 deep at character 21" in response.content.decode()
+
+
+def test_an_over_limit_rule_stored_earlier_is_skipped_and_logged_not_fatal(items, caplog):
+    analysis.reset()
+    client = Client.objects.create(name="张店区政府")
+    good = WatchRule.objects.create(client=client, name="停水", expression="停水")
+    WatchRule.objects.create(client=client, name="坏", expression="(" * 1000 + "停水" + ")" * 1000)
+    try:
+        with caplog.at_level("ERROR", logger="rongmei.monitoring.services.analysis"):
+            analysis.analyse_new_items()
+    finally:
+        analysis.reset()
+    assert set(RuleMatch.objects.values_list("rule", flat=True)) == {good.pk}
+    assert any("no longer parses" in record.getMessage() for record in caplog.records)
+
+
+def test_the_rule_fields_help_text_states_the_limits():
+    from rongmei.monitoring.admin.analysis_hooks import RULE_HELP
+    from rongmei.monitoring.analysis import watchlist as wl
+
+    with translation.override("en"):
+        help_text = str(RULE_HELP)
+    for limit in (wl.MAX_RULE_LENGTH, wl.MAX_TERMS, wl.MAX_OPERATORS, wl.MAX_NEAR_OPERATORS, wl.MAX_DEPTH):
+        assert f"{limit:,}" in help_text
+    assert f"NEAR/{wl.MAX_NEAR}" in help_text
