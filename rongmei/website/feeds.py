@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from rongmei.newsroom.models import SectionPage
 
 from . import queries
+from .sanitise import feed_description
 
 FEED_LENGTH = 30
 
@@ -53,7 +54,8 @@ class LatestStoriesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.lead or item.search_description
+        # Readers render this as HTML: the plain-text lead goes in escaped, never as typed.
+        return feed_description(item.lead or item.search_description)
 
     def item_link(self, item):
         return item.feed_url

@@ -51,7 +51,7 @@ def test_latest_feed(client, stories):
     assert channel.findtext("language") == "zh-cn"
     assert [item.findtext("title") for item in items] == ["跨栏目新闻", "社会新闻", "早间新闻"]
     first = items[-1]
-    assert first.findtext("description") == "早间导语"
+    assert first.findtext("description") == "<p>早间导语</p>"
     assert first.findtext("link") == f"http://localhost{stories['first'].url}"
     assert first.findtext("guid") == f"urn:rongmei:story:{stories['first'].pk}"
     assert first.find("guid").get("isPermaLink") == "false"
@@ -108,3 +108,15 @@ def test_robots_txt_points_at_the_sitemap(client):
     body = response.content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in body
     assert "Disallow: /admin/" in body
+
+
+def test_feed_description_carries_the_lead_as_text_never_as_markup(client, site):
+    lead = '北京 <script>alert(1)</script> <img src=x onerror=alert(1)> & "引号"\n第二段'
+    site.story(title="快讯", lead=lead)
+    _channel, items = rss_items(client.get("/feeds/latest.xml"))
+    description = items[0].findtext("description")  # the HTML a reader renders
+    assert "<script" not in description and "<img" not in description
+    assert description == (
+        "<p>北京 &lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt; "
+        '&amp; "引号"</p><p>第二段</p>'
+    )
