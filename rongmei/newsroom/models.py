@@ -279,6 +279,24 @@ class StoryPageForm(WagtailAdminPageForm):
         super().__init__(*args, **kwargs)
         if "slug" in self.fields:
             self.fields["slug"].required = False
+        self.body_unreadable = False
+        if "body" in self.fields:
+            self._guard_body_widget(self.fields["body"].widget)
+
+    def _guard_body_widget(self, widget):
+        # The Draftail widget converts the posted JSON while the form reads its data; damaged JSON
+        # (never sent by the editor itself) would end in a server error instead of a message.
+        read = widget.value_from_datadict
+
+        def value_from_datadict(data, files, name):
+            try:
+                return read(data, files, name)
+            except (ValueError, TypeError, KeyError, AttributeError):
+                self.body_unreadable = True
+                self.fields["body"].required = False  # so clean_body() gives the real reason
+                return ""
+
+        widget.value_from_datadict = value_from_datadict
 
     def clean_slug(self):
         slug = (self.cleaned_data.get("slug") or "").strip()
@@ -293,6 +311,13 @@ class StoryPageForm(WagtailAdminPageForm):
         # given; an unknown one would break the editor and the page for everyone (see rich_text.py).
         from .rich_text import body_problems
 
+        if self.body_unreadable:
+            raise ValidationError(
+                _(
+                    "The body could not be read: the editor sent damaged data. Reload the page and "
+                    "edit again; the saved version of the story is unchanged."
+                )
+            )
         body = self.cleaned_data.get("body")
         problems = body_problems(body or "")
         if problems:

@@ -200,3 +200,22 @@ def test_the_public_figure_uses_a_known_format_class(client, newsroom):
     story = store_body(story, BAD_BODIES["hostile format"].format(image=image.pk), publish=True)
     content = client.get(story.url).content.decode()
     assert 'class="body-figure body-figure--fullwidth"' in content
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        "{}",
+        '{"blocks": "x", "entityMap": {}}',
+        contentstate({"type": "LINK", "mutability": "MUTABLE", "data": {}}),
+        contentstate({"type": "IMAGE", "mutability": "IMMUTABLE", "data": {}}),
+    ],
+)
+def test_a_malformed_body_post_gets_a_message_not_a_500(editor, newsroom, body):
+    story = newsroom.add_story(title="原稿件", owner=newsroom.reporter)
+    response = editor.post(edit_url(story), edit_form(story, body))
+    assert response.status_code in (200, 302), response.status_code
+    if response.status_code == 200:
+        errors = " ".join(response.context["form"].errors.get("body", []))
+        assert "could not be read" in errors or "broken" in errors, errors
