@@ -116,6 +116,11 @@ def lockout_response(request, original_response=None, credentials=None):
 class NewsroomLoginForm(LoginForm):
     """Wagtail's login form, saying why a sign-in was refused when it was not the password."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail's field has no label, so Django shows its name, "Password", in every language.
+        self.fields["password"].label = _("Password")
+
     def get_invalid_login_error(self):
         if getattr(self.request, "axes_locked_out", False):
             return ValidationError(lockout_message(self.request), code="locked_out")

@@ -4,9 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -106,7 +107,8 @@ class EmergencyPublicationReportView(ReportView):
     @property
     def columns(self):
         return [
-            DateColumn("created_at", label=_("Time")),
+            # The exact time, not "2 hours ago": this is a record people cite.
+            Column("created_at", label=_("Time"), accessor="created_at_text"),
             StoryTitleColumn(
                 "story",
                 label=_("Story"),
@@ -120,5 +122,6 @@ class EmergencyPublicationReportView(ReportView):
 
     def decorate_paginated_queryset(self, object_list):
         for row in object_list:
+            row.created_at_text = timezone.localtime(row.created_at).strftime("%Y-%m-%d %H:%M")
             row.overridden_text = "、".join(row.overridden_findings) or "—"
         return object_list

@@ -194,6 +194,22 @@ def refuse_copying_story_live(request, page):
     return redirect(request.get_full_path())
 
 
+@hooks.register("register_permissions")
+def register_newsroom_permissions():
+    """Settings → Groups shows these, so an administrator grants 突发 (and the others) by name;
+    page models' own permissions are not listed there otherwise."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    return Permission.objects.filter(
+        Q(
+            content_type__app_label="newsroom",
+            codename__in=[services.EMERGENCY_PERMISSION_CODENAME, "view_others_work_storypage"],
+        )
+        | Q(content_type__app_label="review", codename="view_emergencypublication")
+    )
+
+
 class EmergencyReportMenuItem(MenuItem):
     def is_shown(self, request):
         return views_emergency.user_can_see_emergency_report(request.user)

@@ -25,3 +25,12 @@ def test_boolean_list_columns_show_ticks_not_true_false(client, newsroom):
     assert "鲁中网" in page
     assert not re.search(r"<td[^>]*>\s*False\s*</td>", page)
     assert "icon-cross" in page
+
+
+def test_the_login_page_is_chinese_and_carries_the_newsroom_name(client, newsroom, settings):
+    settings.WAGTAIL_SITE_NAME = "张店融媒"
+    page = client.get(reverse("wagtailadmin_login")).content.decode()
+    heading = re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
+    assert "登录" in heading and "张店融媒" in heading and "Wagtail" not in heading
+    assert re.search(r'<label[^>]*for="id_password"[^>]*>\s*密码', page)
+    assert ">Password<" not in page and "Password\n" not in page

@@ -308,3 +308,13 @@ def test_the_author_still_withdraws_from_the_editor(client, review):
     client.post(edit_url, edit_form_data(story, **{"action-cancel-workflow": "action-cancel-workflow"}))
     assert fresh(story).current_workflow_state is None
     assert decisions(fresh(story))[-1] == D.WITHDRAW
+
+
+def test_administrators_grant_emergency_publishing_under_settings_groups(client, review):
+    from rongmei.organisation import roles
+
+    en_client(client, review.admin)
+    group = roles.group_for(roles.CHIEF)
+    html = client.get(reverse("wagtailusers_groups:edit", args=[group.pk])).content.decode()
+    permission = Permission.objects.get(content_type__app_label="newsroom", codename="emergency_publish_storypage")
+    assert f'value="{permission.pk}"' in html
