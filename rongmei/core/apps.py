@@ -10,3 +10,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401
+        from .scheduler import register_core_jobs
+
+        register_core_jobs()

@@ -2,6 +2,7 @@
 
 This is not a queue: it only decides *when* to enqueue. Every minute-slot is claimed through a
 unique row (SchedulerTick), so several scheduler processes on one database enqueue each job once.
+Each app names its own jobs with `register_periodic_job()` from its `AppConfig.ready()`.
 """
 
 import logging
@@ -22,14 +23,30 @@ class PeriodicJob:
     every_minutes: int = 1
 
 
-JOBS: tuple[PeriodicJob, ...] = (
-    PeriodicJob("publish_scheduled", "rongmei.core.tasks.publish_scheduled_pages"),
-    PeriodicJob("worker_heartbeat", "rongmei.core.tasks.worker_heartbeat"),
-    PeriodicJob("monitoring_fetch_due_sources", "rongmei.monitoring.tasks.fetch_due_sources"),
-    PeriodicJob("monitoring_alerts", "rongmei.monitoring.tasks_alerts.evaluate_alerts_task"),
-    PeriodicJob("monitoring_analyse", "rongmei.monitoring.tasks_analysis.analyse_new_items_task"),
-    PeriodicJob("monitoring_reports", "rongmei.monitoring.tasks_reports.send_due_reports", every_minutes=60),
-)
+_JOBS: dict[str, PeriodicJob] = {}
+
+
+def register_periodic_job(name: str, task_path: str, *, every_minutes: int = 1) -> PeriodicJob:
+    """Let the scheduler enqueue ``task_path`` (a django_tasks task) every ``every_minutes``.
+
+    Each app registers its own jobs from its ``AppConfig.ready()``; registering a name again
+    replaces it (ready() may run twice in tests), so core never names another app's tasks.
+    """
+    if every_minutes < 1 or 1440 % every_minutes:
+        raise ValueError(f"{name}: every_minutes must divide a day, not {every_minutes}")
+    job = PeriodicJob(name, task_path, every_minutes)
+    _JOBS[name] = job
+    return job
+
+
+def registered_jobs() -> tuple[PeriodicJob, ...]:
+    return tuple(_JOBS.values())
+
+
+def register_core_jobs() -> None:
+    register_periodic_job("publish_scheduled", "rongmei.core.tasks.publish_scheduled_pages")
+    register_periodic_job("worker_heartbeat", "rongmei.core.tasks.worker_heartbeat")
+    register_periodic_job("outbox_retry_due", "rongmei.core.tasks.outbox_retry_due")
 
 
 def slot_for(job: PeriodicJob, now: datetime) -> datetime:
@@ -38,11 +55,12 @@ def slot_for(job: PeriodicJob, now: datetime) -> datetime:
     return now.replace(hour=start // 60, minute=start % 60, second=0, microsecond=0)
 
 
-def run_due_jobs(now: datetime | None = None, jobs=JOBS) -> list[str]:
-    """Enqueue every job whose current slot nobody has claimed yet; return the names enqueued."""
+def run_due_jobs(now: datetime | None = None, jobs=None) -> list[str]:
+    """Enqueue every registered job whose current slot nobody has claimed yet; return the names enqueued."""
     from .models import SchedulerTick
 
     now = now or timezone.now()
+    jobs = registered_jobs() if jobs is None else jobs
     enqueued = []
     for job in jobs:
         slot = slot_for(job, now)

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 import pytest
 
 from rongmei.core.models import SchedulerTick
-from rongmei.core.scheduler import JOBS, run_due_jobs
+from rongmei.core.scheduler import registered_jobs, run_due_jobs
 
 
 @pytest.mark.django_db
@@ -23,9 +23,9 @@ def test_each_slot_is_enqueued_once_even_with_two_schedulers():
     now = datetime(2026, 11, 26, 8, 30, 15, tzinfo=UTC)
     first = run_due_jobs(now=now)
     second = run_due_jobs(now=now.replace(second=45))  # a second scheduler, same minute
-    assert sorted(first) == sorted(job.name for job in JOBS)
+    assert sorted(first) == sorted(job.name for job in registered_jobs())
     assert second == []
-    assert SchedulerTick.objects.count() == len(JOBS)
+    assert SchedulerTick.objects.count() == len(registered_jobs())
     assert run_due_jobs(now=now.replace(minute=31)) != []
 
 

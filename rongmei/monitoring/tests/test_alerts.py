@@ -305,10 +305,10 @@ def test_after_max_attempts_the_delivery_stays_failed(t0, settings):
 
 
 def test_evaluate_task_runs_the_rules(t0):
-    from rongmei.core.scheduler import JOBS
+    from rongmei.core.scheduler import registered_jobs
     from rongmei.monitoring.tasks_alerts import evaluate_alerts_task
 
-    assert any(job.name == "monitoring_alerts" and job.every_minutes == 1 for job in JOBS)
+    assert any(job.name == "monitoring_alerts" and job.every_minutes == 1 for job in registered_jobs())
     client, watch = make_client()
     make_alert_rule(client)
     negative_items(1, event=make_event(), watch=watch)

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from rongmei.core.scheduler import JOBS
+from rongmei.core.scheduler import registered_jobs
 from rongmei.monitoring import tasks_analysis
 from rongmei.monitoring.models import Client, ItemAnalysis, ItemGroup, RuleMatch, WatchRule
 from rongmei.monitoring.services import analysis
@@ -222,7 +222,7 @@ def test_a_fetch_with_new_items_queues_the_analysis_then_the_alerts(django_captu
         "analyse_new_items_task",
         "evaluate_alerts_task",
     ]
-    job = next(job for job in JOBS if job.name == "monitoring_analyse")
+    job = next(job for job in registered_jobs() if job.name == "monitoring_analyse")
     assert (
         job.task_path == "rongmei.monitoring.tasks_analysis.analyse_new_items_task" and job.every_minutes == 1
     )

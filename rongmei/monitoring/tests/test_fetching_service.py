@@ -278,9 +278,9 @@ def test_periodic_task_fetches_due_sources(server, db):
 
 
 def test_periodic_job_is_declared():
-    from rongmei.core.scheduler import JOBS
+    from rongmei.core.scheduler import registered_jobs
 
-    assert "rongmei.monitoring.tasks.fetch_due_sources" in {job.task_path for job in JOBS}
+    assert "rongmei.monitoring.tasks.fetch_due_sources" in {job.task_path for job in registered_jobs()}
 
 
 def test_fetch_sources_command(server, db, capsys):

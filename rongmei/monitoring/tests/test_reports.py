@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.users.models import UserProfile
 
-from rongmei.core.scheduler import JOBS
+from rongmei.core.scheduler import registered_jobs
 from rongmei.monitoring import tasks_reports
 from rongmei.monitoring.models import (
     Case,
@@ -448,7 +448,7 @@ def test_email_report_without_recipients_says_so(world):
 
 # --- schedule ------------------------------------------------------------------------------------
 def test_reports_job_is_scheduled_hourly():
-    job = next(job for job in JOBS if job.name == "monitoring_reports")
+    job = next(job for job in registered_jobs() if job.name == "monitoring_reports")
     assert job.every_minutes == 60 and job.task_path == "rongmei.monitoring.tasks_reports.send_due_reports"
 
 
