@@ -21,6 +21,7 @@ LOG_ACTIONS = {
     Decision.PROOF_OVERRIDE: "rongmei.review.proof_override",
     Decision.CORRECT: "rongmei.story.correct",
     Decision.RETRACT: "rongmei.story.retract",
+    Decision.UNPUBLISH: "rongmei.story.unpublish",
 }
 
 

@@ -166,6 +166,8 @@ class ReviewEvent(models.Model):
         PROOF_OVERRIDE = "proof_override", _("approved over blocking proofreading findings (越过审校拦截)")
         CORRECT = "correct", _("correction published (更正)")
         RETRACT = "retract", _("retracted (撤稿)")
+        # Taken off the site without a retraction (newsroom.services.unpublish, Wagtail's "Unpublish").
+        UNPUBLISH = "unpublish", _("taken off the site (下线)")
 
     story = models.ForeignKey(
         "newsroom.StoryPage", verbose_name=_("story"), on_delete=models.CASCADE, related_name="review_events"

@@ -38,6 +38,9 @@ def register_review_log_actions(actions):
         "rongmei.story.correct", _("Publish correction"), _("Correction published (更正)")
     )
     actions.register_action("rongmei.story.retract", _("Retract story"), _("Retracted (撤稿)"))
+    actions.register_action(
+        "rongmei.story.unpublish", _("Take story off the site"), _("Taken off the site (下线)")
+    )
 
 
 @hooks.register("register_admin_urls")
