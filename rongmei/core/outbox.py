@@ -136,15 +136,16 @@ def _queue_delivery(message_id: int) -> None:
     transaction.on_commit(lambda: deliver_outbox_message.enqueue(message_id))
 
 
-def enqueue(target: str, payload: dict, *, idempotency_key: str, about=None) -> OutboxMessage:
+def enqueue(target: str, payload: dict, *, idempotency_key: str, about=None, now=None) -> OutboxMessage:
     """The message of ``idempotency_key``: a new pending row whose delivery starts when this
-    transaction commits, or the row that exists already (never a second send)."""
+    transaction commits, or the row that exists already (never a second send). ``now``: the
+    caller's clock (due from then on)."""
     if target not in _SENDERS:
         raise LookupError(f"no outbox sender is registered for {target!r}")
     existing = OutboxMessage.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
-    fields = {"target": target, "payload": payload, "next_attempt_at": timezone.now()}
+    fields = {"target": target, "payload": payload, "next_attempt_at": now or timezone.now()}
     if about is not None:
         fields.update(content_type=ContentType.objects.get_for_model(about), object_id=about.pk)
     try:

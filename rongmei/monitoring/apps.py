@@ -11,6 +11,10 @@ class MonitoringConfig(AppConfig):
     def ready(self):
         from rongmei.core.scheduler import register_periodic_job
 
+        from .services.alerts import register_senders
+
+        register_senders()  # e-mail and the bots go out through the core outbox
+
         register_periodic_job("monitoring_fetch_due_sources", "rongmei.monitoring.tasks.fetch_due_sources")
         register_periodic_job("monitoring_alerts", "rongmei.monitoring.tasks_alerts.evaluate_alerts_task")
         register_periodic_job("monitoring_analyse", "rongmei.monitoring.tasks_analysis.analyse_new_items_task")

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
+from rongmei.core.models import OutboxMessage
 from rongmei.core.storage import private_storage
 
 from .fetching.urls import source_url_problem
@@ -462,6 +463,10 @@ class Alert(models.Model):
 
 
 class AlertDelivery(models.Model):
+    """The alert's side of one message: which channel, to whom (masked). The sending itself, its
+    state, attempts and error are the core outbox's (`outbox_message`): one queue for everything sent
+    outside. An in-app notification is done when it is written and has no outbox message."""
+
     class Channel(models.TextChoices):
         IN_APP = "in_app", _("in the admin")
         EMAIL = "email", _("e-mail")
@@ -469,23 +474,42 @@ class AlertDelivery(models.Model):
         DINGTALK = "dingtalk", _("DingTalk")
         FEISHU = "feishu", _("Feishu")
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
+    Status = OutboxMessage.Status
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField(max_length=20, choices=Channel.choices)
     recipient = models.CharField(max_length=500, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    # A failed delivery is tried again from this time on (backoff); None: nothing more to try.
-    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    outbox_message = models.OneToOneField(
+        OutboxMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="alert_delivery"
+    )
 
     class Meta:
         ordering = ["alert", "channel"]
+
+    # The state as the alerts list shows it, read from the outbox message.
+    @property
+    def status(self) -> str:
+        if self.outbox_message_id is None:
+            return self.Status.SENT if self.channel == self.Channel.IN_APP else self.Status.CANCELLED
+        return self.outbox_message.status
+
+    @property
+    def attempts(self) -> int:
+        return self.outbox_message.attempts if self.outbox_message_id else 1
+
+    @property
+    def error(self) -> str:
+        return self.outbox_message.error_text if self.outbox_message_id else ""
+
+    @property
+    def next_attempt_at(self):
+        return self.outbox_message.next_attempt_at if self.outbox_message_id else None
+
+    @property
+    def sent_at(self):
+        if self.outbox_message_id:
+            return self.outbox_message.sent_at
+        return self.alert.created_at if self.channel == self.Channel.IN_APP else None
 
 
 class Notification(models.Model):

@@ -18,9 +18,7 @@ from .models import Alert, AlertDelivery, Case, Client
 from .services import alerts
 from .services.cases import OPEN_STATES
 
-
-def can_see_alerts(user) -> bool:
-    return user.is_active and user.has_perm("monitoring.view_alert")
+can_see_alerts = alerts.can_see_alerts
 
 
 def _back(request, default: str) -> str:
@@ -61,7 +59,10 @@ class AlertsView(WagtailAdminTemplateMixin, TemplateView):
         qs = (
             Alert.objects.select_related("client", "rule", "event", "item")
             .prefetch_related(
-                Prefetch("deliveries", queryset=AlertDelivery.objects.order_by("channel", "pk")),
+                Prefetch(
+                    "deliveries",
+                    queryset=AlertDelivery.objects.select_related("outbox_message").order_by("channel", "pk"),
+                ),
                 Prefetch("cases", queryset=Case.objects.order_by("-created_at")),
             )
             .order_by("-created_at", "-pk")
@@ -78,7 +79,7 @@ class AlertsView(WagtailAdminTemplateMixin, TemplateView):
             client_id=client_id,
             highlight=highlight,
             can_open_case=user.has_perm("monitoring.add_case"),
-            can_retry=user.has_perm("monitoring.change_alertrule"),
+            can_retry=alerts.can_retry_deliveries(user),
             max_attempts=alerts.MAX_ATTEMPTS,
         )
         return context
@@ -88,9 +89,9 @@ class RetryDeliveryView(View):
     """Try a failed delivery again now (after fixing a bot's address or secret)."""
 
     def post(self, request, pk):
-        if not request.user.has_perm("monitoring.change_alertrule"):
+        if not alerts.can_retry_deliveries(request.user):
             raise PermissionDenied
-        delivery = get_object_or_404(AlertDelivery.objects.select_related("alert"), pk=pk)
+        delivery = get_object_or_404(AlertDelivery.objects.select_related("alert", "outbox_message"), pk=pk)
         try:
             alerts.retry_now(delivery, acting_user=request.user)
         except alerts.AlertError as error:

@@ -20,8 +20,11 @@ last hour, triggers fold into the rule's latest alert the same way.
 
 **Delivery.** A new alert gets one `AlertDelivery` per channel: in the admin (a `Notification` per
 user, done at once), e-mail (one message to every listed address) and the WeCom, DingTalk and
-Feishu bots. The worker sends them after commit; a failure keeps its reason in plain words and is
-tried again with growing pauses, at most `MAX_ATTEMPTS` times.
+Feishu bots. E-mail and bots go through the core outbox (`rongmei.core.outbox`, targets
+``monitoring.<channel>``, registered in `MonitoringConfig.ready()`): a worker sends each after
+commit, exactly once; a failure keeps its reason in plain words and is tried again with growing
+pauses, at most `MAX_ATTEMPTS` times. `send_alert()` is the outbox sender: it reads the rule's
+address and secret at each attempt, so a fixed secret is used by the next retry.
 """
 
 import logging
@@ -31,7 +34,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
@@ -39,6 +42,9 @@ from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from rongmei.core import outbox
+from rongmei.core.outbox import SendResult
 
 from ..channels import AlertMessage, DeliveryResult, DingTalkChannel, FeishuChannel, WeComChannel
 from ..models import (
@@ -59,10 +65,8 @@ logger = logging.getLogger(__name__)
 NEW_RULE_LOOKBACK = timedelta(hours=1)  # a rule's first evaluation looks this far back
 MAX_LOOKBACK = timedelta(days=1)  # a rule switched off for a week does not alert on the whole week
 HOUR = timedelta(hours=1)
+# An alert is news for a few hours: 5 tries (30 s, 1, 2, 4 minutes apart) rather than the outbox's 10.
 MAX_ATTEMPTS = 5
-# Pause after the n-th failed attempt. DingTalk pauses a robot 10 minutes after too many messages.
-BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
-CLAIM_FOR = timedelta(minutes=5)  # a worker that dies mid-send leaves the delivery due again after this
 TOP_CATEGORIES = (Source.Category.CENTRAL, Source.Category.PROVINCIAL)
 BOT_CHANNELS = (AlertDelivery.Channel.WECOM, AlertDelivery.Channel.DINGTALK, AlertDelivery.Channel.FEISHU)
 
@@ -301,37 +305,48 @@ def _mask_webhook(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{parts.path.rsplit('/', 1)[0]}/…" if parts.netloc else ""
 
 
+OUTBOX_CHANNELS = (
+    AlertDelivery.Channel.EMAIL,
+    AlertDelivery.Channel.WECOM,
+    AlertDelivery.Channel.DINGTALK,
+    AlertDelivery.Channel.FEISHU,
+)
+
+
+def outbox_target(channel: str) -> str:
+    return f"monitoring.{channel}"
+
+
 def _create_deliveries(alert: Alert, rule: AlertRule, now) -> None:
     deliveries = []
     for user in rule.notify_users.filter(is_active=True):
         Notification.objects.create(user=user, alert=alert, created_at=now)
         deliveries.append(
-            AlertDelivery(
-                alert=alert,
-                channel=AlertDelivery.Channel.IN_APP,
-                recipient=user.get_username(),
-                status=AlertDelivery.Status.SENT,
-                attempts=1,
-                sent_at=now,
-            )
+            AlertDelivery(alert=alert, channel=AlertDelivery.Channel.IN_APP, recipient=user.get_username())
         )
     addresses, _invalid = parse_emails(rule.emails)
+    outside = []
     if addresses:
-        deliveries.append(
-            AlertDelivery(
-                alert=alert, channel=AlertDelivery.Channel.EMAIL, recipient=", ".join(addresses)[:500]
-            )
-        )
+        outside.append((AlertDelivery.Channel.EMAIL, ", ".join(addresses)[:500]))
     for channel, url in (
         (AlertDelivery.Channel.WECOM, rule.wecom_webhook),
         (AlertDelivery.Channel.DINGTALK, rule.dingtalk_webhook),
         (AlertDelivery.Channel.FEISHU, rule.feishu_webhook),
     ):
         if url:
-            deliveries.append(AlertDelivery(alert=alert, channel=channel, recipient=_mask_webhook(url)))
-    for delivery in deliveries:
-        if delivery.status == AlertDelivery.Status.PENDING:
-            delivery.next_attempt_at = now
+            outside.append((channel, _mask_webhook(url)))
+    for channel, recipient in outside:
+        # The payload names the alert, not the text or the address: each attempt reads them fresh.
+        message = outbox.enqueue(
+            outbox_target(channel),
+            {"alert": alert.pk, "channel": str(channel)},
+            idempotency_key=f"monitoring.alert:{alert.pk}:{channel}",
+            about=alert,
+            now=now,
+        )
+        deliveries.append(
+            AlertDelivery(alert=alert, channel=channel, recipient=recipient, outbox_message=message)
+        )
     AlertDelivery.objects.bulk_create(deliveries)
 
 
@@ -355,8 +370,6 @@ def evaluate_rule(rule_id: int, *, upto: int, now) -> list[int]:
                     created.append(alert.pk)
         rule.evaluated_upto = upto
         rule.save(update_fields=["evaluated_upto"])
-        if created:
-            transaction.on_commit(lambda: enqueue_deliveries(created))
     return created
 
 
@@ -382,21 +395,12 @@ def evaluate_alerts(*, now=None) -> list[int]:
 # --- delivery ---------------------------------------------------------------------------------------
 
 
-def enqueue_deliveries(alert_ids) -> None:
-    from ..tasks_alerts import deliver_alert_task
-
-    pending = AlertDelivery.objects.filter(alert_id__in=alert_ids, status=AlertDelivery.Status.PENDING)
-    for delivery_id in pending.values_list("pk", flat=True):
-        deliver_alert_task.enqueue(delivery_id)
-
-
-def channel_for(delivery: AlertDelivery, **options):
-    rule = delivery.alert.rule
-    if delivery.channel == AlertDelivery.Channel.WECOM:
+def channel_for(rule: AlertRule, channel: str, **options):
+    if channel == AlertDelivery.Channel.WECOM:
         return WeComChannel(rule.wecom_webhook, **options)
-    if delivery.channel == AlertDelivery.Channel.DINGTALK:
+    if channel == AlertDelivery.Channel.DINGTALK:
         return DingTalkChannel(rule.dingtalk_webhook, rule.dingtalk_secret, **options)
-    if delivery.channel == AlertDelivery.Channel.FEISHU:
+    if channel == AlertDelivery.Channel.FEISHU:
         return FeishuChannel(rule.feishu_webhook, rule.feishu_secret, **options)
     return None
 
@@ -412,81 +416,58 @@ def _send_email(alert: Alert, message: AlertMessage) -> DeliveryResult:
     return DeliveryResult.success()
 
 
-def _send(delivery: AlertDelivery, **channel_options) -> DeliveryResult:
+def send_alert(message, **channel_options) -> SendResult:
+    """The outbox sender of the ``monitoring.<channel>`` targets: one alert on one channel."""
+    channel = message.payload.get("channel", "")
     with translation.override(settings.LANGUAGE_CODE):
-        message = alert_message(delivery.alert)
-        if delivery.channel == AlertDelivery.Channel.EMAIL:
-            return _send_email(delivery.alert, message)
-        channel = channel_for(delivery, **channel_options)
-        if channel is None:
-            return DeliveryResult.failure(_("Unknown channel %(channel)s.") % {"channel": delivery.channel})
-        return channel.send(message)
-
-
-def backoff_after(attempts: int) -> timedelta:
-    return BACKOFF[min(attempts, len(BACKOFF)) - 1]
-
-
-def deliver(delivery_id: int, *, now=None, **channel_options) -> AlertDelivery | None:
-    """Send one due delivery once; record the outcome. None when it is not due (or gone)."""
-    now = now or timezone.now()
-    claimed = (
-        AlertDelivery.objects.filter(pk=delivery_id, next_attempt_at__lte=now)
-        .exclude(status=AlertDelivery.Status.SENT)
-        .update(next_attempt_at=now + CLAIM_FOR)
-    )
-    if not claimed:
-        return None  # sent already, not due yet, or another worker has it
-    delivery = AlertDelivery.objects.select_related("alert", "alert__rule", "alert__client").get(
-        pk=delivery_id
-    )
-    try:
-        result = _send(delivery, **channel_options)
-    except Exception as exc:
-        # Never let one odd answer crash the worker; keep what happened on the row.
-        logger.exception("alert delivery %s failed unexpectedly", delivery_id)
-        result = DeliveryResult.failure(_("Unexpected error while sending: %(error)s") % {"error": exc})
-    delivery.attempts += 1
-    if result.ok:
-        delivery.status = AlertDelivery.Status.SENT
-        delivery.sent_at = now
-        delivery.error = ""
-        delivery.next_attempt_at = None
-    else:
-        delivery.status = AlertDelivery.Status.FAILED
-        delivery.error = result.error
-        delivery.next_attempt_at = (
-            now + backoff_after(delivery.attempts) if delivery.attempts < MAX_ATTEMPTS else None
+        alert = (
+            Alert.objects.select_related("rule", "client").filter(pk=message.payload.get("alert")).first()
         )
-    delivery.save(update_fields=["status", "sent_at", "error", "next_attempt_at", "attempts"])
-    return delivery
+        if alert is None:
+            return SendResult.failure(_("The alert was deleted; nothing to send."), retryable=False)
+        text = alert_message(alert)
+        if channel == AlertDelivery.Channel.EMAIL:
+            result = _send_email(alert, text)
+        else:
+            adapter = channel_for(alert.rule, channel, **channel_options)
+            if adapter is None:
+                return SendResult.failure(
+                    _("Unknown channel %(channel)s.") % {"channel": channel}, retryable=False
+                )
+            result = adapter.send(text)
+    return SendResult.success() if result.ok else SendResult.failure(result.error)
 
 
-def due_deliveries(*, now=None):
-    now = now or timezone.now()
-    return AlertDelivery.objects.filter(next_attempt_at__lte=now).exclude(status=AlertDelivery.Status.SENT)
+def can_see_alerts(user) -> bool:
+    return user.is_active and user.has_perm("monitoring.view_alert")
 
 
-def retry_due_deliveries(*, now=None) -> list[int]:
-    """Enqueue every failed (or never sent) delivery whose pause is over; return their ids."""
-    from ..tasks_alerts import deliver_alert_task
-
-    ids = list(due_deliveries(now=now).values_list("pk", flat=True))
-    for delivery_id in ids:
-        deliver_alert_task.enqueue(delivery_id)
-    return ids
+def can_retry_deliveries(user) -> bool:
+    return user.is_active and user.has_perm("monitoring.change_alertrule")
 
 
-def retry_now(delivery: AlertDelivery, *, acting_user=None) -> AlertDelivery:
+def register_senders() -> None:
+    """Called from `MonitoringConfig.ready()`: the alert channels' outbox senders."""
+    for channel in OUTBOX_CHANNELS:
+        outbox.register_sender(
+            outbox_target(channel),
+            send_alert,
+            max_attempts=MAX_ATTEMPTS,
+            can_view=can_see_alerts,
+            can_retry=can_retry_deliveries,
+        )
+
+
+def retry_now(delivery: AlertDelivery, *, acting_user) -> AlertDelivery:
     """Staff fixed a bot's address or secret: try a failed delivery again now, with fresh attempts."""
-    if delivery.status == AlertDelivery.Status.SENT:
+    if delivery.outbox_message_id is None:
         raise AlertError(_("This message has been sent already."))
-    delivery.attempts = 0
-    delivery.next_attempt_at = timezone.now()
-    delivery.save(update_fields=["attempts", "next_attempt_at"])
-    from ..tasks_alerts import deliver_alert_task
-
-    transaction.on_commit(lambda: deliver_alert_task.enqueue(delivery.pk))
+    if not can_retry_deliveries(acting_user):
+        raise PermissionDenied(_("You may not send alert messages again."))
+    try:
+        outbox.retry_now(delivery.outbox_message, acting_user=acting_user)
+    except outbox.OutboxError as error:
+        raise AlertError(error.message) from error
     return delivery
 
 

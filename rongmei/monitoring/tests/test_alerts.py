@@ -4,8 +4,10 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 
+from rongmei.core import outbox
 from rongmei.monitoring.models import Alert, AlertDelivery, AlertRule, Notification, Source
 from rongmei.monitoring.services import alerts
 
@@ -243,7 +245,7 @@ def test_new_alert_gets_a_delivery_per_channel_and_notifications(
 
     email = alert.deliveries.get(channel="email")
     assert email.recipient == "duty@zhangdian.gov.cn, chief@example.test"
-    alerts.deliver(email.pk, now=t0)
+    outbox.deliver(email.outbox_message_id, now=t0)
     email.refresh_from_db()
     assert email.status == AlertDelivery.Status.SENT
     assert len(mail.outbox) == 1
@@ -262,23 +264,23 @@ def test_failed_email_keeps_the_reason_and_is_retried_with_backoff(t0, settings)
     alerts.evaluate_alerts(now=t0)
     delivery = AlertDelivery.objects.get(channel="email")
 
-    alerts.deliver(delivery.pk, now=t0)
+    outbox.deliver(delivery.outbox_message_id, now=t0)
 
     delivery.refresh_from_db()
     assert delivery.status == AlertDelivery.Status.FAILED
     assert delivery.attempts == 1
     # Deliveries are written in the site's language (zh-hans), whoever triggered them.
     assert "邮件服务器" in delivery.error
-    assert delivery.next_attempt_at == t0 + alerts.BACKOFF[0]
+    assert delivery.next_attempt_at == t0 + outbox.backoff_after(1)
     # Not due yet: nothing is sent twice.
-    assert alerts.deliver(delivery.pk, now=t0 + timedelta(seconds=30)) is None
-    assert alerts.due_deliveries(now=t0 + timedelta(seconds=30)).count() == 0
+    assert outbox.deliver(delivery.outbox_message_id, now=t0 + timedelta(seconds=20)) is None
+    assert outbox.claimable(t0 + timedelta(seconds=20)).count() == 0
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert list(alerts.due_deliveries(now=t0 + timedelta(minutes=2)).values_list("pk", flat=True)) == [
-        delivery.pk
+    assert list(outbox.claimable(t0 + timedelta(minutes=2)).values_list("pk", flat=True)) == [
+        delivery.outbox_message_id
     ]
-    alerts.deliver(delivery.pk, now=t0 + timedelta(minutes=2))
+    outbox.deliver(delivery.outbox_message_id, now=t0 + timedelta(minutes=2))
     delivery.refresh_from_db()
     assert delivery.status == AlertDelivery.Status.SENT
     assert delivery.attempts == 2 and delivery.error == ""
@@ -295,13 +297,13 @@ def test_after_max_attempts_the_delivery_stays_failed(t0, settings):
     delivery = AlertDelivery.objects.get(channel="email")
     moment = t0
     for _ in range(alerts.MAX_ATTEMPTS):
-        alerts.deliver(delivery.pk, now=moment)
+        outbox.deliver(delivery.outbox_message_id, now=moment)
         moment += timedelta(hours=2)
     delivery.refresh_from_db()
     assert delivery.attempts == alerts.MAX_ATTEMPTS
     assert delivery.status == AlertDelivery.Status.FAILED
     assert delivery.next_attempt_at is None
-    assert alerts.deliver(delivery.pk, now=moment) is None
+    assert outbox.deliver(delivery.outbox_message_id, now=moment) is None
 
 
 def test_evaluate_task_runs_the_rules(t0):
@@ -344,3 +346,68 @@ def test_new_alerts_are_sent_after_commit(t0, django_capture_on_commit_callbacks
     assert len(mail.outbox) == 1
     # Deliveries are written in the site's language (zh-hans), whoever triggered them.
     assert "此后又有 1 条类似信息" in mail.outbox[0].body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_deliveries_move_into_the_outbox_pending_ones_stay_pending():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("monitoring", "0004_alertdelivery_outbox_message"), ("core", "0002_outbox")]
+    after = [("monitoring", "0006_alertdelivery_state_lives_in_the_outbox")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    client = old.get_model("monitoring", "Client").objects.create(name="旧客户")
+    rule = old.get_model("monitoring", "AlertRule").objects.create(client=client, name="旧规则", kind="spike")
+    OldAlert = old.get_model("monitoring", "Alert")
+    alert = OldAlert.objects.create(rule=rule, client=client, title="旧预警", created_at=timezone.now())
+    Delivery = old.get_model("monitoring", "AlertDelivery")
+    soon = timezone.now() + timedelta(minutes=3)
+    Delivery.objects.create(alert=alert, channel="in_app", recipient="editor", status="sent", attempts=1)
+    Delivery.objects.create(alert=alert, channel="email", recipient="a@b.cn", status="pending")
+    Delivery.objects.create(
+        alert=alert, channel="wecom", status="failed", attempts=2, error="WeCom error 93000", next_attempt_at=soon
+    )
+    Delivery.objects.create(alert=alert, channel="feishu", status="sent", attempts=1, sent_at=timezone.now())
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+
+    rows = {d.channel: d for d in AlertDelivery.objects.select_related("outbox_message")}
+    assert rows["in_app"].outbox_message is None and rows["in_app"].status == "sent"
+    email = rows["email"].outbox_message
+    assert email.status == "pending" and email.next_attempt_at is not None
+    assert email.target == "monitoring.email" and email.payload == {"alert": alert.pk, "channel": "email"}
+    wecom = rows["wecom"].outbox_message
+    assert (wecom.status, wecom.attempts, wecom.last_error) == ("failed", 2, "WeCom error 93000")
+    assert wecom.next_attempt_at == soon
+    assert rows["feishu"].outbox_message.status == "sent" and rows["feishu"].outbox_message.next_attempt_at is None
+    assert set(outbox.messages_about(Alert.objects.get(pk=alert.pk)).values_list("target", flat=True)) == {
+        "monitoring.email",
+        "monitoring.wecom",
+        "monitoring.feishu",
+    }
+
+
+def test_only_people_who_may_change_rules_retry_a_delivery(t0, newsroom, client):
+    from django.urls import reverse
+
+    from rongmei.testing import TEST_PASSWORD
+
+    watcher, watch = make_client()
+    rule = make_alert_rule(watcher, emails="duty@example.test")
+    negative_items(1, event=make_event(now=t0), watch=watch, now=t0)
+    alerts.evaluate_alerts(now=t0)
+    delivery = AlertDelivery.objects.get(channel="email")
+    assert rule.pk
+    delivery.outbox_message.__class__.objects.filter(pk=delivery.outbox_message_id).update(
+        status="failed", attempts=5, next_attempt_at=None
+    )
+    client.login(username="reporter", password=TEST_PASSWORD)
+    response = client.post(reverse("monitoring_alert_retry", args=[delivery.pk]))
+    assert response.status_code in (302, 403) and response.get("Location", "") != reverse("monitoring_alerts")
+    delivery.outbox_message.refresh_from_db()
+    assert delivery.outbox_message.attempts == 5 and delivery.outbox_message.status == "failed"
+    with pytest.raises(PermissionDenied):
+        alerts.retry_now(delivery, acting_user=newsroom.reporter)

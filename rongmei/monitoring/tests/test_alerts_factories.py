@@ -99,3 +99,21 @@ def negative_items(n, *, event, watch=None, now=None, source=None, sentiment="ne
             match(item, watch, now=now)
         made.append(item)
     return made
+
+
+def make_delivery(alert, channel="email", recipient="x", *, status="pending", attempts=0, error="", next_attempt_at=None):
+    """An alert's delivery with its outbox message in the given state (as if tried ``attempts`` times)."""
+    from rongmei.core.models import OutboxMessage
+    from rongmei.monitoring.models import AlertDelivery
+
+    message = OutboxMessage.objects.create(
+        target=f"monitoring.{channel}",
+        payload={"alert": alert.pk, "channel": channel},
+        idempotency_key=f"monitoring.alert:{alert.pk}:{channel}",
+        status=status,
+        attempts=attempts,
+        last_error=error,
+        next_attempt_at=next_attempt_at,
+        object_id=alert.pk,
+    )
+    return AlertDelivery.objects.create(alert=alert, channel=channel, recipient=recipient, outbox_message=message)

@@ -5,13 +5,21 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from rongmei.core import outbox
 from rongmei.monitoring.models import Alert, AlertRule, Case, Notification
 from rongmei.monitoring.services import alerts, cases
 from rongmei.monitoring.services.cases import CaseError
 from rongmei.organisation import roles
 from rongmei.testing import TEST_PASSWORD, make_user
 
-from .test_alerts_factories import make_alert_rule, make_client, make_event, make_item, negative_items
+from .test_alerts_factories import (
+    make_alert_rule,
+    make_client,
+    make_delivery,
+    make_event,
+    make_item,
+    negative_items,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -126,9 +134,10 @@ def admin_client(client, newsroom):
 
 
 def test_alerts_list_shows_alerts_and_opens_a_case(admin_client, alert):
-    alert.deliveries.create(
-        channel="wecom",
-        recipient="https://qyapi…",
+    make_delivery(
+        alert,
+        "wecom",
+        "https://qyapi…",
         status="failed",
         attempts=2,
         error="WeCom error 93000: invalid webhook url",
@@ -281,9 +290,7 @@ def test_alert_rule_snippet_form_checks_input(admin_client, alert):
 
 
 def test_retry_button_sends_again(admin_client, alert):
-    delivery = alert.deliveries.create(
-        channel="email", recipient="x", status="failed", attempts=5, error="boom"
-    )
+    delivery = make_delivery(alert, "email", status="failed", attempts=5, error="boom")
     rule = alert.rule
     rule.emails = "duty@example.test"
     rule.save()
@@ -291,6 +298,7 @@ def test_retry_button_sends_again(admin_client, alert):
     assert response.status_code == 302
     delivery.refresh_from_db()
     assert delivery.attempts == 0
-    assert list(alerts.due_deliveries(now=timezone.now()).values_list("pk", flat=True)) == [delivery.pk]
-    sent = alerts.deliver(delivery.pk)
+    # The retry is queued on commit (the test's transaction never commits): due now, sent once.
+    assert list(outbox.claimable(timezone.now()).values_list("pk", flat=True)) == [delivery.outbox_message_id]
+    sent = outbox.deliver(delivery.outbox_message_id)
     assert sent.status == "sent" and sent.attempts == 1

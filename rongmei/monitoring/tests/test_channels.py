@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone, translation
 
+from rongmei.core import outbox
 from rongmei.monitoring.channels import AlertMessage, DingTalkChannel, FeishuChannel, WeComChannel
 from rongmei.monitoring.channels.base import truncate_bytes
 from rongmei.monitoring.models import AlertDelivery
@@ -50,6 +51,7 @@ class ContractServer:
         self.sent = deque()  # accepted messages' times, for the rate limit
         self.lock = threading.Lock()
         self.keyword = ""
+        self.down = 0  # answer this many requests with an HTML 502, as a proxy in front of a down platform
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -96,6 +98,9 @@ class ContractServer:
         self.sent.append(self.now())
 
     def answer(self, path, query, raw):
+        if self.down:
+            self.down -= 1
+            return 502, b"<html><body>502 Bad Gateway</body></html>"
         try:
             body = json.loads(raw)
         except ValueError:
@@ -442,9 +447,9 @@ def test_alert_deliveries_reach_every_bot(wecom, dingtalk, feishu):
     alerts.evaluate_alerts(now=now)
 
     for delivery in AlertDelivery.objects.all():
-        alerts.deliver(delivery.pk, now=now)
+        outbox.deliver(delivery.outbox_message_id, now=now)
 
-    statuses = dict(AlertDelivery.objects.values_list("channel", "status"))
+    statuses = dict(AlertDelivery.objects.values_list("channel", "outbox_message__status"))
     assert statuses == {"wecom": "sent", "dingtalk": "sent", "feishu": "sent"}
     assert len(wecom.received) == len(dingtalk.received) == len(feishu.received) == 1
     # The repeats the rule held back are mentioned in the one message.
@@ -470,11 +475,11 @@ def test_refused_delivery_keeps_the_reason_and_a_retry_later_succeeds(dingtalk, 
     fei = AlertDelivery.objects.get(channel="feishu")
 
     for delivery in (ding, fei):
-        alerts.deliver(delivery.pk, now=now)
+        outbox.deliver(delivery.outbox_message_id, now=now)
         delivery.refresh_from_db()
         assert delivery.status == AlertDelivery.Status.FAILED
         assert delivery.attempts == 1
-        assert delivery.next_attempt_at == now + alerts.BACKOFF[0]
+        assert delivery.next_attempt_at == now + outbox.backoff_after(1)
     # Deliveries are written in the site's language (zh-hans), whoever triggered them.
     assert "加签密钥" in ding.error and "310000" in ding.error
     assert "关键词" in fei.error and "19024" in fei.error
@@ -484,9 +489,10 @@ def test_refused_delivery_keeps_the_reason_and_a_retry_later_succeeds(dingtalk, 
     rule.save()
     feishu.keyword = ""
     later = now + timedelta(minutes=2)
-    assert set(alerts.due_deliveries(now=later).values_list("pk", flat=True)) == {ding.pk, fei.pk}
+    due = set(outbox.claimable(later).values_list("pk", flat=True))
+    assert due == {ding.outbox_message_id, fei.outbox_message_id}
     for delivery in (ding, fei):
-        alerts.deliver(delivery.pk, now=later)
+        outbox.deliver(delivery.outbox_message_id, now=later)
         delivery.refresh_from_db()
         assert delivery.status == AlertDelivery.Status.SENT
         assert delivery.error == "" and delivery.attempts == 2 and delivery.next_attempt_at is None
@@ -494,7 +500,7 @@ def test_refused_delivery_keeps_the_reason_and_a_retry_later_succeeds(dingtalk, 
 
 @pytest.mark.django_db
 def test_deliver_task_sends_a_pending_delivery(wecom):
-    from rongmei.monitoring.tasks_alerts import deliver_alert_task
+    from rongmei.core.tasks import deliver_outbox_message
 
     now = timezone.now()
     client, watch = make_client()
@@ -503,10 +509,43 @@ def test_deliver_task_sends_a_pending_delivery(wecom):
     alerts.evaluate_alerts(now=now)
     delivery = AlertDelivery.objects.get()
 
-    assert deliver_alert_task.enqueue(delivery.pk).return_value == "sent"
+    assert deliver_outbox_message.enqueue(delivery.outbox_message_id).return_value == "sent"
     # Sent once: a second run (a duplicate task) sends nothing.
-    assert deliver_alert_task.enqueue(delivery.pk).return_value is None
+    assert deliver_outbox_message.enqueue(delivery.outbox_message_id).return_value is None
     assert len(wecom.received) == 1
+
+
+@pytest.mark.django_db
+def test_a_bot_down_then_up_gets_the_alert_exactly_once_through_the_outbox(
+    wecom, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    client, watch = make_client()
+    make_alert_rule(client, wecom_webhook=wecom.url)
+    negative_items(1, event=make_event(now=now), watch=watch, now=now)
+    wecom.down = 1
+
+    # The alert's message starts on commit (the test backend runs the task inline) and meets the 502.
+    with django_capture_on_commit_callbacks(execute=True):
+        alerts.evaluate_alerts(now=now)
+    delivery = AlertDelivery.objects.select_related("outbox_message").get()
+    message = delivery.outbox_message
+    assert message.target == "monitoring.wecom" and message.about == delivery.alert
+    assert message.status == "failed" and message.attempts == 1
+    assert "HTTP 502" in message.last_error and wecom.received == []
+    assert outbox.deliver(message.pk, now=now + timedelta(seconds=10)) is None  # pausing
+
+    later = now + outbox.backoff_after(1) + timedelta(seconds=5)
+    assert outbox.deliver(message.pk, now=later).status == "sent"
+    # A duplicate task, the sweep, a second evaluation: nothing goes out again.
+    assert outbox.deliver(message.pk, now=later + timedelta(hours=1)) is None
+    assert outbox.retry_due(now=later + timedelta(hours=1)) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        alerts.evaluate_alerts(now=later)
+    assert len(wecom.received) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == "sent" and delivery.attempts == 2 and delivery.error == ""
+    assert [m.pk for m in outbox.messages_about(delivery.alert)] == [message.pk]
 
 
 # --- webhooks reach the public internet only (issue 8, point 3) ----------------------------------
