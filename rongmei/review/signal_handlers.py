@@ -4,6 +4,10 @@ Approvals and rejections are recorded by ``services.decide()``, which every path
 submission, a resubmission or a cancellation may come straight from Wagtail's page editor, and a
 publication from the final approval, the scheduler or an editor with publish permission, so those
 are recorded from Wagtail's signals. The signals fire inside the action's transaction.
+
+What a publication *is* for the site (went live, correction, retraction) and the story event it
+emits are decided in ``rongmei.newsroom.services.story_published``; this module records the review
+side of it (published after review, scheduled, 突发) and holds the go-live gate.
 """
 
 from django.contrib.auth import get_user_model
@@ -78,7 +82,7 @@ def on_page_published(sender, instance, revision, **kwargs):
     if not isinstance(instance, StoryPage):
         return
     if instance.is_retracted:
-        return  # recorded as a retraction by rongmei.newsroom.signal_handlers
+        return  # recorded as a retraction by rongmei.newsroom.services.story_published
     actor = get_active_log_context().user
     workflow_state = services.approved_by_review(instance, revision)
     emergency = EmergencyPublication.objects.filter(revision_id=revision.pk).first()

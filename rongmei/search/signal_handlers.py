@@ -7,6 +7,11 @@ therefore opt out of modelsearch's handler (``StoryPage.search_auto_update = Fal
 one, which skips saves whose ``update_fields`` name no indexed text field. Rongmei's backends
 (SQLite FTS5, PostgreSQL) store only the text fields and filter on the model's own table, so a
 change to a filter field (live, locked, dates) needs no re-indexing.
+
+This stays on model saves rather than the story events (``rongmei.newsroom.events``): the index
+follows the text of the row, drafts included (the admin search finds them), and a retracted or
+unpublished story drops out of public results through the query's filters (``on_site()``), not by
+removing it from the index.
 """
 
 from django.db.models.signals import post_delete, post_save

@@ -2,6 +2,11 @@
 
 Publishing covers corrections (a correction note is published with a new revision) and retractions
 approved through review; the post_save rule catches services that change a live story directly.
+
+This stays on Wagtail's signals rather than the story events (``rongmei.newsroom.events``): the
+cache holds every public page (home, sections, topics, regions) and must follow any change to
+them, moves and deletions included, while story events describe only a story's acts for
+distribution. A retraction or unpublication unpublishes the page, so it bumps the cache too.
 """
 
 from django.db.models.signals import post_delete, post_save
