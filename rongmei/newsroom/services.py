@@ -95,6 +95,13 @@ def story_published(story, revision, *, actor=None) -> StoryEvent | None:
 
     if not story.live:
         return None  # scheduled: the act happens when the scheduler publishes it
+    if story.alias_of_id is not None:
+        # An alias is another address of the same story, updated by Wagtail with it: no act of
+        # its own. A retracted version must not stay live there either.
+        if story.is_retracted:
+            with _act("retract"):
+                story.unpublish(user=actor, log_action=False)
+        return None
     now = timezone.now()
     if story.is_retracted:
         reason = story.retraction_reason.strip()
@@ -159,8 +166,8 @@ def story_unpublished(story, *, actor=None) -> StoryEvent | None:
     from rongmei.review.models import ReviewEvent
 
     act = _unpublishing_act.get()
-    if act is not None and act[0] == "retract":
-        return None
+    if (act is not None and act[0] == "retract") or story.alias_of_id is not None:
+        return None  # part of a retraction; or an alias, which follows its story
     reason = act[1] if act is not None else ""
     # Wagtail unpublishes a live page without saving it just before deleting it: the row is still
     # live then, and no history can be written for a story about to disappear.

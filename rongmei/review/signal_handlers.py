@@ -121,18 +121,23 @@ def guard_story_going_live(sender, instance, raw=False, update_fields=None, **kw
         return
     if update_fields is not None and not {"live", "live_revision", "live_revision_id"} & set(update_fields):
         return
+    # An alias (Wagtail's "create alias") shows its original's live revision, which the original's
+    # review covers; Wagtail updates the aliases whenever the original is published.
+    story = instance
+    if instance.alias_of_id is not None:
+        story = type(instance).objects.filter(pk=instance.alias_of_id).first() or instance
     if instance.pk is None:
         # A new story starts as a draft. (Wagtail's create view, asked to publish, saves the new
         # page live before it has a revision; refusing that save would lose what was typed. The
         # before_publish_page hook then refuses the publication itself, with a message.)
-        if services.go_live_refusal(instance, instance.live_revision) is not None:
+        if services.go_live_refusal(story, instance.live_revision) is not None:
             instance.live = False
             instance.has_unpublished_changes = True
         return
     before = type(instance).objects.filter(pk=instance.pk).values("live", "live_revision_id").first()
     if before and before["live"] and before["live_revision_id"] == instance.live_revision_id:
         return  # already live with this revision: a move, a lock, a retitle of the row
-    services.check_may_go_live(instance, instance.live_revision)
+    services.check_may_go_live(story, instance.live_revision)
 
 
 def guard_story_scheduling(sender, instance, raw=False, update_fields=None, **kwargs):

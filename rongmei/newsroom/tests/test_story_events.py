@@ -318,3 +318,47 @@ def test_subscription_to_some_kinds(review, live_story, on_commit):
     finally:
         unsubscribe(dispatch_uid="test-story-events-retractions")
     assert [event.kind for event in seen] == [K.RETRACTED]
+
+
+
+def test_an_alias_follows_its_story_without_events_of_its_own(review, live_story, recorder, on_commit):
+    # (The go-live gate keeps a new alias of a story a draft; content loaded from elsewhere may have one.)
+    with review_services.publishing_outside_review("test: an alias of a live story"):
+        alias = fresh(live_story).create_alias(parent=review.other_section, update_slug="alias-of-story")
+    assert alias.live
+    with on_commit():
+        newsroom_services.unpublish(live_story, acting_user=review.chief, reason="发错栏目")
+    assert not fresh(alias).live and not fresh(live_story).live
+    assert recorder.kinds == [K.UNPUBLISHED]
+    assert recorder.events[0].story_id == live_story.pk
+    assert not ReviewEvent.objects.filter(story_id=alias.pk).exists()
+
+
+def test_a_live_alias_follows_its_story_through_correction_and_retraction(
+    client, review, live_story, recorder, on_commit
+):
+    # The alias shows the reviewed live revision of its story, so the go-live gate lets it live,
+    # and publishing the story (which updates its aliases) is not refused because of it.
+    alias = fresh(live_story).create_alias(parent=review.other_section, update_slug="alias-of-story")
+    assert fresh(alias).live
+    with on_commit():
+        newsroom_services.correct(live_story, acting_user=review.reporter, note="更正说明")
+    for reviewer in (review.editor, review.director, review.chief):
+        with on_commit():
+            review_services.approve(fresh(live_story), acting_user=reviewer)
+    assert [note.text for note in fresh(alias).corrections.all()] == ["更正说明"]
+    with on_commit():
+        newsroom_services.retract(live_story, acting_user=review.reporter, reason="误报")
+    for reviewer in (review.editor, review.director, review.chief):
+        with on_commit():
+            review_services.approve(fresh(live_story), acting_user=reviewer)
+    assert recorder.kinds == [K.CORRECTED, K.RETRACTED]
+    assert {event.story_id for event in recorder.events} == {live_story.pk}
+    assert not StoryPage.objects.on_site().filter(pk__in=[alias.pk, live_story.pk]).exists()
+    assert client.get(fresh(alias).get_url()).status_code == 404
+
+
+def test_an_alias_of_an_unreviewed_story_stays_a_draft(review):
+    draft = review.add_story(title="未审稿")
+    alias = draft.create_alias(parent=review.other_section, update_slug="alias-of-draft")
+    assert not fresh(alias).live
