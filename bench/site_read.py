@@ -41,15 +41,24 @@ def setup_newsroom() -> dict:
     import django
 
     django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    call_command("migrate", verbosity=0)
+
+    from rongmei.review.services import publishing_outside_review
+    from rongmei.testing import Newsroom
+
+    with publishing_outside_review("bench data: stories made live directly"):
+        return _fill_newsroom(Newsroom(), now=timezone.now())
+
+
+def _fill_newsroom(newsroom, *, now) -> dict:
     from datetime import timedelta
     from io import BytesIO
 
     from django.core.files.images import ImageFile
-    from django.core.management import call_command
-    from django.utils import timezone
     from PIL import Image as PILImage
-
-    call_command("migrate", verbosity=0)
 
     from rongmei.media.models import NewsImage
     from rongmei.newsroom.models import (
@@ -62,9 +71,7 @@ def setup_newsroom() -> dict:
         TopicIndexPage,
         TopicPage,
     )
-    from rongmei.testing import Newsroom
 
-    newsroom = Newsroom()
     # The bench server answers on 127.0.0.1; make the site's own URLs match it.
     site = newsroom.home.get_site()
     site.hostname = "127.0.0.1"
@@ -88,7 +95,6 @@ def setup_newsroom() -> dict:
         )
 
     images = [image(n) for n in range(12)]
-    now = timezone.now()
     paragraph = (
         "<p>"
         + "全市各地认真落实各项部署，推动经济社会高质量发展，群众获得感幸福感安全感不断增强。" * 4
