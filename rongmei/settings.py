@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "rongmei.website",
     "rongmei.demo",
     "rongmei.media",
+    "rongmei.api",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -4,6 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from rongmei.api.api import api as content_api
 from rongmei.core import views as core_views
 from rongmei.media.views import serve_public_media
 from rongmei.newsroom import admin_urls as newsroom_admin_urls
@@ -18,6 +19,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", content_api.urls),  # the apps' content API (rongmei/api); before Wagtail's pages
     path("", include(website_urls)),
     path("", include(search_urls)),
 ]
