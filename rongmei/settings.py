@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "rongmei.monitoring",
     "rongmei.search",
     "rongmei.website",
+    "rongmei.distribution",
     "rongmei.demo",
     "rongmei.media",
     "rongmei.api",

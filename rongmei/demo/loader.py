@@ -32,6 +32,7 @@ from django.utils.html import escape
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageLogEntry, Revision, Site, TaskState, WorkflowState
 
+from rongmei.distribution.services import ensure_channels
 from rongmei.organisation import roles
 from rongmei.organisation.models import Department, Outlet, StaffProfile
 
@@ -814,6 +815,8 @@ def _load(specs, stdout) -> Counter:
     with transaction.atomic():
         _ensure_sections_and_topics(demo)
         review_services.ensure_review_workflow(demo.home)
+        # Before the stories: their publications go to the website and RSS channels (融合发布).
+        ensure_channels()
     with transaction.atomic():
         _ensure_proofing_examples()
     say("  stories …")

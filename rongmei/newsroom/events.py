@@ -21,6 +21,11 @@ the others still run.
         ...
 
     subscribe(enqueue_distribution, kinds=[StoryEventKind.WENT_LIVE, StoryEventKind.CORRECTED])
+
+**In the act's transaction.** ``subscribe_in_transaction(handler, kinds=...)`` calls ``handler(event)``
+at once, inside the publishing transaction, before the commit: for a subscriber that must record
+work durably with the act itself (distribution writes its outbox rows there, so an act is never
+committed without them). Such a handler only writes rows; if it raises, the act rolls back with it.
 """
 
 import dataclasses
@@ -67,6 +72,8 @@ class StoryEvent:
 # One signal; the sender is the event's kind, so a subscription to some kinds is a connection
 # per kind (Django filters receivers by sender).
 story_event = Signal()
+# The same events, sent inside the act's transaction (``subscribe_in_transaction``).
+story_event_in_transaction = Signal()
 
 Handler = Callable[[StoryEvent], object]
 
@@ -97,9 +104,34 @@ def unsubscribe(handler: Handler | None = None, *, dispatch_uid=None) -> None:
         story_event.disconnect(sender=kind, dispatch_uid=uid)
 
 
+def subscribe_in_transaction(
+    handler: Handler, *, kinds: Iterable[StoryEventKind] | None = None, dispatch_uid=None
+) -> None:
+    """Call ``handler(event)`` inside the act's transaction, before it commits (all kinds by default).
+
+    For writing rows that must exist if and only if the act does (an outbox row). An exception
+    propagates and rolls the act back, so the handler must not call anything outside the database.
+    """
+
+    def receiver(sender, event, **kwargs):
+        return handler(event)
+
+    uid = _dispatch_uid(handler, dispatch_uid)
+    receiver.__qualname__ = f"story event in-transaction subscriber {uid}"
+    for kind in StoryEventKind if kinds is None else kinds:
+        story_event_in_transaction.connect(receiver, sender=StoryEventKind(kind), weak=False, dispatch_uid=uid)
+
+
+def unsubscribe_in_transaction(handler: Handler | None = None, *, dispatch_uid=None) -> None:
+    uid = _dispatch_uid(handler, dispatch_uid)
+    for kind in StoryEventKind:
+        story_event_in_transaction.disconnect(sender=kind, dispatch_uid=uid)
+
+
 def emit(event: StoryEvent) -> None:
-    """Send ``event`` to the subscribers once the current transaction commits (at once outside
-    one). A rolled-back act sends nothing."""
+    """Send ``event`` to the in-transaction subscribers now, and to the subscribers once the current
+    transaction commits (at once outside one). A rolled-back act sends nothing after commit."""
+    story_event_in_transaction.send(sender=event.kind, event=event)
     transaction.on_commit(partial(send_now, event), robust=True)
 
 

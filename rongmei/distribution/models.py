@@ -1,0 +1,107 @@
+"""The channel registry and each story's status per channel (issue 9, 融合发布)."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Keys a channel's configuration may not hold: credentials come from the environment (see
+# ``adapters.base.ChannelAdapter.credential``) or, later, encrypted fields; never plain JSON that
+# the admin shows and backups copy.
+SECRET_WORDS = ("secret", "token", "password", "passwd", "key", "credential", "cookie")
+
+
+class Channel(models.Model):
+    """One outlet channel (the website, the RSS feed, later WeChat, Weibo …): a registry row."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True, help_text=_("Used in the outbox target."))
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("adapter"), max_length=50, help_text=_("Which adapter sends to this channel."))
+    enabled = models.BooleanField(_("enabled"), default=True)
+    limits = models.JSONField(_("limits"), default=dict, blank=True)
+    config = models.JSONField(_("configuration"), default=dict, blank=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from .adapters import adapter_kinds
+
+        if self.kind not in adapter_kinds():
+            raise ValidationError({"kind": _("There is no adapter called “%(kind)s”.") % {"kind": self.kind}})
+        for field in ("limits", "config"):
+            value = getattr(self, field)
+            if not isinstance(value, dict):
+                raise ValidationError({field: _("Write an object of names and values.")})
+            for name in value:
+                if any(word in str(name).lower() for word in SECRET_WORDS):
+                    raise ValidationError(
+                        {
+                            field: _(
+                                "“%(name)s” looks like a credential: credentials are read from the "
+                                "environment, never stored here."
+                            )
+                            % {"name": name}
+                        }
+                    )
+
+    @property
+    def outbox_target(self) -> str:
+        return f"distribution.{self.code}"
+
+
+class StoryChannelStatus(models.Model):
+    """Where a story stands on one channel: the last act asked for and what came of it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
+        PUBLISHED = "published", _("published")
+        FAILED = "failed", _("failed")
+        RETRACTED = "retracted", _("retracted")
+        UNPUBLISHED = "unpublished", _("taken off")
+        NEEDS_MANUAL = "needs_manual", _("needs manual action")
+
+    class Act(models.TextChoices):
+        PUBLISH = "publish", _("publish")
+        UPDATE = "update", _("update")
+        CORRECT = "correct", _("correction")
+        RETRACT = "retract", _("retraction")
+        UNPUBLISH = "unpublish", _("take off")
+
+    story = models.ForeignKey(
+        "newsroom.StoryPage", on_delete=models.CASCADE, related_name="channel_statuses", verbose_name=_("story")
+    )
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="statuses", verbose_name=_("channel"))
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.QUEUED, db_index=True)
+    act = models.CharField(_("act"), max_length=20, choices=Act.choices)
+    # The approved revision of the last act (the act's outbox message is sent for this one only).
+    revision_id = models.PositiveBigIntegerField(_("revision"), null=True, blank=True)
+    outbox_message = models.ForeignKey(
+        "core.OutboxMessage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    remote_id = models.CharField(_("remote id"), max_length=255, blank=True)
+    remote_url = models.URLField(_("remote address"), max_length=1000, blank=True)
+    error = models.TextField(_("reason"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("last updated"), null=True, blank=True)
+    corrections_delivered = models.PositiveIntegerField(_("corrections delivered"), default=0)
+    retracted_at = models.DateTimeField(_("retracted"), null=True, blank=True)
+    changed_at = models.DateTimeField(_("changed"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("story channel status")
+        verbose_name_plural = _("story channel statuses")
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "channel"], name="distribution_one_status_per_story_channel")
+        ]
+
+    def __str__(self):
+        return f"{self.story_id} @ {self.channel_id}: {self.state}"

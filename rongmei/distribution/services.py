@@ -1,0 +1,353 @@
+"""Distribution: story events → one outbox message per enabled channel per act → the channel's adapter.
+
+**Durability.** ``on_story_event`` is subscribed *in the act's transaction*
+(``newsroom.events.subscribe_in_transaction``): the outbox rows and the queued statuses commit with
+the publication, retraction or unpublication itself, or not at all. An on-commit subscriber would
+write them in a second transaction and lose the act if the process died in between. Delivery
+starts on commit (``outbox.enqueue``). See docs/decisions/0016-distribution-pipeline.md.
+
+**Exactly once.** The idempotency key is revision × channel × act: a repeated event finds its row.
+Only the channel's latest act is carried out: a message superseded by a later act on the same
+story and channel (a retraction after a pending publication) sends nothing, and a retraction
+cancels the channel's waiting publications outright, so a retracted story never reaches a channel
+as published.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rongmei.core import outbox
+from rongmei.core.models import OutboxMessage
+from rongmei.newsroom import events
+from rongmei.newsroom.events import StoryEventKind
+
+from .adapters import AdapterError, Item, adapter_for
+from .models import Channel, StoryChannelStatus
+
+logger = logging.getLogger(__name__)
+
+State = StoryChannelStatus.State
+Act = StoryChannelStatus.Act
+TARGET_PREFIX = "distribution."
+PUBLISHING_ACTS = (Act.PUBLISH, Act.UPDATE, Act.CORRECT)
+TAKING_DOWN_ACTS = (Act.RETRACT, Act.UNPUBLISH)
+RETRYABLE_STATES = (State.FAILED, State.QUEUED)
+
+# The channels a fresh install has (a data migration and the demo call ensure_channels()).
+# Names are the newsroom's data (as migrations/0002_default_channels.py), not interface text.
+DEFAULT_CHANNELS = (
+    {"code": "website", "name": "网站", "kind": "website", "sort_order": 10},
+    {"code": "rss", "name": "RSS", "kind": "rss", "sort_order": 20},
+)
+
+
+def ensure_channels() -> list[Channel]:
+    """Create the default channels if missing; never changes a channel staff have edited. Idempotent."""
+    channels = []
+    for spec in DEFAULT_CHANNELS:
+        channel, _created = Channel.objects.get_or_create(
+            code=spec["code"], defaults=spec
+        )
+        register_channel_sender(channel.code)
+        channels.append(channel)
+    return channels
+
+
+# --- who sees and retries --------------------------------------------------------------------------------
+
+
+def can_see_board(user) -> bool:
+    return bool(user.is_active and (user.is_superuser or user.has_perm("newsroom.view_others_work_storypage")))
+
+
+def can_see_story_status(user, story) -> bool:
+    from rongmei.review.views import user_can_see_history
+
+    return bool(user.is_active) and user_can_see_history(user, story)
+
+
+def may_retry(user, status: StoryChannelStatus) -> bool:
+    """Newsroom staff who see colleagues' work and may edit the story (editors, new-media editors)."""
+    if not user.is_active:
+        return False
+    if user.is_superuser or user.has_perm("distribution.change_storychannelstatus"):
+        return True
+    return can_see_board(user) and status.story.permissions_for_user(user).can_edit()
+
+
+# --- registering senders -------------------------------------------------------------------------------
+
+
+def register_channel_sender(code: str) -> None:
+    outbox.register_sender(
+        TARGET_PREFIX + code,
+        send_story,
+        can_view=can_see_board,
+        # The outbox's own board asks this; ours checks the story as well (``retry``).
+        can_retry=can_see_board,
+    )
+
+
+def register_channel_senders() -> None:
+    """Every channel's sender (the outbox knows senders by target name, per process)."""
+    known = set(outbox.registered_targets())
+    for code in Channel.objects.values_list("code", flat=True):
+        if TARGET_PREFIX + code not in known:
+            register_channel_sender(code)
+
+
+def _before_task(sender, task_result, **kwargs):
+    # A worker started before a channel was added learns its sender before delivering to it.
+    if getattr(task_result.task, "name", "") == "deliver_outbox_message":
+        try:
+            register_channel_senders()
+        except Exception:  # no table yet (migrations), or the database is away: the outbox says so later
+            logger.exception("could not register the distribution senders")
+
+
+def connect() -> None:
+    """From ``AppConfig.ready()``: the default channels' senders, the in-transaction subscription."""
+    from django_tasks.signals import task_started
+
+    for spec in DEFAULT_CHANNELS:
+        register_channel_sender(spec["code"])
+    task_started.connect(_before_task, dispatch_uid="rongmei.distribution.senders")
+    events.subscribe_in_transaction(on_story_event, dispatch_uid="rongmei.distribution.on_story_event")
+
+
+# --- story events → outbox -----------------------------------------------------------------------------
+
+
+def act_for(event) -> str:
+    if event.kind == StoryEventKind.WENT_LIVE:
+        return Act.PUBLISH if event.first_publication else Act.UPDATE
+    return {
+        StoryEventKind.CORRECTED: Act.CORRECT,
+        StoryEventKind.RETRACTED: Act.RETRACT,
+        StoryEventKind.UNPUBLISHED: Act.UNPUBLISH,
+    }[event.kind]
+
+
+def idempotency_key(event, channel, act) -> str:
+    revision = f"rev{event.revision_id}" if event.revision_id else f"at{event.occurred_at.timestamp():.6f}"
+    return f"distribution:{channel.code}:story{event.story_id}:{revision}:{act}"
+
+
+def on_story_event(event) -> list[OutboxMessage]:
+    """In the act's transaction: one outbox message per enabled channel, and the channel's status queued."""
+    from rongmei.newsroom.models import StoryPage
+
+    if event.deleted:
+        return []  # the story and its statuses are going; nothing remote exists for today's channels
+    story = StoryPage.objects.filter(pk=event.story_id).first()
+    if story is None:
+        return []
+    act = act_for(event)
+    messages = []
+    for channel in Channel.objects.filter(enabled=True):
+        register_channel_sender(channel.code)
+        key = idempotency_key(event, channel, act)
+        seen = OutboxMessage.objects.filter(idempotency_key=key).exists()
+        payload = {
+            "story_id": story.pk,
+            "revision_id": event.revision_id,
+            "channel": channel.code,
+            "act": act,
+            "corrections": list(event.corrections),
+            "reason": event.reason,
+        }
+        message = outbox.enqueue(channel.outbox_target, payload, idempotency_key=key, about=story)
+        messages.append(message)
+        if seen:
+            continue  # the same act again: its message and status exist already
+        status, _created = StoryChannelStatus.objects.get_or_create(
+            story=story, channel=channel, defaults={"act": act}
+        )
+        status.act = act
+        status.state = State.QUEUED
+        status.revision_id = event.revision_id
+        status.outbox_message = message
+        status.error = ""
+        status.save()
+    if act in TAKING_DOWN_ACTS:
+        cancel_waiting_publications(story, keep=[m.pk for m in messages])
+    return messages
+
+
+def cancel_waiting_publications(story, *, keep=()) -> int:
+    """A story taken down must not be published later by a message still waiting for its retry."""
+    return (
+        outbox.messages_about(story)
+        .filter(target__startswith=TARGET_PREFIX, status__in=(OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED))
+        .filter(payload__act__in=[str(a) for a in PUBLISHING_ACTS])
+        .exclude(pk__in=keep)
+        .update(status=OutboxMessage.Status.CANCELLED, next_attempt_at=None, lease_until=None)
+    )
+
+
+# --- outbox → adapter ----------------------------------------------------------------------------------
+
+
+def _status_for(message):
+    payload = message.payload or {}
+    return (
+        StoryChannelStatus.objects.select_related("channel")
+        .filter(story_id=payload.get("story_id"), channel__code=payload.get("channel"))
+        .first()
+    )
+
+
+def send_story(message: OutboxMessage) -> outbox.SendResult:
+    """The outbox sender of every ``distribution.<code>`` target: carry out the message's act with the
+    channel's adapter and keep the story's status on that channel true."""
+    from rongmei.newsroom.models import StoryPage
+
+    status = _status_for(message)
+    if status is None:
+        return outbox.SendResult.success()  # the story was deleted: nothing left to deliver
+    if status.outbox_message_id != message.pk:
+        # A later act on this story and channel replaced this one (a retraction after a publication
+        # still waiting): sending it now would undo the later act.
+        logger.info("distribution message %s superseded by %s; nothing sent", message.pk, status.outbox_message_id)
+        return outbox.SendResult.success()
+    payload = message.payload
+    act = payload["act"]
+    channel = status.channel
+    if not channel.enabled:
+        return _failed(status, _("The channel “%(name)s” is switched off.") % {"name": channel.name}, retryable=False)
+    story = StoryPage.objects.filter(pk=status.story_id).first()
+    if act in PUBLISHING_ACTS and (story is None or story.is_retracted):
+        return outbox.SendResult.success()  # never publish a retracted story; its retraction is queued
+    StoryChannelStatus.objects.filter(pk=status.pk).update(state=State.SENDING, changed_at=timezone.now())
+
+    def record_remote(**kwargs):
+        outbox.record_remote(message, **kwargs)
+
+    item = Item(
+        story=story,
+        revision_id=payload.get("revision_id"),
+        act=act,
+        idempotency_key=message.idempotency_key,
+        corrections=tuple(payload.get("corrections") or ()),
+        reason=payload.get("reason") or "",
+        record_remote=record_remote,
+    )
+    try:
+        adapter = adapter_for(channel)
+        result = _carry_out(adapter, item, status, message)
+    except AdapterError as error:
+        return _failed(status, error.message, retryable=error.retryable)
+    except Exception as error:  # an adapter's bug must leave a true status, not "sending"
+        logger.exception("distribution adapter %s failed on message %s", channel.kind, message.pk)
+        return _failed(status, _("Unexpected error: %(error)s") % {"error": str(error) or type(error).__name__})
+    if result.remote_id or result.remote_url:
+        outbox.record_remote(message, remote_id=result.remote_id, remote_url=result.remote_url)
+    _succeeded(status, act, result)
+    return outbox.SendResult.success(remote_id=result.remote_id, remote_url=result.remote_url)
+
+
+def _carry_out(adapter, item, status, message):
+    from .adapters import Result
+
+    caps = adapter.capabilities
+    remote_id = status.remote_id or message.remote_id
+    if item.act in TAKING_DOWN_ACTS:
+        if not caps.can_retract:
+            return Result(needs_manual=True, note=_("This platform cannot delete: take the story down there by hand."))
+        return adapter.retract(item, remote_id)
+    if item.act in (Act.UPDATE, Act.CORRECT) and status.published_at is not None:
+        if not caps.can_update:
+            text = "\n".join(item.corrections)
+            return Result(
+                needs_manual=True,
+                note=_("This platform cannot update: correct the story there by hand. %(text)s") % {"text": text},
+            )
+        return adapter.update(item, remote_id)
+    # A first publication (or an update of a story this channel never got): ask first on a retry.
+    if not caps.idempotent and (message.attempts > 1 or message.remote_id):
+        found = adapter.exists(item)
+        if found is not None:
+            return found
+    return adapter.publish(item)
+
+
+def _failed(status, reason, *, retryable=True):
+    StoryChannelStatus.objects.filter(pk=status.pk).update(state=State.FAILED, error=reason, changed_at=timezone.now())
+    return outbox.SendResult.failure(reason, retryable=retryable)
+
+
+def _succeeded(status, act, result):
+    now = timezone.now()
+    fields = {"error": "", "note": result.note, "changed_at": now}
+    if result.remote_id:
+        fields["remote_id"] = result.remote_id[:255]
+    if result.needs_manual:
+        fields["state"] = State.NEEDS_MANUAL
+    elif act in TAKING_DOWN_ACTS:
+        fields["state"] = State.RETRACTED if act == Act.RETRACT else State.UNPUBLISHED
+        fields["retracted_at"] = now if act == Act.RETRACT else status.retracted_at
+        fields["remote_url"] = result.remote_url
+    else:
+        fields["state"] = State.PUBLISHED
+        fields["remote_url"] = result.remote_url[:1000]
+        if status.published_at is None:
+            fields["published_at"] = now
+        if act != Act.PUBLISH:
+            fields["updated_at"] = now
+    StoryChannelStatus.objects.filter(pk=status.pk).update(**fields)
+    if act == Act.CORRECT and not result.needs_manual:
+        StoryChannelStatus.objects.filter(pk=status.pk).update(corrections_delivered=F("corrections_delivered") + 1)
+
+
+# --- reading and retrying ------------------------------------------------------------------------------
+
+
+def statuses_for_story(story):
+    return StoryChannelStatus.objects.filter(story=story).select_related("channel", "outbox_message").order_by(
+        "channel__sort_order", "channel__code"
+    )
+
+
+def board(user, *, channel="", state="", since=None):
+    """Today's deliveries (statuses changed since local midnight) across stories, filtered."""
+    if not can_see_board(user):
+        raise PermissionDenied(_("You may not see the distribution board."))
+    if since is None:
+        since = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    qs = StoryChannelStatus.objects.filter(changed_at__gte=since).select_related("channel", "story", "outbox_message")
+    if channel:
+        qs = qs.filter(channel__code=channel)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-changed_at", "-pk")
+
+
+class DistributionError(Exception):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def retry(status: StoryChannelStatus, *, acting_user) -> StoryChannelStatus:
+    """Try the channel's latest act again now (after someone fixed the cause)."""
+    if not may_retry(acting_user, status):
+        raise PermissionDenied(_("You may not send this story to its channels again."))
+    if status.outbox_message_id is None:
+        raise DistributionError(_("There is nothing to send again for this channel."))
+    if status.state not in RETRYABLE_STATES:
+        raise DistributionError(_("This channel has no failed delivery to try again."))
+    with transaction.atomic():
+        try:
+            outbox.retry_now(status.outbox_message, acting_user=acting_user)
+        except outbox.OutboxError as error:
+            raise DistributionError(error.message) from error
+        StoryChannelStatus.objects.filter(pk=status.pk).update(state=State.QUEUED, error="", changed_at=timezone.now())
+    logger.info("distribution of story %s to %s retried by %s", status.story_id, status.channel.code, acting_user)
+    status.refresh_from_db()
+    return status
+

@@ -1,0 +1,87 @@
+"""The story's 分发 page and the board (Reports → 分发): reading is GET, retrying is POST with the
+permission checked in the service."""
+
+from unittest import mock
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from rongmei.core.models import OutboxMessage
+from rongmei.distribution import services
+from rongmei.distribution.adapters import AdapterError
+from rongmei.distribution.adapters.website import WebsiteAdapter
+from rongmei.distribution.models import StoryChannelStatus
+from rongmei.testing import make_user
+
+from .test_pipeline import fresh, messages, pass_review, statuses
+
+S = StoryChannelStatus.State
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def failed_story(review, on_commit):
+    services.ensure_channels()
+    story = review.add_story(title="网站确认失败")
+    with mock.patch.object(WebsiteAdapter, "publish", side_effect=AdapterError("网站暂时无法确认")):
+        pass_review(review, story, on_commit)
+    assert statuses(story)["website"].state == S.FAILED
+    return fresh(story)
+
+
+def test_board_lists_todays_deliveries_filtered_by_channel_and_state(client, review, failed_story):
+    client.force_login(review.editor)
+    response = client.get(reverse("distribution_board"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count(f'href="{reverse("distribution_story", args=[failed_story.pk])}"') == 2
+    response = client.get(reverse("distribution_board"), {"channel": "website", "state": "failed"})
+    rows = response.context["page"].object_list
+    assert [(r.channel.code, r.state) for r in rows] == [("website", S.FAILED)]
+    assert rows[0].user_may_retry
+    response = client.get(reverse("distribution_board"), {"state": "published"})
+    assert [r.channel.code for r in response.context["page"].object_list] == ["rss"]
+
+
+def test_board_retry_is_post_only_and_sends_again(client, review, failed_story, django_capture_on_commit_callbacks):
+    status = statuses(failed_story)["website"]
+    client.force_login(review.editor)
+    url = reverse("distribution_retry", args=[status.pk])
+    assert client.get(url).status_code == 405
+    assert statuses(failed_story)["website"].state == S.FAILED  # a GET changed nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"next": reverse("distribution_board")})
+    assert response.status_code == 302
+    status = statuses(failed_story)["website"]
+    assert status.state == S.PUBLISHED and status.remote_url == failed_story.get_full_url()
+    assert messages(failed_story).get(target="distribution.website").status == OutboxMessage.Status.SENT
+
+
+def test_retry_permission_is_checked_in_the_service(client, review, failed_story):
+    status = statuses(failed_story)["website"]
+    with pytest.raises(PermissionDenied):
+        services.retry(status, acting_user=review.reporter)  # 记者: no colleagues' work, no retry
+    client.force_login(review.reporter)
+    # Wagtail turns a PermissionDenied in its admin into a redirect to the dashboard with a message.
+    response = client.get(reverse("distribution_board"))
+    assert response.status_code in (302, 403) and "page" not in (response.context or {})
+    response = client.post(reverse("distribution_retry", args=[status.pk]))
+    assert response.status_code in (302, 403)
+    assert statuses(failed_story)["website"].state == S.FAILED
+
+
+def test_story_page_shows_each_channel_to_who_may_see_the_story_work(client, review, failed_story):
+    client.force_login(review.reporter)  # the author
+    response = client.get(reverse("distribution_story", args=[failed_story.pk]))
+    assert response.status_code == 200
+    assert [row.channel.code for row in response.context["rows"]] == ["website", "rss"]
+    assert not any(row.user_may_retry for row in response.context["rows"])  # sees, may not retry
+    outsider = make_user("outsider")
+    client.force_login(outsider)
+    response = client.get(reverse("distribution_story", args=[failed_story.pk]))
+    assert response.status_code in (302, 403) and "rows" not in (response.context or {})

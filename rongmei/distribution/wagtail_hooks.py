@@ -1,0 +1,51 @@
+"""The story's 分发 page (its "more" menu and header), the board under Reports, the channels as snippets."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus.pages import PageMenuItem
+
+from . import services, views
+
+
+@hooks.register("register_admin_urls")
+def register_distribution_urls():
+    return [
+        path("distribution/", views.BoardView.as_view(), name="distribution_board"),
+        path("distribution/status/<int:pk>/retry/", views.RetryView.as_view(), name="distribution_retry"),
+        path("distribution/story/<int:page_id>/", views.StoryDistributionView.as_view(), name="distribution_story"),
+    ]
+
+
+class BoardMenuItem(MenuItem):
+    def is_shown(self, request):
+        return services.can_see_board(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_board_menu_item():
+    return BoardMenuItem(_("Distribution (分发)"), reverse("distribution_board"), icon_name="resubmit", order=850)
+
+
+class StoryDistributionMenuItem(PageMenuItem):
+    label = _("Distribution (分发)")
+    icon_name = "resubmit"
+    url_name = "distribution_story"
+
+    def is_shown(self, user):
+        from rongmei.newsroom.models import StoryPage
+
+        return issubclass(self.page.specific_class or object, StoryPage) and services.can_see_story_status(
+            user, self.page
+        )
+
+
+@hooks.register("register_page_listing_more_buttons")
+def distribution_listing_button(page, user, next_url=None):
+    yield StoryDistributionMenuItem(page=page, priority=57)
+
+
+@hooks.register("register_page_header_buttons")
+def distribution_header_button(page, user, view_name, next_url=None):
+    yield StoryDistributionMenuItem(page=page, priority=68)
