@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Keys a channel's configuration may not hold: credentials come from the environment (see
 # ``adapters.base.ChannelAdapter.credential``) or, later, encrypted fields; never plain JSON that
@@ -61,7 +62,8 @@ class StoryChannelStatus(models.Model):
     class State(models.TextChoices):
         QUEUED = "queued", _("queued")
         SENDING = "sending", _("sending")
-        PUBLISHED = "published", _("published")
+        # "published" alone is also the monitoring items' publication time (发布时间): say which.
+        PUBLISHED = "published", pgettext_lazy("delivery state", "published")
         FAILED = "failed", _("failed")
         RETRACTED = "retracted", _("retracted")
         UNPUBLISHED = "unpublished", _("taken off")
