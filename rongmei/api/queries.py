@@ -8,6 +8,7 @@ story in review that never went live, or a story behind a privacy restriction is
 import base64
 import binascii
 import json
+import re
 from datetime import UTC, datetime
 
 from django.db.models import Prefetch, Q
@@ -126,8 +127,13 @@ def region_tree():
     return children
 
 
+# A region's slug is letters, digits, "-" and "_"; anything else (a NUL byte, which PostgreSQL
+# refuses in a query) names no region.
+REGION_SLUG = re.compile(r"[-\w]{1,60}")
+
+
 def region_by_slug(slug: str):
-    return site_queries.region_by_slug(slug) if slug and len(slug) <= 60 else None
+    return site_queries.region_by_slug(slug) if slug and REGION_SLUG.fullmatch(slug) else None
 
 
 section_stories = site_queries.section_stories
