@@ -77,6 +77,8 @@ if not SECRET_KEY or SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY:
         )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# An expired form says so in the reader's language (Django's page is English and talks of tokens).
+CSRF_FAILURE_VIEW = "rongmei.website.views.csrf_failure"
 
 INSTALLED_APPS = [
     "rongmei.core",

@@ -32,3 +32,9 @@ if settings.SERVE_MEDIA:
 
 # Wagtail's page serving comes last: it catches every other path.
 urlpatterns += [path("", include(wagtail_urls))]
+
+# Error pages in the reader's language with the site's look (Django's defaults are English).
+handler400 = "rongmei.website.views.bad_request"
+handler403 = "rongmei.website.views.permission_denied"
+handler404 = "rongmei.website.views.page_not_found"
+handler500 = "rongmei.website.views.server_error"

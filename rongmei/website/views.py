@@ -75,3 +75,36 @@ def choose_language(request, code):
         secure=request.is_secure(),
     )
     return response
+
+
+# --- Error pages: the reader's language (Chinese first) and the site's own look --------------------
+
+
+def _error_context(request):
+    try:
+        return pages.chrome(request)
+    except Exception:  # the database may be what failed; the page must still answer
+        return {"site_name": settings.WAGTAIL_SITE_NAME, "tips_hotline": settings.RONGMEI_TIPS_HOTLINE}
+
+
+def page_not_found(request, exception=None):
+    return render(request, "website/errors/404.html", _error_context(request), status=404)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "website/errors/403.html", _error_context(request), status=403)
+
+
+def bad_request(request, exception=None):
+    return render(request, "website/errors/400.html", _error_context(request), status=400)
+
+
+def csrf_failure(request, reason=""):
+    # Django's own page is in English and speaks of tokens; say what happened and what to do.
+    return render(request, "website/errors/csrf.html", _error_context(request), status=403)
+
+
+def server_error(request):
+    # No database here: whatever broke may be the database itself.
+    context = {"site_name": settings.WAGTAIL_SITE_NAME, "tips_hotline": settings.RONGMEI_TIPS_HOTLINE}
+    return render(request, "website/errors/500.html", context, status=500)
