@@ -77,10 +77,17 @@ class StoryChannelStatus(models.Model):
         UNPUBLISH = "unpublish", _("take off")
 
     story = models.ForeignKey(
-        "newsroom.StoryPage", on_delete=models.CASCADE, related_name="channel_statuses", verbose_name=_("story")
+        "newsroom.StoryPage",
+        on_delete=models.CASCADE,
+        related_name="channel_statuses",
+        verbose_name=_("story"),
     )
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="statuses", verbose_name=_("channel"))
-    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.QUEUED, db_index=True)
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, related_name="statuses", verbose_name=_("channel")
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.QUEUED, db_index=True
+    )
     act = models.CharField(_("act"), max_length=20, choices=Act.choices)
     # The approved revision of the last act (the act's outbox message is sent for this one only).
     revision_id = models.PositiveBigIntegerField(_("revision"), null=True, blank=True)
@@ -102,7 +109,9 @@ class StoryChannelStatus(models.Model):
         verbose_name_plural = _("story channel statuses")
         ordering = ["-changed_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["story", "channel"], name="distribution_one_status_per_story_channel")
+            models.UniqueConstraint(
+                fields=["story", "channel"], name="distribution_one_status_per_story_channel"
+            )
         ]
 
     def __str__(self):

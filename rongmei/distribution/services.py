@@ -26,7 +26,8 @@ from rongmei.core.models import OutboxMessage
 from rongmei.newsroom import events
 from rongmei.newsroom.events import StoryEventKind
 
-from .adapters import AdapterError, Item, adapter_for
+from . import versions
+from .adapters import AdapterError, ChannelVersion, Item, adapter_for
 from .models import Channel, StoryChannelStatus
 
 logger = logging.getLogger(__name__)
@@ -50,9 +51,7 @@ def ensure_channels() -> list[Channel]:
     """Create the default channels if missing; never changes a channel staff have edited. Idempotent."""
     channels = []
     for spec in DEFAULT_CHANNELS:
-        channel, _created = Channel.objects.get_or_create(
-            code=spec["code"], defaults=spec
-        )
+        channel, _created = Channel.objects.get_or_create(code=spec["code"], defaults=spec)
         register_channel_sender(channel.code)
         channels.append(channel)
     return channels
@@ -62,7 +61,9 @@ def ensure_channels() -> list[Channel]:
 
 
 def can_see_board(user) -> bool:
-    return bool(user.is_active and (user.is_superuser or user.has_perm("newsroom.view_others_work_storypage")))
+    return bool(
+        user.is_active and (user.is_superuser or user.has_perm("newsroom.view_others_work_storypage"))
+    )
 
 
 def can_see_story_status(user, story) -> bool:
@@ -183,7 +184,10 @@ def cancel_waiting_publications(story, *, keep=()) -> int:
     """A story taken down must not be published later by a message still waiting for its retry."""
     return (
         outbox.messages_about(story)
-        .filter(target__startswith=TARGET_PREFIX, status__in=(OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED))
+        .filter(
+            target__startswith=TARGET_PREFIX,
+            status__in=(OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED),
+        )
         .filter(payload__act__in=[str(a) for a in PUBLISHING_ACTS])
         .exclude(pk__in=keep)
         .update(status=OutboxMessage.Status.CANCELLED, next_attempt_at=None, lease_until=None)
@@ -213,13 +217,17 @@ def send_story(message: OutboxMessage) -> outbox.SendResult:
     if status.outbox_message_id != message.pk:
         # A later act on this story and channel replaced this one (a retraction after a publication
         # still waiting): sending it now would undo the later act.
-        logger.info("distribution message %s superseded by %s; nothing sent", message.pk, status.outbox_message_id)
+        logger.info(
+            "distribution message %s superseded by %s; nothing sent", message.pk, status.outbox_message_id
+        )
         return outbox.SendResult.success()
     payload = message.payload
     act = payload["act"]
     channel = status.channel
     if not channel.enabled:
-        return _failed(status, _("The channel “%(name)s” is switched off.") % {"name": channel.name}, retryable=False)
+        return _failed(
+            status, _("The channel “%(name)s” is switched off.") % {"name": channel.name}, retryable=False
+        )
     story = StoryPage.objects.filter(pk=status.story_id).first()
     if act in PUBLISHING_ACTS and (story is None or story.is_retracted):
         return outbox.SendResult.success()  # never publish a retracted story; its retraction is queued
@@ -228,23 +236,29 @@ def send_story(message: OutboxMessage) -> outbox.SendResult:
     def record_remote(**kwargs):
         outbox.record_remote(message, **kwargs)
 
-    item = Item(
-        story=story,
-        revision_id=payload.get("revision_id"),
-        act=act,
-        idempotency_key=message.idempotency_key,
-        corrections=tuple(payload.get("corrections") or ()),
-        reason=payload.get("reason") or "",
-        record_remote=record_remote,
-    )
     try:
         adapter = adapter_for(channel)
+        item = Item(
+            story=story,
+            revision_id=payload.get("revision_id"),
+            act=act,
+            idempotency_key=message.idempotency_key,
+            corrections=tuple(payload.get("corrections") or ()),
+            reason=payload.get("reason") or "",
+            version=versions.resolve(story, channel, revision_id=payload.get("revision_id"), adapter=adapter)
+            if story is not None
+            else ChannelVersion(),
+            remote_id=status.remote_id or message.remote_id,
+            record_remote=record_remote,
+        )
         result = _carry_out(adapter, item, status, message)
     except AdapterError as error:
         return _failed(status, error.message, retryable=error.retryable)
     except Exception as error:  # an adapter's bug must leave a true status, not "sending"
         logger.exception("distribution adapter %s failed on message %s", channel.kind, message.pk)
-        return _failed(status, _("Unexpected error: %(error)s") % {"error": str(error) or type(error).__name__})
+        return _failed(
+            status, _("Unexpected error: %(error)s") % {"error": str(error) or type(error).__name__}
+        )
     if result.remote_id or result.remote_url:
         outbox.record_remote(message, remote_id=result.remote_id, remote_url=result.remote_url)
     _succeeded(status, act, result)
@@ -258,14 +272,17 @@ def _carry_out(adapter, item, status, message):
     remote_id = status.remote_id or message.remote_id
     if item.act in TAKING_DOWN_ACTS:
         if not caps.can_retract:
-            return Result(needs_manual=True, note=_("This platform cannot delete: take the story down there by hand."))
+            return Result(
+                needs_manual=True, note=_("This platform cannot delete: take the story down there by hand.")
+            )
         return adapter.retract(item, remote_id)
     if item.act in (Act.UPDATE, Act.CORRECT) and status.published_at is not None:
         if not caps.can_update:
             text = "\n".join(item.corrections)
             return Result(
                 needs_manual=True,
-                note=_("This platform cannot update: correct the story there by hand. %(text)s") % {"text": text},
+                note=_("This platform cannot update: correct the story there by hand. %(text)s")
+                % {"text": text},
             )
         return adapter.update(item, remote_id)
     # A first publication (or an update of a story this channel never got): ask first on a retry.
@@ -277,7 +294,9 @@ def _carry_out(adapter, item, status, message):
 
 
 def _failed(status, reason, *, retryable=True):
-    StoryChannelStatus.objects.filter(pk=status.pk).update(state=State.FAILED, error=reason, changed_at=timezone.now())
+    StoryChannelStatus.objects.filter(pk=status.pk).update(
+        state=State.FAILED, error=reason, changed_at=timezone.now()
+    )
     return outbox.SendResult.failure(reason, retryable=retryable)
 
 
@@ -301,15 +320,19 @@ def _succeeded(status, act, result):
             fields["updated_at"] = now
     StoryChannelStatus.objects.filter(pk=status.pk).update(**fields)
     if act == Act.CORRECT and not result.needs_manual:
-        StoryChannelStatus.objects.filter(pk=status.pk).update(corrections_delivered=F("corrections_delivered") + 1)
+        StoryChannelStatus.objects.filter(pk=status.pk).update(
+            corrections_delivered=F("corrections_delivered") + 1
+        )
 
 
 # --- reading and retrying ------------------------------------------------------------------------------
 
 
 def statuses_for_story(story):
-    return StoryChannelStatus.objects.filter(story=story).select_related("channel", "outbox_message").order_by(
-        "channel__sort_order", "channel__code"
+    return (
+        StoryChannelStatus.objects.filter(story=story)
+        .select_related("channel", "outbox_message")
+        .order_by("channel__sort_order", "channel__code")
     )
 
 
@@ -319,7 +342,9 @@ def board(user, *, channel="", state="", since=None):
         raise PermissionDenied(_("You may not see the distribution board."))
     if since is None:
         since = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    qs = StoryChannelStatus.objects.filter(changed_at__gte=since).select_related("channel", "story", "outbox_message")
+    qs = StoryChannelStatus.objects.filter(changed_at__gte=since).select_related(
+        "channel", "story", "outbox_message"
+    )
     if channel:
         qs = qs.filter(channel__code=channel)
     if state:
@@ -346,8 +371,11 @@ def retry(status: StoryChannelStatus, *, acting_user) -> StoryChannelStatus:
             outbox.retry_now(status.outbox_message, acting_user=acting_user)
         except outbox.OutboxError as error:
             raise DistributionError(error.message) from error
-        StoryChannelStatus.objects.filter(pk=status.pk).update(state=State.QUEUED, error="", changed_at=timezone.now())
-    logger.info("distribution of story %s to %s retried by %s", status.story_id, status.channel.code, acting_user)
+        StoryChannelStatus.objects.filter(pk=status.pk).update(
+            state=State.QUEUED, error="", changed_at=timezone.now()
+        )
+    logger.info(
+        "distribution of story %s to %s retried by %s", status.story_id, status.channel.code, acting_user
+    )
     status.refresh_from_db()
     return status
-

@@ -40,7 +40,10 @@ class StoryDistributionView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
-            {"url": reverse("wagtailadmin_pages:edit", args=[self.story.pk]), "label": self.get_page_subtitle()},
+            {
+                "url": reverse("wagtailadmin_pages:edit", args=[self.story.pk]),
+                "label": self.get_page_subtitle(),
+            },
             {"url": "", "label": self.page_title},
         ]
 
@@ -77,7 +80,11 @@ class BoardView(WagtailAdminTemplateMixin, TemplateView):
         page = Paginator(rows, 50).get_page(self.request.GET.get("p"))
         _with_retry_flags(page.object_list, self.request.user)
         context.update(
-            page=page, channels=channels, channel=channel, states=StoryChannelStatus.State.choices, state=state
+            page=page,
+            channels=channels,
+            channel=channel,
+            states=StoryChannelStatus.State.choices,
+            state=state,
         )
         return context
 

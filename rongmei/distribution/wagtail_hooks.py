@@ -14,7 +14,11 @@ def register_distribution_urls():
     return [
         path("distribution/", views.BoardView.as_view(), name="distribution_board"),
         path("distribution/status/<int:pk>/retry/", views.RetryView.as_view(), name="distribution_retry"),
-        path("distribution/story/<int:page_id>/", views.StoryDistributionView.as_view(), name="distribution_story"),
+        path(
+            "distribution/story/<int:page_id>/",
+            views.StoryDistributionView.as_view(),
+            name="distribution_story",
+        ),
     ]
 
 
@@ -25,7 +29,9 @@ class BoardMenuItem(MenuItem):
 
 @hooks.register("register_reports_menu_item")
 def register_board_menu_item():
-    return BoardMenuItem(_("Distribution (分发)"), reverse("distribution_board"), icon_name="resubmit", order=850)
+    return BoardMenuItem(
+        _("Distribution (分发)"), reverse("distribution_board"), icon_name="resubmit", order=850
+    )
 
 
 class StoryDistributionMenuItem(PageMenuItem):

@@ -1,12 +1,29 @@
 """Channel adapters: one module per platform behind ``base.ChannelAdapter``; ``ADAPTERS`` maps a
-``Channel.kind`` to its class. A new channel = one module here + its entry below + its contract
-server in the tests."""
+``Channel.kind`` to its class. A new channel = one module in this package (its class subclasses
+``ChannelAdapter`` and sets ``kind``; it is found by itself) + its contract server in
+``rongmei/distribution/contract/``."""
 
-from .base import AdapterError, Capabilities, ChannelAdapter, Item, Result
-from .rss import RssAdapter
-from .website import WebsiteAdapter
+import importlib
+import pkgutil
 
-ADAPTERS: dict[str, type[ChannelAdapter]] = {cls.kind: cls for cls in (WebsiteAdapter, RssAdapter)}
+from .base import AdapterError, Capabilities, ChannelAdapter, ChannelVersion, Item, Result
+
+
+def _discover() -> dict[str, type[ChannelAdapter]]:
+    for module in pkgutil.iter_modules(__path__):
+        if module.name != "base":
+            importlib.import_module(f"{__name__}.{module.name}")
+    found = {}
+    stack = list(ChannelAdapter.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if cls.kind:
+            found[cls.kind] = cls
+    return found
+
+
+ADAPTERS: dict[str, type[ChannelAdapter]] = _discover()
 
 
 def adapter_kinds() -> list[str]:
@@ -20,4 +37,14 @@ def adapter_for(channel) -> ChannelAdapter:
         raise AdapterError(f"no adapter called {channel.kind!r}", retryable=False) from None
 
 
-__all__ = ["ADAPTERS", "AdapterError", "Capabilities", "ChannelAdapter", "Item", "Result", "adapter_for", "adapter_kinds"]
+__all__ = [
+    "ADAPTERS",
+    "AdapterError",
+    "Capabilities",
+    "ChannelAdapter",
+    "ChannelVersion",
+    "Item",
+    "Result",
+    "adapter_for",
+    "adapter_kinds",
+]

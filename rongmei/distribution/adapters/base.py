@@ -54,6 +54,26 @@ class Result:
 
 
 @dataclass(frozen=True)
+class ChannelVersion:
+    """The story as this channel shows it: the editor's channel version (approved in 三审 with the
+    story), each blank field generated from the story (``distribution.versions.resolve``).
+
+    One shape for every channel; each adapter uses the fields it has (``version_fields``):
+    ``title`` (WeChat title, short title, print headline, app list title), ``author``, ``summary``
+    (WeChat digest), ``text`` (Weibo text, Douyin caption), ``target_length`` (print), ``image``
+    (a Wagtail image: WeChat cover, app thumbnail), ``link`` (the story's public address).
+    """
+
+    title: str = ""
+    author: str = ""
+    summary: str = ""
+    text: str = ""
+    target_length: int | None = None
+    image: object = None
+    link: str = ""
+
+
+@dataclass(frozen=True)
 class Item:
     """What is delivered: the story (loaded when the delivery runs) and the act's details."""
 
@@ -63,6 +83,9 @@ class Item:
     idempotency_key: str
     corrections: tuple[str, ...] = ()
     reason: str = ""
+    version: ChannelVersion = field(default_factory=ChannelVersion)
+    # What a previous attempt recorded (``record_remote``): e.g. WeChat's draft media_id, publish_id.
+    remote_id: str = ""
     record_remote: Callable = field(default=lambda **kwargs: None, repr=False, compare=False)
 
 
@@ -71,6 +94,10 @@ class ChannelAdapter:
     capabilities: ClassVar[Capabilities] = Capabilities()
     # Documented limits of the platform (cite the source next to each); a channel may narrow them.
     default_limits: ClassVar[dict] = {}
+    # The channel-version fields this platform uses, with their label in the editor:
+    # {"title": _("WeChat title"), ...}; each may have a limit in ``default_limits`` under the same
+    # name ("title": {"max_chars": 32, "source": "…"}).
+    version_fields: ClassVar[dict] = {}
 
     def __init__(self, channel):
         self.channel = channel

@@ -45,9 +45,9 @@ class RssAdapter(ChannelAdapter):
         note = ""
         if not in_feed(story.pk):
             # Readers have it from before; the feed lists only the newest stories.
-            note = _("The story is older than the feed’s newest %(n)d stories; it is not listed there now.") % {
-                "n": FEED_LENGTH
-            }
+            note = _(
+                "The story is older than the feed’s newest %(n)d stories; it is not listed there now."
+            ) % {"n": FEED_LENGTH}
         return Result(remote_id=guid(story.pk), remote_url=feed_url(), note=note)
 
     def publish(self, item):

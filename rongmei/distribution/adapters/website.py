@@ -30,7 +30,9 @@ class WebsiteAdapter(ChannelAdapter):
         shown = {" ".join(note.text.split()) for note in story.corrections.all()}
         missing = [text for text in item.corrections if text not in shown]
         if missing:
-            raise AdapterError(_("The site does not show the correction yet: %(text)s") % {"text": missing[0]})
+            raise AdapterError(
+                _("The site does not show the correction yet: %(text)s") % {"text": missing[0]}
+            )
         url = story.get_full_url()
         if not url:
             raise AdapterError(_("The story has no address: its site is not set up."), retryable=False)

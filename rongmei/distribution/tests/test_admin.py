@@ -48,7 +48,9 @@ def test_board_lists_todays_deliveries_filtered_by_channel_and_state(client, rev
     assert [r.channel.code for r in response.context["page"].object_list] == ["rss"]
 
 
-def test_board_retry_is_post_only_and_sends_again(client, review, failed_story, django_capture_on_commit_callbacks):
+def test_board_retry_is_post_only_and_sends_again(
+    client, review, failed_story, django_capture_on_commit_callbacks
+):
     status = statuses(failed_story)["website"]
     client.force_login(review.editor)
     url = reverse("distribution_retry", args=[status.pk])

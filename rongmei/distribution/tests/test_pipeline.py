@@ -45,7 +45,9 @@ def pass_review(newsroom, story, on_commit):
 
 
 def statuses(story):
-    return {s.channel.code: s for s in StoryChannelStatus.objects.filter(story=story).select_related("channel")}
+    return {
+        s.channel.code: s for s in StoryChannelStatus.objects.filter(story=story).select_related("channel")
+    }
 
 
 def messages(story, **filters):
@@ -149,11 +151,16 @@ def test_a_correction_updates_every_channel_and_stays_published(review, live_sto
     assert correction.status == OutboxMessage.Status.SENT
 
 
-def test_the_website_adapter_does_not_confirm_a_correction_the_site_does_not_show(review, live_story, channels):
+def test_the_website_adapter_does_not_confirm_a_correction_the_site_does_not_show(
+    review, live_story, channels
+):
     from rongmei.distribution.adapters import Item
 
     item = Item(
-        story=live_story, revision_id=live_story.live_revision_id, act="correct", idempotency_key="k",
+        story=live_story,
+        revision_id=live_story.live_revision_id,
+        act="correct",
+        idempotency_key="k",
         corrections=("从未发布的更正",),
     )
     with pytest.raises(AdapterError):
@@ -184,9 +191,10 @@ def test_a_story_retracted_while_its_publication_waits_never_reaches_a_channel(r
 
     with on_commit():
         newsroom_services.retract(fresh(story), acting_user=review.reporter, reason="撤稿")
-    with mock.patch.object(WebsiteAdapter, "publish", autospec=True) as publish, mock.patch.object(
-        RssAdapter, "publish", autospec=True
-    ) as rss_publish:
+    with (
+        mock.patch.object(WebsiteAdapter, "publish", autospec=True) as publish,
+        mock.patch.object(RssAdapter, "publish", autospec=True) as rss_publish,
+    ):
         for reviewer in (review.editor, review.director, review.chief):
             with on_commit():
                 review_services.approve(fresh(story), acting_user=reviewer)

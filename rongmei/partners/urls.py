@@ -1,0 +1,3 @@
+"""URLs of the partners app (filled in by its own work)."""
+
+urlpatterns: list = []
