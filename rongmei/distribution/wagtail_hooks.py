@@ -1,6 +1,6 @@
 """The story's 分发 page (its "more" menu and header), the board under Reports, the channels as snippets."""
 
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -19,6 +19,7 @@ def register_distribution_urls():
             views.StoryDistributionView.as_view(),
             name="distribution_story",
         ),
+        path("distribution/xuexi/", include("rongmei.distribution.xuexi_urls")),
     ]
 
 

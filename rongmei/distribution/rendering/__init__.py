@@ -1,0 +1,1 @@
+"""Each channel renders the story body in its own markup: one module per markup (WeChat HTML, plain text …)."""
