@@ -1,3 +1,10 @@
-"""URLs of the partners app (filled in by its own work)."""
+"""URLs of the partners app under /partners/: the pull API v1 (its OpenAPI document at
+/partners/api/v1/openapi.json). The admin screens are Wagtail admin URLs (wagtail_hooks.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+]
