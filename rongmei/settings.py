@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "rongmei.neican",
     "rongmei.partners",
     "rongmei.mobile",
+    "rongmei.wire",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
