@@ -287,7 +287,6 @@
   var regionTree = null;
   var route = null;
   var previousRoute = null;
-  var busy = false;
 
   function listState(key) {
     if (!lists[key]) lists[key] = { items: [], next: null, etag: null, loaded: false, error: null, scrollY: 0 };
@@ -514,6 +513,7 @@
 
   function loadFirst(r) {
     var state = listState(r.key);
+    if (state.loading) return Promise.resolve();
     state.loading = true;
     state.error = null;
     renderList(r.key);
@@ -549,7 +549,7 @@
     if (!route || route.view !== "list") return;
     var key = route.key;
     var state = listState(key);
-    if (!state.next || state.loadingMore || busy) return;
+    if (!state.next || state.loadingMore || state.refreshing) return;
     state.loadingMore = true;
     state.moreError = null;
     renderFooter(key);
@@ -564,21 +564,24 @@
       state.moreError = error;
     }).then(function () {
       state.loadingMore = false;
-      if (route && route.key === key) renderList(key, true);
+      if (route && route.key === key) renderList(key);
     });
   }
 
   function refresh(options) {
     options = options || {};
-    if (!route || route.view !== "list" || busy) return Promise.resolve();
+    if (!route || route.view !== "list") return Promise.resolve();
     var r = route;
     var state = listState(r.key);
+    if (state.refreshing || state.loading) return Promise.resolve();
     if (!state.loaded) return loadFirst(r);
-    busy = true;
+    state.refreshing = true;
     if (!options.quiet) setPull(PULL_THRESHOLD, T.refreshing, true);
     return apiGet(firstPage(r), state.etag).then(function (answer) {
+      var hadError = state.error;
       state.error = null;
       if (answer.notModified) {
+        if (hadError && route && route.key === r.key) renderList(r.key);
         if (!options.quiet) toast(T.upToDate);
         return;
       }
@@ -592,8 +595,8 @@
       state.error = error;
       if (route && route.key === r.key) renderList(r.key);
     }).then(function () {
-      busy = false;
-      setPull(0);
+      state.refreshing = false;
+      if (route && route.key === r.key) setPull(0);
     });
   }
 
@@ -651,7 +654,7 @@
     ]);
   }
 
-  function renderList(key, keepScroll) {
+  function renderList(key) {
     var state = listState(key);
     clear(els.listView);
     if (!state.loaded) {
@@ -671,7 +674,7 @@
     els.listView.appendChild(h("ul", { className: "story-list" }, state.items.map(storyRow)));
     els.listView.appendChild(h("div", { className: "list-footer", "data-list-footer": "" }));
     renderFooter(key);
-    if (!keepScroll) observeSentinel();
+    observeSentinel(); // the footer is a new element: watch it
   }
 
   function renderFooter(key) {
@@ -721,7 +724,7 @@
 
   function onTouchStart(event) {
     pull.startY = null;
-    if (!route || route.view !== "list" || busy || !els.sheet.hidden) return;
+    if (!route || route.view !== "list" || !els.sheet.hidden || listState(route.key).refreshing) return;
     if (window.scrollY > 0 || event.touches.length !== 1) return;
     pull.startY = event.touches[0].clientY;
     pull.distance = 0;
@@ -751,7 +754,6 @@
   // --- the article ----------------------------------------------------------------------------
 
   function showArticle(r) {
-    if (previousRoute && previousRoute.view === "list") listState(previousRoute.key).scrollY = window.scrollY;
     document.body.classList.add("is-article");
     els.listView.hidden = true;
     els.channels.hidden = true;
