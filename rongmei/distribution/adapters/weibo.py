@@ -43,7 +43,9 @@ DEFAULT_TIMEOUT = 20.0
 # What the outbox message holds while a post's fate is open (see the module docstring).
 OUTCOME_UNKNOWN = "weibo:outcome-unknown"
 NOT_POSTED = "weibo:not-posted"
-MARKERS = (OUTCOME_UNKNOWN, NOT_POSTED)
+# The status's remote id after "needs manual action" for an unknown outcome: a later act knows too.
+UNCONFIRMED = "weibo:unconfirmed"
+MARKERS = (OUTCOME_UNKNOWN, NOT_POSTED, UNCONFIRMED)
 
 # https://open.weibo.com/wiki/2/statuses/share: pic "仅支持JPEG、GIF、PNG格式，图片大小小于5M".
 # 5 MB read as 5,000,000 bytes (the stricter reading).
@@ -183,6 +185,8 @@ class WeiboAdapter(ChannelAdapter):
     # --- the calls ------------------------------------------------------------------------------
 
     def publish(self, item: Item) -> Result:
+        if item.remote_id in (OUTCOME_UNKNOWN, UNCONFIRMED):
+            return self._unconfirmed()  # an earlier post may be there: never a second one
         token = self.credential("ACCESS_TOKEN")
         rip = (self.config.get("rip") or "").strip()
         if not rip:
@@ -329,17 +333,21 @@ class WeiboAdapter(ChannelAdapter):
         """On a retry: the post when an earlier attempt got its id; "needs manual action" when an
         earlier attempt's outcome is unknown (Weibo cannot be asked); None when nothing was posted."""
         remote_id = item.remote_id or ""
-        if remote_id == OUTCOME_UNKNOWN:
-            return Result(
-                needs_manual=True,
-                note=_(
-                    "An earlier attempt got no clear answer from Weibo, so the post may be there already. "
-                    "Look on the account’s Weibo page: if the story is not there, post it by hand."
-                ),
-            )
+        if remote_id in (OUTCOME_UNKNOWN, UNCONFIRMED):
+            return self._unconfirmed()
         if remote_id and remote_id not in MARKERS:
             return Result(remote_id=remote_id, remote_url=post_url(self.config.get("uid"), remote_id))
         return None
+
+    def _unconfirmed(self) -> Result:
+        return Result(
+            remote_id=UNCONFIRMED,
+            needs_manual=True,
+            note=_(
+                "An earlier attempt got no clear answer from Weibo, so the post may be there already. "
+                "Look on the account’s Weibo page: if the story is not there, post it by hand."
+            ),
+        )
 
     def update(self, item: Item, remote_id: str) -> Result:
         # Not called: capabilities.can_update is False (services marks "needs manual action").

@@ -334,7 +334,7 @@ def test_an_answer_that_is_not_weibos_fails_in_plain_words_and_is_never_posted_t
     deliver_again(message)
     row = status_of(story, channel)
     assert row.state == S.NEEDS_MANUAL
-    assert "post it by hand" in row.note
+    assert "post it by hand" in row.note and row.remote_id == weibo_adapter.UNCONFIRMED
     assert len(server.calls_to(SHARE)) == 1  # asked once, never again
 
 
@@ -385,7 +385,10 @@ def test_exists_reads_what_the_previous_attempt_recorded(review, channel):
     assert adapter.exists(item("")) is None
     assert adapter.exists(item(weibo_adapter.NOT_POSTED)) is None
     unknown = adapter.exists(item(weibo_adapter.OUTCOME_UNKNOWN))  # e.g. a worker died mid-post
-    assert unknown.needs_manual and not unknown.remote_id
+    assert unknown.needs_manual and unknown.remote_id == weibo_adapter.UNCONFIRMED
+    # A later publishing act on a story whose first post is unconfirmed does not post either.
+    assert adapter.exists(item(weibo_adapter.UNCONFIRMED)).needs_manual
+    assert adapter.publish(item(weibo_adapter.UNCONFIRMED)).needs_manual
     found = adapter.exists(item("4950000000000001"))
     assert found.remote_id == "4950000000000001" and not found.needs_manual
 
