@@ -300,12 +300,6 @@ class IssueView(PrintViewMixin, WagtailAdminTemplateMixin, TemplateView):
                     "total_target": target,
                     "rename_form": form_for("rename", page.pk, RenameForm, initial={"name": page.name}),
                     "reopen_form": form_for("reopen", page.pk, ReopenForm),
-                    "state_error": bound.non_field_errors()
-                    if bound is not None
-                    and bound_target is not None
-                    and bound_target[1] == page.pk
-                    and bound_target[0] in ("page_proof", "back_to_galley", "sign_off")
-                    else None,
                 }
             )
         query = self.request.GET.get("q", "").strip()[:100]
@@ -348,6 +342,11 @@ class IssueView(PrintViewMixin, WagtailAdminTemplateMixin, TemplateView):
             return redirect("printing_issue", pk=self.issue.pk)
         if done is not None:
             messages.success(request, done)
+            return redirect("printing_issue", pk=self.issue.pk)
+        if not form.fields:
+            # A button (state, removal): nothing typed to keep, the reason is the message.
+            for reason in form.non_field_errors():
+                messages.error(request, reason)
             return redirect("printing_issue", pk=self.issue.pk)
         messages.error(request, _("Nothing was changed; see the form below."))
         bound_target = (action, int(target) if target.isdigit() else target)

@@ -7,7 +7,7 @@ from io import BytesIO
 
 import pytest
 from django.core.files.images import ImageFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image as PILImage
 
 from rongmei.distribution import services as distribution_services
@@ -34,6 +34,19 @@ def make_image(
     return NewsImage.objects.create(
         title=title, caption=caption, credit=credit, file=ImageFile(buffer, name="photo.jpg")
     )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages in English: the zh-Hans catalogue is merged after this work lands."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def en_client(client):
+    client.cookies["django_language"] = "en"
+    return client
 
 
 @pytest.fixture
