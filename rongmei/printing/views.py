@@ -100,7 +100,7 @@ class PlaceForm(forms.Form):
         help_text=_("Blank: the target length of the story's print version, else its present length."),
     )
     headline = forms.CharField(label=_("Print headline"), max_length=200, required=False)
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    note = forms.CharField(label=_("Layout note"), max_length=300, required=False)
 
     def __init__(self, *args, user=None, issue=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,7 +116,7 @@ class PlaceForm(forms.Form):
 class PlacementForm(forms.Form):
     target_length = forms.IntegerField(label=_("Target length (characters)"), min_value=1)
     headline = forms.CharField(label=_("Print headline"), max_length=200, required=False)
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    note = forms.CharField(label=_("Layout note"), max_length=300, required=False)
 
 
 class MoveForm(forms.Form):

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('state', models.CharField(choices=[('galley', 'galley proof (小样)'), ('page_proof', 'page proof (大样)'), ('signed_off', 'signed off (审签)')], db_index=True, default='galley', max_length=20, verbose_name='state')),
                 ('page_proof_at', models.DateTimeField(blank=True, null=True, verbose_name='page proof since')),
                 ('signed_off_at', models.DateTimeField(blank=True, null=True, verbose_name='signed off')),
-                ('reopened_at', models.DateTimeField(blank=True, null=True, verbose_name='reopened')),
+                ('reopened_at', models.DateTimeField(blank=True, null=True, verbose_name='reopened at')),
                 ('reopen_reason', models.TextField(blank=True, verbose_name='reason for reopening')),
                 ('issue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pages', to='printing.printissue', verbose_name='issue')),
                 ('page_proof_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
