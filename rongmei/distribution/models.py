@@ -1,9 +1,12 @@
 """The channel registry and each story's status per channel (issue 9, 融合发布)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from modelcluster.fields import ParentalKey
+from wagtail.models import Orderable
 
 # Keys a channel's configuration may not hold: credentials come from the environment (see
 # ``adapters.base.ChannelAdapter.credential``) or, later, encrypted fields; never plain JSON that
@@ -21,6 +24,23 @@ class Channel(models.Model):
     limits = models.JSONField(_("limits"), default=dict, blank=True)
     config = models.JSONField(_("configuration"), default=dict, blank=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Selection(models.TextChoices):
+        # The website, its feeds and the app show every public story: no editor chooses them.
+        ALWAYS = "always", _("every published story")
+        DEFAULT = "default", _("chosen for new stories (per section)")
+        OPTIONAL = "optional", _("only when the editor chooses it")
+
+    selection = models.CharField(
+        _("which stories"), max_length=20, choices=Selection.choices, default=Selection.OPTIONAL
+    )
+    default_sections = models.ManyToManyField(
+        "newsroom.SectionPage",
+        verbose_name=_("default for sections"),
+        blank=True,
+        related_name="default_channels",
+        help_text=_("New stories in these sections have this channel chosen; none means every section."),
+    )
 
     class Meta:
         verbose_name = _("channel")
@@ -116,3 +136,37 @@ class StoryChannelStatus(models.Model):
 
     def __str__(self):
         return f"{self.story_id} @ {self.channel_id}: {self.state}"
+
+
+class StoryChannelVersion(Orderable):
+    """The story as one channel shows it (WeChat title and digest, Weibo text, print headline …).
+
+    A child of the story page, so it is saved in the story's revisions: 三审 approves it with the
+    story, and a delivery uses the approved revision's version (``versions.resolve``). Having a
+    version row is how an editor chooses a channel; a blank field is generated from the story.
+    """
+
+    story = ParentalKey("newsroom.StoryPage", on_delete=models.CASCADE, related_name="channel_versions")
+    channel = models.ForeignKey(
+        Channel, verbose_name=_("channel"), on_delete=models.CASCADE, related_name="story_versions"
+    )
+    title = models.CharField(pgettext_lazy("channel version", "title"), max_length=200, blank=True)
+    author = models.CharField(pgettext_lazy("channel version", "author"), max_length=100, blank=True)
+    summary = models.TextField(pgettext_lazy("channel version", "summary"), max_length=1000, blank=True)
+    text = models.TextField(pgettext_lazy("channel version", "text"), max_length=5000, blank=True)
+    target_length = models.PositiveIntegerField(_("target length (characters)"), null=True, blank=True)
+    image = models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL,
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("channel version")
+        verbose_name_plural = _("channel versions")
+
+    def __str__(self):
+        return f"{self.channel_id}: {self.title}"

@@ -41,9 +41,51 @@ RETRYABLE_STATES = (State.FAILED, State.QUEUED)
 
 # The channels a fresh install has (a data migration and the demo call ensure_channels()).
 # Names are the newsroom's data (as migrations/0002_default_channels.py), not interface text.
+# The platform channels start switched off: they need credentials and an address first.
 DEFAULT_CHANNELS = (
-    {"code": "website", "name": "网站", "kind": "website", "sort_order": 10},
-    {"code": "rss", "name": "RSS", "kind": "rss", "sort_order": 20},
+    {"code": "website", "name": "网站", "kind": "website", "sort_order": 10, "selection": "always"},
+    {"code": "app", "name": "客户端", "kind": "app", "sort_order": 15, "selection": "always"},
+    {"code": "rss", "name": "RSS", "kind": "rss", "sort_order": 20, "selection": "always"},
+    {
+        "code": "wechat",
+        "name": "微信公众号",
+        "kind": "wechat",
+        "sort_order": 30,
+        "selection": "default",
+        "enabled": False,
+    },
+    {
+        "code": "weibo",
+        "name": "微博",
+        "kind": "weibo",
+        "sort_order": 40,
+        "selection": "default",
+        "enabled": False,
+    },
+    {
+        "code": "douyin",
+        "name": "抖音",
+        "kind": "douyin",
+        "sort_order": 50,
+        "selection": "optional",
+        "enabled": False,
+    },
+    {
+        "code": "xuexi",
+        "name": "学习强国",
+        "kind": "xuexi",
+        "sort_order": 60,
+        "selection": "optional",
+        "enabled": False,
+    },
+    {
+        "code": "print",
+        "name": "报纸",
+        "kind": "print",
+        "sort_order": 70,
+        "selection": "optional",
+        "enabled": False,
+    },
 )
 
 
@@ -117,7 +159,10 @@ def connect() -> None:
 
     for spec in DEFAULT_CHANNELS:
         register_channel_sender(spec["code"])
+    from wagtail.signals import init_new_page
+
     task_started.connect(_before_task, dispatch_uid="rongmei.distribution.senders")
+    init_new_page.connect(prefill_channel_versions, dispatch_uid="rongmei.distribution.prefill")
     events.subscribe_in_transaction(on_story_event, dispatch_uid="rongmei.distribution.on_story_event")
 
 
@@ -139,6 +184,59 @@ def idempotency_key(event, channel, act) -> str:
     return f"distribution:{channel.code}:story{event.story_id}:{revision}:{act}"
 
 
+def chosen_channel_ids(story, revision_id) -> set[int]:
+    """The channels the editor chose in the approved revision (its channel versions)."""
+    source = versions.story_at_revision(story, revision_id)
+    return {version.channel_id for version in source.channel_versions.all()}
+
+
+def channels_for(event, story, act) -> list[Channel]:
+    """Where an act goes: the always-on channels (website, app, feeds); for a publication the
+    channels chosen in the approved revision; for a correction, update or take-down also every
+    channel the story already went to (a correction follows the story wherever it went)."""
+    enabled = list(Channel.objects.filter(enabled=True))
+    reached = set(StoryChannelStatus.objects.filter(story=story).values_list("channel_id", flat=True))
+    chosen = chosen_channel_ids(story, event.revision_id) if act in PUBLISHING_ACTS else set()
+    targets = []
+    for channel in enabled:
+        if channel.selection == Channel.Selection.ALWAYS or channel.pk in chosen:
+            targets.append(channel)
+        elif act != Act.PUBLISH and channel.pk in reached:
+            targets.append(channel)
+    return targets
+
+
+def default_channels_for(section) -> list[Channel]:
+    """The channels a new story in ``section`` starts with (the editor may remove or add)."""
+    channels = (
+        Channel.objects.filter(enabled=True, selection=Channel.Selection.DEFAULT)
+        .prefetch_related("default_sections")
+        .order_by("sort_order", "code")
+    )
+    chosen = []
+    for channel in channels:
+        sections = {s.pk for s in channel.default_sections.all()}
+        if not sections or (section is not None and section.pk in sections):
+            chosen.append(channel)
+    return chosen
+
+
+def prefill_channel_versions(sender, page, parent, **kwargs):
+    """A new story in the editor starts with its section's default channels chosen (blank
+    versions: generated from the story until the editor writes its own)."""
+    from rongmei.newsroom.models import SectionPage, StoryPage
+
+    from .models import StoryChannelVersion
+
+    if not isinstance(page, StoryPage):
+        return
+    section = parent.specific if isinstance(parent.specific, SectionPage) else None
+    page.channel_versions = [
+        StoryChannelVersion(channel=channel, sort_order=index)
+        for index, channel in enumerate(default_channels_for(section))
+    ]
+
+
 def on_story_event(event) -> list[OutboxMessage]:
     """In the act's transaction: one outbox message per enabled channel, and the channel's status queued."""
     from rongmei.newsroom.models import StoryPage
@@ -150,7 +248,7 @@ def on_story_event(event) -> list[OutboxMessage]:
         return []
     act = act_for(event)
     messages = []
-    for channel in Channel.objects.filter(enabled=True):
+    for channel in channels_for(event, story, act):
         register_channel_sender(channel.code)
         key = idempotency_key(event, channel, act)
         seen = OutboxMessage.objects.filter(idempotency_key=key).exists()

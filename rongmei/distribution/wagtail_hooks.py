@@ -1,6 +1,8 @@
 """The story's 分发 page (its "more" menu and header), the board under Reports, the channels as snippets."""
 
+from django.templatetags.static import static
 from django.urls import include, path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -56,3 +58,9 @@ def distribution_listing_button(page, user, next_url=None):
 @hooks.register("register_page_header_buttons")
 def distribution_header_button(page, user, view_name, next_url=None):
     yield StoryDistributionMenuItem(page=page, priority=68)
+
+
+@hooks.register("insert_editor_js")
+def channel_versions_js():
+    # Counts each channel version's characters against its platform's limits while typing.
+    return format_html('<script src="{}" defer></script>', static("distribution/channel_versions.js"))

@@ -79,7 +79,10 @@ Handler = Callable[[StoryEvent], object]
 
 
 def _dispatch_uid(handler, dispatch_uid):
-    return dispatch_uid or f"{getattr(handler, '__module__', '')}.{getattr(handler, '__qualname__', id(handler))}"
+    return (
+        dispatch_uid
+        or f"{getattr(handler, '__module__', '')}.{getattr(handler, '__qualname__', id(handler))}"
+    )
 
 
 def subscribe(handler: Handler, *, kinds: Iterable[StoryEventKind] | None = None, dispatch_uid=None) -> None:
@@ -119,7 +122,9 @@ def subscribe_in_transaction(
     uid = _dispatch_uid(handler, dispatch_uid)
     receiver.__qualname__ = f"story event in-transaction subscriber {uid}"
     for kind in StoryEventKind if kinds is None else kinds:
-        story_event_in_transaction.connect(receiver, sender=StoryEventKind(kind), weak=False, dispatch_uid=uid)
+        story_event_in_transaction.connect(
+            receiver, sender=StoryEventKind(kind), weak=False, dispatch_uid=uid
+        )
 
 
 def unsubscribe_in_transaction(handler: Handler | None = None, *, dispatch_uid=None) -> None:

@@ -25,10 +25,12 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.documents import get_document_model_string
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
 
+from rongmei.distribution.panels import ChannelVersionsPanel
 from rongmei.proofing.panels import ProofingPanel
 
 STORY_BODY_FEATURES = [
@@ -352,6 +354,16 @@ class StoryPage(Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Until a media library lands: the story's video (MP4) for Douyin and the app.
+    video = models.ForeignKey(
+        get_document_model_string(),
+        verbose_name=_("video"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("An MP4 file; Douyin takes stories with a video only."),
+    )
     other_sections = ParentalManyToManyField(
         "newsroom.SectionPage",
         verbose_name=_("also in sections"),
@@ -407,9 +419,22 @@ class StoryPage(Page):
             heading=_("retraction (撤稿)"),
         ),
     ]
+    channel_panels = [
+        ChannelVersionsPanel(
+            "channel_versions",
+            heading=_("channel versions (分发版本)"),
+            label=_("channel version"),
+            help_text=_(
+                "Each version is a channel this story goes to besides the website and the app; "
+                "a blank field is made from the story. 三审 approves them with the story."
+            ),
+        ),
+        FieldPanel("video"),
+    ]
     edit_handler = TabbedInterface(
         [
             ObjectList(content_panels, heading=_("Story")),
+            ObjectList(channel_panels, heading=_("Channels")),
             ObjectList(metadata_panels, heading=_("Metadata")),
             ObjectList(correction_panels, heading=_("Corrections")),
             ObjectList(Page.promote_panels, heading=_("Promote")),

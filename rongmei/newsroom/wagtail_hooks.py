@@ -71,7 +71,9 @@ def tolerant_rich_text_converters(features):
         "contentstate",
         "embed",
         {
-            "from_database_format": {'embed[embedtype="media"]': rich_text.TolerantMediaEmbedElementHandler()},
+            "from_database_format": {
+                'embed[embedtype="media"]': rich_text.TolerantMediaEmbedElementHandler()
+            },
             "to_database_format": {"entity_decorators": {"EMBED": media_embed_entity}},
         },
     )

@@ -216,7 +216,11 @@ class ProofDecision(models.Model):
         related_name="proof_decisions",
     )
     finding = models.ForeignKey(
-        ProofFinding, verbose_name=_("finding"), null=True, on_delete=models.SET_NULL, related_name="decisions"
+        ProofFinding,
+        verbose_name=_("finding"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="decisions",
     )
     fingerprint = models.CharField(max_length=64, db_index=True)
     kind = models.CharField(_("decision"), max_length=20, choices=Kind.choices)

@@ -21,7 +21,7 @@ from .engine import CHECKS, proofread
 from .engine import findings as f
 from .models import ProofCheck, ProofDecision, ProofFinding
 from .services import current_lists, lists_version
-from .story_text import ReplacementError, StoryText, replace_in_field
+from .story_text import ReplacementError, StoryText, get_field, replace_in_field, set_field
 
 # Longer stories are checked by the task worker after a save, so the editor's save stays quick;
 # a 20,000-character story takes ~50 ms with every check, a 1 MB one a few seconds.
@@ -303,8 +303,8 @@ def accept_suggestion(finding: ProofFinding, *, acting_user) -> ProofCheck:
         )
     _require_current(finding, story)
     page = page_for(story)
-    current = getattr(page, finding.field)
     try:
+        current = get_field(page, finding.field)
         new_value = replace_in_field(
             current, finding.field, finding.start, finding.end, finding.flagged_text, finding.suggestion
         )
@@ -317,7 +317,13 @@ def accept_suggestion(finding: ProofFinding, *, acting_user) -> ProofCheck:
             _("The text at this place has changed since the check; look at the latest findings."),
             code="stale",
         )
-    setattr(page, finding.field, new_value)
+    try:
+        set_field(page, finding.field, new_value)
+    except ReplacementError:
+        raise ProofingError(
+            _("The text at this place has changed since the check; look at the latest findings."),
+            code="stale",
+        )
     if finding.field == "title":
         page.draft_title = new_value
     ProofDecision.objects.create(

@@ -74,6 +74,62 @@ class RichTextMap:
         return covered[0][0], covered[-1][1]
 
 
+# The channel versions' text fields (WeChat title, Weibo text …) are proofread with the story: a
+# finding's field is "cv<channel id>.<field>" (``channel_field``).
+CHANNEL_VERSION_FIELDS = ("title", "author", "summary", "text")
+
+
+def channel_field(channel_id, name: str) -> str:
+    return f"cv{channel_id}.{name}"
+
+
+def parse_channel_field(field: str) -> tuple[int, str] | None:
+    match = re.fullmatch(r"cv(\d+)\.(\w+)", field or "")
+    if not match or match.group(2) not in CHANNEL_VERSION_FIELDS:
+        return None
+    return int(match.group(1)), match.group(2)
+
+
+def _channel_version(page, channel_id):
+    versions = getattr(page, "channel_versions", None)
+    if versions is None:
+        return None
+    for version in versions.all():
+        if version.channel_id == channel_id:
+            return version
+    return None
+
+
+def page_values(page) -> dict:
+    """The story's checkable fields in reading order: the story's own, then its channel versions'."""
+    values = {name: getattr(page, name, "") for name in FIELDS}
+    versions = getattr(page, "channel_versions", None)
+    if versions is not None:
+        for version in versions.all():
+            for name in CHANNEL_VERSION_FIELDS:
+                values[channel_field(version.channel_id, name)] = getattr(version, name, "")
+    return values
+
+
+def get_field(page, field: str):
+    parsed = parse_channel_field(field)
+    if parsed is None:
+        return getattr(page, field)
+    version = _channel_version(page, parsed[0])
+    return getattr(version, parsed[1]) if version is not None else ""
+
+
+def set_field(page, field: str, value) -> None:
+    parsed = parse_channel_field(field)
+    if parsed is None:
+        setattr(page, field, value)
+        return
+    version = _channel_version(page, parsed[0])
+    if version is None:
+        raise ReplacementError("stale")
+    setattr(version, parsed[1], value)
+
+
 def field_text(value, field: str) -> str:
     if field == "body":
         return RichTextMap.from_html(str(value or "")).text
@@ -90,7 +146,8 @@ class StoryText:
     @classmethod
     def from_values(cls, values: dict) -> "StoryText":
         parts, fields, offset = [], [], 0
-        for name in FIELDS:
+        names = list(FIELDS) + [name for name in values if name not in FIELDS]
+        for name in names:
             plain = field_text(values.get(name), name)
             if not plain:
                 continue
@@ -104,7 +161,7 @@ class StoryText:
 
     @classmethod
     def from_page(cls, page) -> "StoryText":
-        return cls.from_values({name: getattr(page, name, "") for name in FIELDS})
+        return cls.from_values(page_values(page))
 
     def locate(self, start: int, end: int) -> tuple[str, int, int] | None:
         """(field, start, end) in that field's text for a span of the joined text; a span that

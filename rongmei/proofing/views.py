@@ -119,6 +119,20 @@ FIELD_LABELS = {
 }
 
 
+def field_label(name: str) -> str:
+    """A finding's field as the proofreader knows it: 主题, or 微信公众号 · 标题 for a channel version."""
+    from rongmei.distribution.models import Channel, StoryChannelVersion
+
+    from .story_text import parse_channel_field
+
+    parsed = parse_channel_field(name)
+    if parsed is None:
+        return str(FIELD_LABELS.get(name, name))
+    channel = Channel.objects.filter(pk=parsed[0]).first()
+    field = StoryChannelVersion._meta.get_field(parsed[1]).verbose_name
+    return f"{channel.name if channel else parsed[0]} · {field}"
+
+
 class StoryProofingView(WagtailAdminTemplateMixin, TemplateView):
     """审校: the story's text with findings highlighted in place, the findings beside it with
     one-click suggestions and "not an error", and the story's check report below."""
@@ -201,7 +215,7 @@ class StoryProofingView(WagtailAdminTemplateMixin, TemplateView):
         fields = [
             {
                 "name": name,
-                "label": FIELD_LABELS.get(name, name),
+                "label": field_label(name),
                 "paragraphs": _segments(plain, by_field.get(name, [])),
             }
             for name, _offset, plain in text.fields

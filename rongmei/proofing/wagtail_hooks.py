@@ -27,7 +27,9 @@ def register_proofing_log_actions(actions):
         "rongmei.proofing.import", _("Import terms"), _("Terms imported into the list (词库导入)")
     )
     actions.register_action(
-        "rongmei.proofing.not_error", _("Mark finding not an error"), _("Finding marked not an error (非错误)")
+        "rongmei.proofing.not_error",
+        _("Mark finding not an error"),
+        _("Finding marked not an error (非错误)"),
     )
 
 

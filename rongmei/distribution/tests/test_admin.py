@@ -39,13 +39,13 @@ def test_board_lists_todays_deliveries_filtered_by_channel_and_state(client, rev
     response = client.get(reverse("distribution_board"))
     assert response.status_code == 200
     body = response.content.decode()
-    assert body.count(f'href="{reverse("distribution_story", args=[failed_story.pk])}"') == 2
+    assert body.count(f'href="{reverse("distribution_story", args=[failed_story.pk])}"') == 3
     response = client.get(reverse("distribution_board"), {"channel": "website", "state": "failed"})
     rows = response.context["page"].object_list
     assert [(r.channel.code, r.state) for r in rows] == [("website", S.FAILED)]
     assert rows[0].user_may_retry
     response = client.get(reverse("distribution_board"), {"state": "published"})
-    assert [r.channel.code for r in response.context["page"].object_list] == ["rss"]
+    assert sorted(r.channel.code for r in response.context["page"].object_list) == ["app", "rss"]
 
 
 def test_board_retry_is_post_only_and_sends_again(
@@ -81,7 +81,7 @@ def test_story_page_shows_each_channel_to_who_may_see_the_story_work(client, rev
     client.force_login(review.reporter)  # the author
     response = client.get(reverse("distribution_story", args=[failed_story.pk]))
     assert response.status_code == 200
-    assert [row.channel.code for row in response.context["rows"]] == ["website", "rss"]
+    assert [row.channel.code for row in response.context["rows"]] == ["website", "app", "rss"]
     assert not any(row.user_may_retry for row in response.context["rows"])  # sees, may not retry
     outsider = make_user("outsider")
     client.force_login(outsider)

@@ -67,12 +67,22 @@ def test_ensure_channels_is_idempotent_and_a_fresh_install_has_website_and_rss(d
     services.ensure_channels()
     services.ensure_channels()
     assert Channel.objects.filter(code__in=["website", "rss"]).count() == 2
+    # The platform channels arrive switched off: they need credentials and an address first.
+    assert set(Channel.objects.filter(enabled=True).values_list("code", flat=True)) == {
+        "website",
+        "app",
+        "rss",
+    }
 
 
 def test_full_review_sends_one_message_per_channel_and_both_are_published_with_urls(review, live_story):
     assert live_story.live
     sent = messages(live_story)
-    assert sorted(sent.values_list("target", flat=True)) == ["distribution.rss", "distribution.website"]
+    assert sorted(sent.values_list("target", flat=True)) == [
+        "distribution.app",
+        "distribution.rss",
+        "distribution.website",
+    ]
     assert set(sent.values_list("status", flat=True)) == {OutboxMessage.Status.SENT}
     rows = statuses(live_story)
     assert rows["website"].state == S.PUBLISHED
@@ -93,7 +103,7 @@ def test_outbox_rows_are_written_in_the_publishing_transaction(review, channels)
         for reviewer in (review.editor, review.director, review.chief):
             review_services.approve(fresh(story), acting_user=reviewer)
         # Nothing has committed yet (the on-commit subscribers have not run) and the rows are there.
-        assert messages(story).count() == 2
+        assert messages(story).count() == 3
         assert {s.state for s in statuses(story).values()} == {S.QUEUED}
 
     other = review.add_story(title="回滚")
@@ -122,7 +132,7 @@ def test_a_repeated_event_or_delivery_sends_nothing_twice(review, live_story, on
         for message in again:
             assert outbox.deliver(message.pk) is None  # sent already: not claimable
     assert publish.call_count == 0
-    assert messages(live_story).count() == 2
+    assert messages(live_story).count() == 3
     assert statuses(live_story)["website"].state == S.PUBLISHED
 
 
@@ -130,8 +140,11 @@ def test_a_disabled_channel_gets_nothing(review, channels, on_commit):
     Channel.objects.filter(code="rss").update(enabled=False)
     story = review.add_story(title="只上网站")
     pass_review(review, story, on_commit)
-    assert list(messages(story).values_list("target", flat=True)) == ["distribution.website"]
-    assert set(statuses(story)) == {"website"}
+    assert sorted(messages(story).values_list("target", flat=True)) == [
+        "distribution.app",
+        "distribution.website",
+    ]
+    assert set(statuses(story)) == {"website", "app"}
 
 
 def test_a_correction_updates_every_channel_and_stays_published(review, live_story, on_commit):
@@ -174,9 +187,13 @@ def test_a_retraction_marks_every_channel_retracted(review, live_story, on_commi
         with on_commit():
             review_services.approve(fresh(live_story), acting_user=reviewer)
     rows = statuses(live_story)
-    assert {code: row.state for code, row in rows.items()} == {"website": S.RETRACTED, "rss": S.RETRACTED}
+    assert {code: row.state for code, row in rows.items()} == {
+        "website": S.RETRACTED,
+        "app": S.RETRACTED,
+        "rss": S.RETRACTED,
+    }
     assert all(row.retracted_at for row in rows.values())
-    assert messages(live_story, payload__act="retract").count() == 2
+    assert messages(live_story, payload__act="retract").count() == 3
 
 
 def test_a_story_retracted_while_its_publication_waits_never_reaches_a_channel(review, channels, on_commit):
@@ -205,7 +222,11 @@ def test_a_story_retracted_while_its_publication_waits_never_reaches_a_channel(r
             outbox.retry_now(waiting, acting_user=review.admin)
         assert publish.call_count == 0 and rss_publish.call_count == 0
     rows = statuses(story)
-    assert {code: row.state for code, row in rows.items()} == {"website": S.RETRACTED, "rss": S.RETRACTED}
+    assert {code: row.state for code, row in rows.items()} == {
+        "website": S.RETRACTED,
+        "app": S.RETRACTED,
+        "rss": S.RETRACTED,
+    }
 
 
 def test_an_adapter_failing_once_then_succeeding_publishes_exactly_once(review, channels, on_commit):
@@ -232,7 +253,7 @@ def test_an_adapter_failing_once_then_succeeding_publishes_exactly_once(review, 
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.SENT and message.attempts == 2
     assert statuses(story)["website"].state == S.PUBLISHED
-    assert messages(story).count() == 2
+    assert messages(story).count() == 3
 
 
 def test_an_unpublished_story_is_taken_off_every_channel(review, live_story, on_commit):
@@ -244,7 +265,7 @@ def test_an_unpublished_story_is_taken_off_every_channel(review, live_story, on_
 def test_channel_config_refuses_credentials(db):
     from django.core.exceptions import ValidationError
 
-    channel = Channel(code="wechat", name="微信", kind="website", config={"app_secret": "x"})
+    channel = Channel(code="wechat-test", name="微信", kind="website", config={"app_secret": "x"})
     with pytest.raises(ValidationError):
         channel.full_clean()
     channel.config = {"appid_label": "公众号"}

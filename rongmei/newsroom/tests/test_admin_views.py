@@ -19,6 +19,7 @@ def story_form(**overrides):
         "body": rich_text("<p>11月26日，市政府召开常务会议。</p>"),
         "credits": inline_formset([]),
         "corrections": inline_formset([]),
+        "channel_versions": inline_formset([]),
         "story_type": "news",
         "source": "本报",
         "slug": "",

@@ -21,10 +21,22 @@ def contentstate(entity, text="配图说明"):
     return json.dumps(
         {
             "blocks": [
-                {"key": "a1", "type": "unstyled", "depth": 0, "text": text, "inlineStyleRanges": [],
-                 "entityRanges": []},
-                {"key": "b2", "type": "atomic", "depth": 0, "text": " ", "inlineStyleRanges": [],
-                 "entityRanges": [{"offset": 0, "length": 1, "key": 0}]},
+                {
+                    "key": "a1",
+                    "type": "unstyled",
+                    "depth": 0,
+                    "text": text,
+                    "inlineStyleRanges": [],
+                    "entityRanges": [],
+                },
+                {
+                    "key": "b2",
+                    "type": "atomic",
+                    "depth": 0,
+                    "text": " ",
+                    "inlineStyleRanges": [],
+                    "entityRanges": [{"offset": 0, "length": 1, "key": 0}],
+                },
             ],
             "entityMap": {"0": entity},
         }
@@ -35,8 +47,14 @@ def link_contentstate(data):
     return json.dumps(
         {
             "blocks": [
-                {"key": "a1", "type": "unstyled", "depth": 0, "text": "相关报道", "inlineStyleRanges": [],
-                 "entityRanges": [{"offset": 0, "length": 4, "key": 0}]},
+                {
+                    "key": "a1",
+                    "type": "unstyled",
+                    "depth": 0,
+                    "text": "相关报道",
+                    "inlineStyleRanges": [],
+                    "entityRanges": [{"offset": 0, "length": 4, "key": 0}],
+                },
             ],
             "entityMap": {"0": {"type": "LINK", "mutability": "MUTABLE", "data": data}},
         }
@@ -44,8 +62,11 @@ def link_contentstate(data):
 
 
 def image_entity(image_id, image_format, alt="现场"):
-    return {"type": "IMAGE", "mutability": "IMMUTABLE",
-            "data": {"id": image_id, "format": image_format, "alt": alt, "src": ""}}
+    return {
+        "type": "IMAGE",
+        "mutability": "IMMUTABLE",
+        "data": {"id": image_id, "format": image_format, "alt": alt, "src": ""},
+    }
 
 
 def edit_form(story, body):
@@ -58,6 +79,7 @@ def edit_form(story, body):
             "body": body,
             "credits": inline_formset([]),
             "corrections": inline_formset([]),
+            "channel_versions": inline_formset([]),
             "story_type": "news",
             "source": "",
             "slug": story.slug,
@@ -109,7 +131,9 @@ def editor_state(response):
         (image_entity("", "fullwidth"), "broken image"),
     ],
 )
-def test_a_hostile_image_is_refused_with_a_message_and_the_story_still_opens(editor, newsroom, entity, message):
+def test_a_hostile_image_is_refused_with_a_message_and_the_story_still_opens(
+    editor, newsroom, entity, message
+):
     image = make_image()
     if entity["data"]["id"] == "IMAGE_ID":
         entity["data"]["id"] = image.pk

@@ -115,7 +115,9 @@ def test_update_without_correction_note_goes_live_again(review, live_story, reco
 
 def test_correction_through_review_emits_story_corrected_only(review, live_story, recorder, on_commit):
     with on_commit():
-        newsroom_services.correct(live_story, acting_user=review.reporter, note="本报道原称新建学校三所，应为两所。")
+        newsroom_services.correct(
+            live_story, acting_user=review.reporter, note="本报道原称新建学校三所，应为两所。"
+        )
     story = fresh(live_story)
     assert story.current_workflow_task.specific.level == 1
     assert not story.corrections.exists()  # nothing corrected on the site before the review ends
@@ -139,7 +141,9 @@ def test_retraction_through_review_emits_story_retracted_and_is_never_seen_live(
 ):
     url = live_story.get_url()
     with on_commit():
-        newsroom_services.retract(live_story, acting_user=review.reporter, reason="当事人信息有误，经核实撤稿。")
+        newsroom_services.retract(
+            live_story, acting_user=review.reporter, reason="当事人信息有误，经核实撤稿。"
+        )
     retracting = fresh(live_story).get_latest_revision()
     for reviewer in (review.editor, review.director):
         with on_commit():
@@ -318,7 +322,6 @@ def test_subscription_to_some_kinds(review, live_story, on_commit):
     finally:
         unsubscribe(dispatch_uid="test-story-events-retractions")
     assert [event.kind for event in seen] == [K.RETRACTED]
-
 
 
 def test_an_alias_follows_its_story_without_events_of_its_own(review, live_story, recorder, on_commit):

@@ -83,17 +83,17 @@ LISTINGS = {
     "explorer": lambda w: reverse("wagtailadmin_explore", args=[w.section.pk]),
     "explorer results": lambda w: reverse("wagtailadmin_explore_results", args=[w.section.pk]),
     "explorer search": lambda w: reverse("wagtailadmin_explore", args=[w.section.pk]) + "?q=稿件",
-    "explorer filter whole tree": lambda w: reverse("wagtailadmin_explore", args=[w.home.pk])
-    + "?search_all=1&content_type=newsroom.storypage",
+    "explorer filter whole tree": lambda w: (
+        reverse("wagtailadmin_explore", args=[w.home.pk]) + "?search_all=1&content_type=newsroom.storypage"
+    ),
     "page search": lambda w: reverse("wagtailadmin_pages:search") + "?q=稿件",
     "page search (empty query)": lambda w: reverse("wagtailadmin_pages:search") + "?q=",
     "page search results": lambda w: reverse("wagtailadmin_pages:search_results") + "?q=稿件",
-    "pages of a type": lambda w: reverse(
-        "wagtailadmin_pages:type_use", args=["newsroom", "storypage"]
-    ),
+    "pages of a type": lambda w: reverse("wagtailadmin_pages:type_use", args=["newsroom", "storypage"]),
     "admin API children": lambda w: reverse("wagtailadmin_api:pages:listing") + f"?child_of={w.section.pk}",
-    "admin API explorer": lambda w: reverse("wagtailadmin_api:pages:listing")
-    + f"?child_of={w.section.pk}&for_explorer=1",
+    "admin API explorer": lambda w: (
+        reverse("wagtailadmin_api:pages:listing") + f"?child_of={w.section.pk}&for_explorer=1"
+    ),
     "admin API search": lambda w: reverse("wagtailadmin_api:pages:listing") + "?search=稿件",
     "admin API all": lambda w: reverse("wagtailadmin_api:pages:listing") + "?limit=20",
     "chooser": lambda w: reverse("wagtailadmin_choose_page_child", args=[w.section.pk]),
@@ -154,7 +154,9 @@ def test_editor_sees_everyones_work(client, work, surface):
         assert title in content, f"{surface} hides {title} from the editor"
 
 
-@pytest.mark.parametrize("surface", ("explorer", "page search", "admin API all", "chooser search", "site history"))
+@pytest.mark.parametrize(
+    "surface", ("explorer", "page search", "admin API all", "chooser search", "site history")
+)
 def test_granting_the_permission_shows_others_work(client, work, surface):
     grant_others_work(work.reporter)
     login(client, work.reporter)
@@ -190,9 +192,11 @@ def story_screens(story):
         "chooser below the story": reverse("wagtailadmin_choose_page_child", args=[story.pk]),
         "preview on edit": reverse("wagtailadmin_pages:preview_on_edit", args=[story.pk]),
         "move": reverse("wagtailadmin_pages:move", args=[story.pk]),
-        "bulk delete": reverse("wagtail_bulk_action", args=["wagtailcore", "page", "delete"]) + f"?id={story.pk}",
+        "bulk delete": reverse("wagtail_bulk_action", args=["wagtailcore", "page", "delete"])
+        + f"?id={story.pk}",
         "bulk move": reverse("wagtail_bulk_action", args=["wagtailcore", "page", "move"]) + f"?id={story.pk}",
-        "bulk publish": reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"]) + f"?id={story.pk}",
+        "bulk publish": reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"])
+        + f"?id={story.pk}",
         "explorer below the story": reverse("wagtailadmin_explore", args=[story.pk]),
         "explorer results below the story": reverse("wagtailadmin_explore_results", args=[story.pk]),
     }
@@ -214,7 +218,10 @@ def test_reporter_cannot_open_others_story_screens(client, work, story_name):
 
 def test_reporter_opens_own_and_credited_story_screens(client, work):
     login(client, work.reporter)
-    for url in (reverse("review_history", args=[work.own_draft.pk]), reverse("proofing_story", args=[work.own_draft.pk])):
+    for url in (
+        reverse("review_history", args=[work.own_draft.pk]),
+        reverse("proofing_story", args=[work.own_draft.pk]),
+    ):
         assert client.get(url).status_code == 200
     # A credited colleague reads the story's record, though only its owner edits it.
     assert client.get(reverse("review_history", args=[work.credited.pk])).status_code == 200

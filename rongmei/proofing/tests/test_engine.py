@@ -1,7 +1,6 @@
 """The engine: each check flags its error, leaves the correct near-miss alone, and reports
 character offsets into the text as given."""
 
-
 import ahocorasick_rs
 import pytest
 

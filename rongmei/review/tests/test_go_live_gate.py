@@ -75,6 +75,7 @@ def edit_form_data(story, **extra):
             "source": "",
             "credits": inline_formset([]),
             "corrections": inline_formset([]),
+            "channel_versions": inline_formset([]),
             "comments": inline_formset([]),
         }
     )

@@ -1,0 +1,98 @@
+"""The story editor's 分发 tab: one channel version per chosen channel, checked while typing.
+
+The limits shown while typing are the ones the server checks on save (``ChannelVersionForm``):
+both read ``channel_rules()``, which comes from each adapter's documented ``default_limits``
+(sources cited there) narrowed by the channel's own ``limits``.
+"""
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import InlinePanel
+
+VERSION_FIELDS = ("title", "author", "summary", "text", "target_length", "image")
+
+
+def selectable_channels():
+    from .models import Channel
+
+    return Channel.objects.filter(enabled=True).exclude(selection=Channel.Selection.ALWAYS)
+
+
+def channel_rules(channel) -> dict:
+    """{"fields": {name: label}, "limits": {name: {"max_chars": n, "source": "…"}}} for one channel."""
+    from .adapters import ADAPTERS
+
+    adapter_class = ADAPTERS.get(channel.kind)
+    if adapter_class is None:
+        return {"name": channel.name, "fields": {}, "limits": {}}
+    adapter = adapter_class(channel)
+    limits = {}
+    for name, limit in (adapter.limits or {}).items():
+        if name in VERSION_FIELDS and isinstance(limit, dict) and limit.get("max_chars"):
+            limits[name] = {"max_chars": int(limit["max_chars"]), "source": str(limit.get("source", ""))}
+    return {
+        "name": channel.name,
+        "fields": {name: str(label) for name, label in adapter.version_fields.items()},
+        "limits": limits,
+    }
+
+
+def over_limit_message(channel_name, label, count, max_chars) -> str:
+    return _("%(channel)s: %(field)s has %(count)s characters; the platform allows at most %(max)s.") % {
+        "channel": channel_name,
+        "field": label,
+        "count": count,
+        "max": max_chars,
+    }
+
+
+class ChannelVersionForm(WagtailAdminModelForm):
+    """A channel version; only channels an editor chooses (not the always-on website and app)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "channel" in self.fields:
+            self.fields["channel"].queryset = selectable_channels()
+
+    def clean(self):
+        cleaned = super().clean()
+        channel = cleaned.get("channel")
+        if channel is None:
+            return cleaned
+        rules = channel_rules(channel)
+        for name, limit in rules["limits"].items():
+            value = cleaned.get(name)
+            if isinstance(value, str) and len(value) > limit["max_chars"]:
+                label = rules["fields"].get(name) or str(self.fields[name].label)
+                self.add_error(name, over_limit_message(channel.name, label, len(value), limit["max_chars"]))
+        return cleaned
+
+
+class ChannelVersionsPanel(InlinePanel):
+    def get_form_options(self):
+        options = super().get_form_options()
+        options["formsets"][self.relation_name]["form"] = ChannelVersionForm
+        options["formsets"][self.relation_name]["widgets"] = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "text": forms.Textarea(attrs={"rows": 4}),
+        }
+        return options
+
+    class BoundPanel(InlinePanel.BoundPanel):
+        template_name = "distribution/panels/channel_versions_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["channel_rules"] = {
+                str(channel.pk): channel_rules(channel) for channel in selectable_channels()
+            }
+            context["channel_rule_messages"] = {
+                "count": gettext_lazy("%(count)s / %(max)s characters"),
+                "over": gettext_lazy(
+                    "%(field)s is %(over)s characters over the platform’s limit of %(max)s (%(source)s)."
+                ),
+                "unused": gettext_lazy("Not used by this channel"),
+            }
+            return context

@@ -1,0 +1,183 @@
+"""Channel versions (issue 9): chosen per story, defaults per section, checked against the platform's
+limits on save, proofread with the story, delivered as 三审 approved them."""
+
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+
+from rongmei.distribution import adapters, services, versions
+from rongmei.distribution.adapters import Capabilities, ChannelAdapter, Result
+from rongmei.distribution.models import Channel, StoryChannelStatus, StoryChannelVersion
+from rongmei.newsroom.models import StoryPage
+from rongmei.proofing import story_checks
+from rongmei.proofing.models import Term, WordList
+from rongmei.proofing.views import field_label
+from rongmei.review import services as review_services
+from rongmei.testing import TEST_PASSWORD
+
+S = StoryChannelStatus.State
+
+
+class EchoAdapter(ChannelAdapter):
+    """A platform with a 10-character title limit that remembers what it was given."""
+
+    kind = "echo"
+    capabilities = Capabilities(can_update=True, can_retract=True, idempotent=True)
+    default_limits = {"title": {"max_chars": 10, "source": "test platform documentation"}}
+    version_fields = {"title": "Echo title", "text": "Echo text"}
+    received: list = []
+
+    def publish(self, item):
+        EchoAdapter.received.append(item.version)
+        return Result(remote_id=f"echo-{item.story.pk}")
+
+    update = retract = lambda self, item, remote_id: Result(remote_id=remote_id)
+
+
+@pytest.fixture
+def echo(review, monkeypatch):
+    monkeypatch.setitem(adapters.ADAPTERS, "echo", EchoAdapter)
+    EchoAdapter.received = []
+    services.ensure_channels()
+    return Channel.objects.create(
+        code="echo", name="回声平台", kind="echo", selection=Channel.Selection.DEFAULT
+    )
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def fresh(story):
+    return StoryPage.objects.get(pk=story.pk)
+
+
+def pass_review(newsroom, story, on_commit):
+    with on_commit():
+        review_services.submit_for_review(fresh(story), acting_user=newsroom.reporter)
+    for reviewer in (newsroom.editor, newsroom.director, newsroom.chief):
+        with on_commit():
+            review_services.approve(fresh(story), acting_user=reviewer)
+
+
+def with_version(review, channel, **fields):
+    story = review.add_story(title="全市新建学校三所今秋开学", body="<p>某地新建学校三所。</p>")
+    story = fresh(story)
+    story.channel_versions = [StoryChannelVersion(channel=channel, **fields)]
+    story.save_revision(user=review.reporter)
+    return story
+
+
+def test_a_chosen_channel_gets_the_approved_version_and_an_unchosen_one_nothing(review, echo, on_commit):
+    chosen = with_version(review, echo, title="三所新校开学")
+    pass_review(review, chosen, on_commit)
+    plain = review.add_story(title="没选回声平台")
+    pass_review(review, plain, on_commit)
+
+    assert [v.title for v in EchoAdapter.received] == ["三所新校开学"]
+    assert StoryChannelStatus.objects.get(story=chosen, channel=echo).state == S.PUBLISHED
+    assert not StoryChannelStatus.objects.filter(story=plain, channel=echo).exists()
+    # The always-on channels got both.
+    assert StoryChannelStatus.objects.filter(story=plain, channel__code="website").exists()
+
+
+def test_a_blank_field_is_generated_from_the_story_within_the_limit(review, echo, on_commit):
+    story = with_version(review, echo, title="")
+    pass_review(review, story, on_commit)
+    (version,) = EchoAdapter.received
+    assert version.title == "全市新建学校三所今…"  # the headline, clipped to the 10-character limit
+    assert len(version.title) == 10
+    assert version.text.startswith("【全市新建学校三所今秋开学】")
+    assert version.link == fresh(story).get_full_url()
+
+
+def test_a_draft_edited_after_approval_does_not_change_what_goes_out(review, echo, on_commit):
+    story = with_version(review, echo, title="已审标题")
+    pass_review(review, story, on_commit)
+    approved = fresh(story).live_revision_id
+    draft = fresh(story)
+    draft.channel_versions = [StoryChannelVersion(channel=echo, title="未审新标题")]
+    draft.save_revision(user=review.reporter)
+    assert versions.resolve(fresh(story), echo, revision_id=approved).title == "已审标题"
+    assert services.chosen_channel_ids(fresh(story), approved) == {echo.pk}
+
+
+def story_form(**overrides):
+    data = {
+        "title": "市政府召开常务会议",
+        "kicker": "",
+        "subheadline": "",
+        "lead": "会议研究部署了冬季供暖工作。",
+        "body": rich_text("<p>11月26日，市政府召开常务会议。</p>"),
+        "credits": inline_formset([]),
+        "corrections": inline_formset([]),
+        "channel_versions": inline_formset([]),
+        "story_type": "news",
+        "source": "本报",
+        "slug": "",
+        "tags": "",
+        "embargo_until": "",
+        "retraction_reason": "",
+    }
+    data.update(overrides)
+    return nested_form_data(data)
+
+
+def test_a_new_story_starts_with_its_sections_default_channels(client, review, echo):
+    other = Channel.objects.create(code="echo2", name="只给别的栏目", kind="echo", selection="default")
+    other.default_sections.add(
+        review.home.add_child(instance=type(review.section)(title="别的栏目", slug="other"))
+    )
+    client.login(username="reporter", password=TEST_PASSWORD)
+    url = reverse("wagtailadmin_pages:add", args=("newsroom", "storypage", review.section.pk))
+    body = client.get(url).content.decode()
+    assert f'<option value="{echo.pk}" selected>' in body
+    assert f'<option value="{other.pk}" selected>' not in body
+    assert 'id="channel-version-rules"' in body  # the limits the editor's counter uses
+
+
+def test_an_over_limit_version_is_refused_with_the_field_and_the_limit_and_nothing_is_lost(
+    client, review, echo
+):
+    client.login(username="reporter", password=TEST_PASSWORD)
+    url = reverse("wagtailadmin_pages:add", args=("newsroom", "storypage", review.section.pk))
+    data = story_form(
+        channel_versions=inline_formset([{"channel": echo.pk, "title": "这个标题一共有十一个字"}])
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "回声平台" in body and "11" in body and "10" in body
+    assert "这个标题一共有十一个字" in body  # what was typed is still there
+    assert not StoryPage.objects.filter(title="市政府召开常务会议").exists()
+
+    data = story_form(channel_versions=inline_formset([{"channel": echo.pk, "title": "十字以内"}]))
+    assert client.post(url, data).status_code == 302
+    story = StoryPage.objects.get(title="市政府召开常务会议")
+    assert [(v.channel_id, v.title) for v in story.channel_versions.all()] == [(echo.pk, "十字以内")]
+
+
+def test_the_always_on_channels_cannot_be_chosen_as_versions(client, review, echo):
+    website = Channel.objects.get(code="website")
+    client.login(username="reporter", password=TEST_PASSWORD)
+    url = reverse("wagtailadmin_pages:add", args=("newsroom", "storypage", review.section.pk))
+    response = client.post(url, story_form(channel_versions=inline_formset([{"channel": website.pk}])))
+    assert response.status_code == 200
+    assert not StoryPage.objects.filter(title="市政府召开常务会议").exists()
+
+
+def test_channel_version_text_is_proofread_with_the_story_and_a_suggestion_lands_in_it(review, echo):
+    word_list = WordList.objects.create(name="易错词（测试）", category="misspelling", severity="warn")
+    Term.objects.create(word_list=word_list, term="再接再励", suggestion="再接再厉")
+    story = with_version(review, echo, text="全市干部再接再励")
+    check = story_checks.run_check(fresh(story), trigger="manual")
+    finding = check.findings.get(flagged_text="再接再励")
+    assert finding.field == f"cv{echo.pk}.text"
+    assert field_label(finding.field) == "回声平台 · 文字"
+    with mock.patch("rongmei.proofing.story_checks.user_may_edit", return_value=True):
+        story_checks.accept_suggestion(finding, acting_user=review.editor)
+    latest = fresh(story).latest_revision.as_object()
+    assert [v.text for v in latest.channel_versions.all()] == ["全市干部再接再厉"]
