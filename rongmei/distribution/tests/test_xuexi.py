@@ -328,3 +328,22 @@ def test_status_page_and_acts_refused_to_unprivileged(client, submitted_story, r
     response = client.post(reverse("distribution_xuexi_rebuild", args=[status.pk]))
     assert response.status_code == 302 and response.url == home
     assert xuexi_status(submitted_story).state == S.NEEDS_MANUAL
+
+
+def test_a_retraction_is_taken_down_by_hand_and_recorded(submitted_story, review, on_commit):
+    xuexi.mark_done(
+        xuexi_status(submitted_story), acting_user=review.editor, remote_url="https://www.xuexi.cn/a/2"
+    )
+    with on_commit():
+        newsroom_services.retract(fresh(submitted_story), acting_user=review.editor, reason="当事人信息有误")
+    for reviewer in (review.editor2, review.director, review.chief):
+        with on_commit():
+            review_services.approve(fresh(submitted_story), acting_user=reviewer)
+    status = xuexi_status(submitted_story)
+    assert (status.state, status.act) == (S.NEEDS_MANUAL, A.RETRACT)
+    # A retracted story is never submitted again; its package cannot be remade.
+    with pytest.raises(services.DistributionError, match="retracted"):
+        xuexi.rebuild_package(status, acting_user=review.editor)
+    status = xuexi.mark_done(status, acting_user=review.editor)
+    assert status.state == S.RETRACTED and status.retracted_at is not None
+    assert PageLogEntry.objects.filter(page_id=submitted_story.pk, action=xuexi.LOG_TAKEN_DOWN).count() == 1

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from rongmei.neican import permissions, services
 from rongmei.neican.models import Recipient
@@ -35,6 +36,14 @@ class NeicanWorld:
     def approved(self, **kwargs):
         issue = self.issue(**kwargs)
         return services.approve_issue(issue, acting_user=self.chief)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # Messages are matched by their English msgids, whatever language is active; the pages
+    # (requests) still come in the site's language.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

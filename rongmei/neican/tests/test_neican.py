@@ -247,8 +247,21 @@ def test_admin_screens_for_the_permitted_and_403_for_others(client, world):
         reverse("neican_issue", args=[issue.pk]),
         reverse("neican_recipients"),
     ]
+    article = issue.articles.get()
     client.force_login(world.director)
-    for url in urls:
+    for url in urls + [
+        reverse("neican_issue_add"),
+        reverse("neican_article_edit", args=[article.pk]),
+        reverse("neican_recipient_add"),
+        reverse("neican_recipient_edit", args=[world.recipients[0].pk]),
+    ]:
+        assert client.get(url).status_code == 200, url
+    draft = world.issue(number="2026年第15期")
+    for url in (
+        reverse("neican_issue", args=[draft.pk]),
+        reverse("neican_issue_edit", args=[draft.pk]),
+        reverse("neican_article_add", args=[draft.pk]),
+    ):
         assert client.get(url).status_code == 200, url
     body = client.get(reverse("neican_issue", args=[issue.pk])).content.decode()
     assert "第 001 份" in body and "张明华" in body
