@@ -53,6 +53,18 @@ class Channel(models.Model):
     def clean(self):
         from .adapters import adapter_kinds
 
+        if self.pk:
+            before = Channel.objects.filter(pk=self.pk).values_list("code", flat=True).first()
+            if before and before != self.code and self.statuses.exists():
+                # The outbox knows a channel's deliveries by its code: a new code would orphan them.
+                raise ValidationError(
+                    {
+                        "code": _(
+                            "Stories have gone to this channel under its code; the code cannot change now."
+                        )
+                    }
+                )
+
         if self.kind not in adapter_kinds():
             raise ValidationError({"kind": _("There is no adapter called “%(kind)s”.") % {"kind": self.kind}})
         for field in ("limits", "config"):

@@ -99,6 +99,15 @@ def ensure_channels() -> list[Channel]:
     return channels
 
 
+def credential_variables(channel) -> list[str]:
+    """The names of the environment variables set for ``channel`` (``RONGMEI_CHANNEL_<CODE>_…``):
+    shown on the channel screen so staff see it is configured; values are never read out."""
+    import os
+
+    prefix = f"RONGMEI_CHANNEL_{channel.code.upper().replace('-', '_')}_"
+    return sorted(name for name in os.environ if name.startswith(prefix))
+
+
 # --- who sees and retries --------------------------------------------------------------------------------
 
 
@@ -475,5 +484,66 @@ def retry(status: StoryChannelStatus, *, acting_user) -> StoryChannelStatus:
     logger.info(
         "distribution of story %s to %s retried by %s", status.story_id, status.channel.code, acting_user
     )
+    status.refresh_from_db()
+    return status
+
+
+MANUAL_ACTION = "rongmei.distribution.done_by_hand"
+
+
+def may_complete_by_hand(user, status: StoryChannelStatus) -> bool:
+    return status.state == State.NEEDS_MANUAL and may_retry(user, status)
+
+
+def complete_by_hand(
+    status: StoryChannelStatus, *, acting_user, remote_url: str = "", note: str = ""
+) -> StoryChannelStatus:
+    """Someone did on the platform what Rongmei could not (submitted the 学习强国 package, corrected
+    or deleted a Weibo post, printed the page): the channel's status says so, with who and when."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+    from wagtail.log_actions import log
+
+    if not may_retry(acting_user, status):
+        raise PermissionDenied(_("You may not record work on this story’s channels."))
+    if status.state != State.NEEDS_MANUAL:
+        raise DistributionError(_("Nothing is waiting to be done by hand on this channel."))
+    remote_url = (remote_url or "").strip()
+    if remote_url:
+        try:
+            URLValidator(schemes=["http", "https"])(remote_url)
+        except ValidationError:
+            raise DistributionError(
+                _("“%(url)s” is not an address (it should start with https://).") % {"url": remote_url}
+            )
+    now = timezone.now()
+    from rongmei.organisation.models import display_name_for
+
+    done = _("Done by hand by %(user)s at %(when)s.") % {
+        "user": display_name_for(acting_user),
+        "when": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
+    }
+    fields = {"note": f"{done} {note}".strip(), "error": "", "changed_at": now}
+    if status.act in TAKING_DOWN_ACTS:
+        fields["state"] = State.RETRACTED if status.act == Act.RETRACT else State.UNPUBLISHED
+        fields["retracted_at"] = now if status.act == Act.RETRACT else status.retracted_at
+    else:
+        fields["state"] = State.PUBLISHED
+        if status.published_at is None:
+            fields["published_at"] = now
+        if status.act != Act.PUBLISH:
+            fields["updated_at"] = now
+        if status.act == Act.CORRECT:
+            fields["corrections_delivered"] = status.corrections_delivered + 1
+    if remote_url:
+        fields["remote_url"] = remote_url[:1000]
+    with transaction.atomic():
+        StoryChannelStatus.objects.filter(pk=status.pk).update(**fields)
+        log(
+            instance=status.story,
+            action=MANUAL_ACTION,
+            user=acting_user,
+            data={"channel": status.channel.code, "act": status.act, "remote_url": remote_url, "note": note},
+        )
     status.refresh_from_db()
     return status

@@ -21,7 +21,15 @@ from .models import Channel, StoryChannelStatus
 def _with_retry_flags(rows, user):
     for row in rows:
         row.user_may_retry = row.state in services.RETRYABLE_STATES and services.may_retry(user, row)
+        row.user_may_complete = services.may_complete_by_hand(user, row)
     return rows
+
+
+def _back(request):
+    back = request.POST.get("next", "")
+    if not (back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})):
+        back = reverse("distribution_board")
+    return back
 
 
 class StoryDistributionView(WagtailAdminTemplateMixin, TemplateView):
@@ -104,7 +112,27 @@ class RetryView(View):
                 _("“%(story)s” will be sent to %(channel)s again now.")
                 % {"story": status.story.title, "channel": status.channel.name},
             )
-        back = request.POST.get("next", "")
-        if not (back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})):
-            back = reverse("distribution_board")
-        return redirect(back)
+        return redirect(_back(request))
+
+
+class CompleteByHandView(View):
+    """POST only: record that someone did the channel's act by hand (the service checks who asks)."""
+
+    def post(self, request, pk):
+        status = get_object_or_404(StoryChannelStatus.objects.select_related("story", "channel"), pk=pk)
+        try:
+            services.complete_by_hand(
+                status,
+                acting_user=request.user,
+                remote_url=request.POST.get("remote_url", ""),
+                note=request.POST.get("note", "")[:500],
+            )
+        except services.DistributionError as error:
+            flash.error(request, error.message)
+        else:
+            flash.success(
+                request,
+                _("Recorded: “%(story)s” is done on %(channel)s.")
+                % {"story": status.story.title, "channel": status.channel.name},
+            )
+        return redirect(_back(request))

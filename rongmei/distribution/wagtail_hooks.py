@@ -1,14 +1,28 @@
 """The story's 分发 page (its "more" menu and header), the board under Reports, the channels as snippets."""
 
+from django import forms
 from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import services, views
+from .models import Channel
+
+
+class ChannelCredentialsColumn(Column):
+    """Which of the channel's environment variables are set (names only, never values)."""
+
+    def get_value(self, instance):
+        names = services.credential_variables(instance)
+        return "、".join(names) if names else "—"
 
 
 @hooks.register("register_admin_urls")
@@ -16,6 +30,11 @@ def register_distribution_urls():
     return [
         path("distribution/", views.BoardView.as_view(), name="distribution_board"),
         path("distribution/status/<int:pk>/retry/", views.RetryView.as_view(), name="distribution_retry"),
+        path(
+            "distribution/status/<int:pk>/done/",
+            views.CompleteByHandView.as_view(),
+            name="distribution_done_by_hand",
+        ),
         path(
             "distribution/story/<int:page_id>/",
             views.StoryDistributionView.as_view(),
@@ -64,3 +83,47 @@ def distribution_header_button(page, user, view_name, next_url=None):
 def channel_versions_js():
     # Counts each channel version's characters against its platform's limits while typing.
     return format_html('<script src="{}" defer></script>', static("distribution/channel_versions.js"))
+
+
+# --- the channel registry (渠道) ---------------------------------------------------------------------
+
+
+class ChannelViewSet(SnippetViewSet):
+    """Channels: on/off per outlet, which stories they take, limits and non-secret settings.
+
+    Credentials never pass through this screen: each is an environment variable whose name (never
+    value) the list shows, so staff can see whether a channel is ready.
+    """
+
+    model = Channel
+    icon = "resubmit"
+    menu_label = _("Channels (渠道)")
+    add_to_settings_menu = True
+    menu_order = 420
+    list_display = ["name", "code", "kind", "enabled", "selection", ChannelCredentialsColumn("credentials")]
+    list_filter = ["enabled", "selection", "kind"]
+    search_fields = ["name", "code"]
+    search_backend_name = None  # a handful of rows: plain ORM lookups
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("code"),
+        FieldPanel("kind"),
+        FieldPanel("enabled"),
+        FieldPanel("selection"),
+        FieldPanel("default_sections", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("sort_order"),
+        FieldPanel("limits"),
+        FieldPanel("config"),
+    ]
+
+
+register_snippet(ChannelViewSet)
+
+
+@hooks.register("register_log_actions")
+def register_distribution_log_actions(actions):
+    actions.register_action(
+        services.MANUAL_ACTION,
+        _("Record channel work done by hand"),
+        _("Channel work done by hand (手工完成)"),
+    )

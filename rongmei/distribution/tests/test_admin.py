@@ -87,3 +87,27 @@ def test_story_page_shows_each_channel_to_who_may_see_the_story_work(client, rev
     client.force_login(outsider)
     response = client.get(reverse("distribution_story", args=[failed_story.pk]))
     assert response.status_code in (302, 403) and "rows" not in (response.context or {})
+
+
+def test_work_done_by_hand_is_recorded_by_who_may_edit_the_story(client, review, failed_story):
+    from wagtail.models import ModelLogEntry, PageLogEntry
+
+    status = statuses(failed_story)["rss"]
+    StoryChannelStatus.objects.filter(pk=status.pk).update(state=S.NEEDS_MANUAL, note="平台不能删除")
+    url = reverse("distribution_done_by_hand", args=[status.pk])
+    assert client.get(url).status_code in (302, 405)  # a GET changes nothing (or asks to log in)
+
+    client.force_login(review.reporter)  # sees their story but does not edit colleagues' channels
+    client.post(url, {"remote_url": "https://example.org/a"})
+    assert statuses(failed_story)["rss"].state == S.NEEDS_MANUAL
+
+    client.force_login(review.editor)
+    response = client.post(url, {"remote_url": "not an address"})
+    assert statuses(failed_story)["rss"].state == S.NEEDS_MANUAL  # refused with the reason
+    response = client.post(url, {"remote_url": "https://example.org/a", "note": "已在平台删除"}, follow=True)
+    row = statuses(failed_story)["rss"]
+    assert row.state == S.PUBLISHED and row.remote_url == "https://example.org/a"
+    assert "已在平台删除" in row.note and "李初审" in row.note
+    assert PageLogEntry.objects.filter(page=failed_story, action="rongmei.distribution.done_by_hand").exists()
+    assert not ModelLogEntry.objects.filter(action="rongmei.distribution.done_by_hand").exists()
+    assert response.status_code == 200
