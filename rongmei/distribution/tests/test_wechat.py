@@ -291,7 +291,7 @@ def test_wechat_down_then_up_publishes_exactly_one_article(review, wechat, serve
     server.fail_next("5xx", path=DRAFT_ADD)
     pass_review(review, story, on_commit)
     status = status_of(story)
-    assert status.state == S.FAILED and "HTTP 502" in status.error
+    assert status.state == S.FAILED and "server answered with an error (HTTP 502)" in status.error
     message = message_of(story)
     assert message.status == OutboxMessage.Status.FAILED and message.next_attempt_at is not None
 
@@ -372,7 +372,7 @@ def test_the_daily_quota_is_a_retryable_failure_in_plain_words(
     [
         ("html", "web page instead of data"),
         ("garbage", "could not be read"),
-        ("5xx", "HTTP 502"),
+        ("5xx", "server answered with an error (HTTP 502)"),
         ("down", "Could not reach WeChat"),
         ("timeout", "did not answer within"),
     ],
