@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rongmei.monitoring.fetching.urls import source_url_problem
 
@@ -48,7 +49,7 @@ class WireSource(models.Model):
     url = models.URLField(
         _("address"), max_length=1000, blank=True, help_text=_("The feed's address; empty for push sources.")
     )
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(_("switched on"), default=True)
     poll_interval_minutes = models.PositiveIntegerField(
         _("poll interval (minutes)"), default=15, help_text=_("At least 5 minutes.")
     )
@@ -150,9 +151,9 @@ class WireSource(models.Model):
 
 class WireItem(models.Model):
     class State(models.TextChoices):
-        NEW = "new", _("new")
-        ADOPTED = "adopted", _("adopted")
-        IGNORED = "ignored", _("ignored")
+        NEW = "new", pgettext_lazy("wire item state", "new")
+        ADOPTED = "adopted", pgettext_lazy("wire item state", "adopted")
+        IGNORED = "ignored", pgettext_lazy("wire item state", "ignored")
 
     class PubStatus(models.TextChoices):
         USABLE = "usable", _("usable")
@@ -162,13 +163,13 @@ class WireItem(models.Model):
     source = models.ForeignKey(
         WireSource, verbose_name=_("source"), on_delete=models.PROTECT, related_name="items"
     )
-    guid = models.CharField(_("remote id"), max_length=1000)
+    guid = models.CharField(_("id at the source"), max_length=1000)
     guid_key = models.CharField(max_length=64, editable=False)
     headline = models.CharField(_("headline"), max_length=500)
     lead = models.TextField(_("lead"), blank=True)
     body_html = models.TextField(_("body"), blank=True)  # sanitised (sanitise.clean_body) before it is stored
     byline = models.CharField(_("byline"), max_length=200, blank=True)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at the source"), null=True, blank=True)
     original_url = models.URLField(_("original address"), max_length=1000, blank=True)
     rights = models.TextField(_("rights and terms of use"), blank=True)
     pubstatus = models.CharField(

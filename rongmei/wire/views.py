@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -18,9 +18,9 @@ from . import sanitise, services
 from .models import WireItem, WireSource
 
 STATE_FILTERS = [
-    ("new", _("new")),
-    ("adopted", _("adopted")),
-    ("ignored", _("ignored")),
+    ("new", pgettext_lazy("wire item state", "new")),
+    ("adopted", pgettext_lazy("wire item state", "adopted")),
+    ("ignored", pgettext_lazy("wire item state", "ignored")),
     ("updated", _("updated by the source after adoption")),
     ("withdrawn", _("withdrawn by the source")),
 ]

@@ -72,9 +72,9 @@ def keep_sources_with_items(request, instances):
         request,
         ngettext(
             "“%(names)s” has incoming items, which keep the rights of the stories adopted from it, so it "
-            "cannot be deleted. Switch it off instead (untick “active”).",
+            "cannot be deleted. Switch it off instead (untick “switched on”).",
             "“%(names)s” have incoming items, which keep the rights of the stories adopted from them, so "
-            "they cannot be deleted. Switch them off instead (untick “active”).",
+            "they cannot be deleted. Switch them off instead (untick “switched on”).",
             len(kept),
         )
         % {"names": "、".join(s.name for s in kept)},
