@@ -107,7 +107,7 @@ class NeicanArticle(models.Model):
 
 
 class Recipient(models.Model):
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     title = models.CharField(_("position and unit"), max_length=200, blank=True)
     active = models.BooleanField(
         _("active"), default=True, help_text=_("Only active recipients get copies of new issues.")
@@ -184,9 +184,9 @@ class NeicanEvent(models.Model):
     """The ledger: who did what to which issue or copy, when (never edited, never deleted)."""
 
     class Act(models.TextChoices):
-        CREATE = "create", _("created")
-        EDIT = "edit", _("edited")
-        APPROVE = "approve", _("approved")
+        CREATE = "create", _("issue created")
+        EDIT = "edit", _("issue edited")
+        APPROVE = "approve", _("issue approved")
         REOPEN = "reopen", _("reopened for editing")
         GENERATE = "generate", _("copy made")
         DOWNLOAD = "download", _("copy downloaded")
