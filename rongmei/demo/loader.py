@@ -828,4 +828,32 @@ def _load(specs, stdout) -> Counter:
     # After the stories: the monitored items include copies of two of them (reprint detection).
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         load_monitoring_demo(demo.users)
+    say("  融合发布: channels, partners, incoming wire, print, 内参 …")
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        _load_distribution_demo(demo)
     return demo.created
+
+
+def _load_distribution_demo(demo: _Demo) -> None:
+    from rongmei.distribution.demo import load_every_channel_story
+    from rongmei.neican.demo import load_demo as load_neican_demo
+    from rongmei.newsroom.models import StoryPage
+    from rongmei.partners.demo import load_demo as load_partners_demo
+    from rongmei.printing.demo import load_demo as load_print_demo
+    from rongmei.wire.demo import load_demo as load_wire_demo
+
+    load_partners_demo()
+    outlet = next(iter(demo.outlets.values()))
+    story = load_every_channel_story(demo.users, demo.sections["yaowen"], outlet, demo.images.get("img-02"))
+    load_wire_demo(demo.users)
+    load_neican_demo(demo.users)
+    printable = list(
+        StoryPage.objects.live()
+        .filter(outlet=outlet, is_retracted=False)
+        .exclude(pk=story.pk)
+        .order_by("-first_published_at")[:12]
+    )
+    # Fresh user objects: the apps grant their roles' permissions as they load, and a user read
+    # before that keeps a permission cache without them.
+    users = {name: type(user).objects.get(pk=user.pk) for name, user in demo.users.items()}
+    load_print_demo(outlet, printable, users)

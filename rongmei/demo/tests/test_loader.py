@@ -122,7 +122,9 @@ def test_demo_newsroom_loads_once_and_again_without_changes(django_capture_on_co
     # Proofing shows with example lists: a planted banned word blocks, a caution word warns.
     from rongmei.proofing.services import check_text
 
-    findings = {(finding.category, finding.severity) for finding in check_text("某某禁词出现在农民工的稿件里")}
+    findings = {
+        (finding.category, finding.severity) for finding in check_text("某某禁词出现在农民工的稿件里")
+    }
     assert ("banned", "block") in findings
     assert ("caution", "warn") in findings
 

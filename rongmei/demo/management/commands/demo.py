@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from rongmei.demo.loader import DEMO_PASSWORD, DEMO_USERS, load_demo_data
+from rongmei.distribution.contract.demo import WECHAT_PORT
 
 
 class Command(BaseCommand):
@@ -23,6 +24,12 @@ class Command(BaseCommand):
         if "BASE_URL" not in os.environ:
             # Links in e-mails and alerts (made while loading and by the worker) point at this port.
             os.environ["BASE_URL"] = settings.WAGTAILADMIN_BASE_URL = f"http://{host}:{port}"
+        from rongmei.distribution.contract.demo import demo_environment
+
+        # The channels' credentials for the local stand-in servers (WeChat, Weibo, Douyin, a partner
+        # center), and loopback allowed for outbound calls: read by this process and the ones it starts.
+        for name, value in demo_environment().items():
+            os.environ.setdefault(name, value)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write("Loading demo data …")
@@ -42,12 +49,26 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<10} {role_label}")
         self.stdout.write("")
 
+    def wait_for_port(self, port, seconds=10.0):
+        import socket
+
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    return
+            time.sleep(0.1)
+
     def run_processes(self, host, port):
         python = sys.executable
         # RONGMEI_DEMO: the web server, worker and scheduler are the demo too (its key in
         # VAR_DIR/secret_key, the published demo password allowed); rongmei/settings.py.
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE="rongmei.settings", PYTHONUNBUFFERED="1", RONGMEI_DEMO="1")
+        env = dict(
+            os.environ, DJANGO_SETTINGS_MODULE="rongmei.settings", PYTHONUNBUFFERED="1", RONGMEI_DEMO="1"
+        )
         commands = {
+            # First, so the platforms' stand-ins listen before the worker sends to them.
+            "contracts": [python, "-m", "rongmei", "contract_servers"],
             "web": [
                 python,
                 "-m",
@@ -70,6 +91,8 @@ class Command(BaseCommand):
         processes = {}
         for name, command in commands.items():
             processes[name] = subprocess.Popen(command, env=env, cwd=os.getcwd(), start_new_session=True)
+            if name == "contracts":
+                self.wait_for_port(WECHAT_PORT)
         self.stdout.write(
             f"Running web, worker and scheduler (data in {settings.VAR_DIR}); Ctrl-C stops all."
         )
