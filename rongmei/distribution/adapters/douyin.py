@@ -355,6 +355,18 @@ class DouyinAdapter(ChannelAdapter):
             )
         return text
 
+    def check_version(self, story, version, *, edited: bool = True) -> list[str]:
+        """What would stop this version's delivery, in plain words, without calling Douyin (for the
+        editor's channel-version form or the submission to 三审)."""
+        item = Item(story=story, revision_id=None, act="publish", idempotency_key="", version=version)
+        problems = []
+        for check in (self._video, self._check_caption):
+            try:
+                check(item)
+            except AdapterError as error:
+                problems.append(error.message)
+        return problems
+
     def publish(self, item: Item) -> Result:
         recorded = item.remote_id or ""
         if recorded.startswith((CREATING_PREFIX, UNCONFIRMED_PREFIX)):

@@ -142,6 +142,10 @@ class WeiboAdapter(ChannelAdapter):
             )
         except StatusError as error:
             raise AdapterError(error.message, retryable=False) from None
+        self._check_domain(item, status)
+        return status
+
+    def _check_domain(self, item: Item, status) -> None:
         safe_domain = (self.config.get("safe_domain") or "").strip()
         # share.json: the status must contain at least one link on the app's 安全域名 (SHARE_DOC).
         if safe_domain and not any(on_domain(url, safe_domain) for url in links_in(status.text)):
@@ -154,7 +158,6 @@ class WeiboAdapter(ChannelAdapter):
                 % {"domain": safe_domain, "link": item.version.link},
                 retryable=False,
             )
-        return status
 
     def _picture(self, image):
         """(file name, bytes, content type) of a JPEG/GIF/PNG under 5 MB made from ``image``."""
@@ -181,6 +184,20 @@ class WeiboAdapter(ChannelAdapter):
             % {"title": image.title},
             retryable=False,
         )
+
+    def check_version(self, story, version, *, edited: bool = True) -> list[str]:
+        """What would stop this version's delivery, in plain words, without calling Weibo: for the
+        editor's channel-version form or the submission to 三审, so a refusal comes before approval.
+        ``edited``: the text is the editor's (a generated one is shortened instead of refused)."""
+        item = Item(story=story, revision_id=None, act="publish", idempotency_key="", version=version)
+        try:
+            status = compose_weibo_status(version, self._text_limit(), shorten=not edited)
+            self._check_domain(item, status)
+        except StatusError as error:
+            return [error.message]
+        except AdapterError as error:
+            return [error.message]
+        return []
 
     # --- the calls ------------------------------------------------------------------------------
 

@@ -440,3 +440,16 @@ def test_exists_reads_what_the_previous_attempt_recorded(review, channel):
 def test_capabilities():
     assert DouyinAdapter.capabilities.can_retract and not DouyinAdapter.capabilities.can_update
     assert not DouyinAdapter.capabilities.idempotent
+
+
+def test_check_version_says_before_review_what_douyin_would_refuse(review, channel):
+    from rongmei.distribution.adapters import ChannelVersion
+
+    Channel.objects.filter(pk=channel.pk).update(limits={"text": {"max_chars": 5}})
+    adapter = DouyinAdapter(Channel.objects.get(pk=channel.pk))
+    story = review.add_story(title="无视频")
+    no_video, too_long = adapter.check_version(story, ChannelVersion(text="字" * 6))
+    assert "no video" in no_video and "at most 5" in too_long
+    if HAS_VIDEO_FIELD:
+        story.video = video_document()
+        assert adapter.check_version(story, ChannelVersion(text="字" * 5)) == []

@@ -470,3 +470,14 @@ def test_weibo_length_counts_characters_outside_the_bmp_twice():
     assert weibo_length("微博") == 2
     assert weibo_length("ab") == 2  # never more lenient than Weibo's ½ for Latin letters
     assert weibo_length("😀") == 2
+
+
+def test_check_version_says_before_review_what_weibo_would_refuse(review, channel):
+    adapter = WeiboAdapter(channel)
+    link = "http://localhost/a/1/"
+    assert adapter.check_version(None, ChannelVersion(text="正文", link=link)) == []
+    (too_long,) = adapter.check_version(None, ChannelVersion(text="字" * 140, link=link))
+    assert "Weibo text" in too_long and "at most 140" in too_long
+    assert adapter.check_version(None, ChannelVersion(text="字" * 140, link=link), edited=False) == []
+    (off_domain,) = adapter.check_version(None, ChannelVersion(text="正文", link="https://elsewhere.cn/a/"))
+    assert "localhost" in off_domain
