@@ -14,6 +14,8 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
+from rongmei.organisation.models import display_name_for
+
 from . import sanitise, services
 from .models import WireItem, WireSource
 
@@ -89,6 +91,7 @@ class WireItemView(WagtailAdminTemplateMixin, TemplateView):
         may_act = services.can_adopt(user)
         context.update(
             item=self.item,
+            adopted_by_name=display_name_for(self.item.adopted_by),
             body=sanitise.clean_body(self.item.body_html),
             may_act=may_act,
             sections=services.sections_for_adoption(user) if may_act else [],
