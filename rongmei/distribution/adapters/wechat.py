@@ -552,11 +552,14 @@ class WeChatAdapter(ChannelAdapter):
         )
 
     def retract(self, item: Item, remote_id: str) -> Result:
+        # A publication that stopped half-way (still publishing, then the retraction came) recorded
+        # its stage on its own outbox message only: the job may have become an article since.
         remote = remote_id or self._recorded_remote(item)
         stage, ref = parse_remote(remote)
         if stage in ("", "draft"):
             return Result(
-                remote_id=remote, note=_("Nothing was published on WeChat, so there was nothing to delete.")
+                remote_id=remote_id,
+                note=_("Nothing was published on WeChat, so there was nothing to delete."),
             )
         with self.session() as wx:
             article_id = ref
@@ -572,17 +575,18 @@ class WeChatAdapter(ChannelAdapter):
                     )
                 if status != PUBLISHED:
                     return Result(
-                        remote_id=remote,
+                        remote_id=remote_id,
                         note=_("WeChat never published the article, so there was nothing to delete."),
                     )
                 article_id = str(data.get("article_id") or "")
             data = wx.call("freepublish/delete", json_body={"article_id": article_id}, accept=(53600,))
             if wx.errcode(data) == 53600:
                 return Result(
-                    remote_id=f"article:{article_id}",
+                    remote_id=remote_id,
                     note=_("WeChat no longer knows the article: it was deleted there already."),
                 )
-            return Result(remote_id=f"article:{article_id}")
+            # The status keeps the id it had: a deleted article must not later pass for a published one.
+            return Result(remote_id=remote_id)
 
     # --- publishing steps ---
 

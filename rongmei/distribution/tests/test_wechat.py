@@ -504,9 +504,11 @@ def test_a_retraction_finds_an_article_whose_publication_stopped_half_way(
     server.finish_publishing()
 
     retract(review, story, on_commit)
-    assert status_of(story).state == S.RETRACTED, status_of(story).error
+    status = status_of(story)
+    assert status.state == S.RETRACTED, status.error
     assert len(server.articles) == 1 and server.published() == []
     assert len(server.calls_to("/cgi-bin/freepublish/delete")) == 1
+    assert status.remote_id == ""  # never published here: nothing may later pass for its article
 
 
 def test_a_correction_of_a_wechat_article_needs_manual_action(review, wechat, server, story, on_commit):
