@@ -193,10 +193,11 @@ def page_of(issue: PrintIssue, number) -> PrintPage:
 
 
 def _locked_page(page: PrintPage) -> PrintPage:
-    """The page row locked for this transaction, with its current state."""
+    """The page row locked for this transaction, with its current state (only the page's own row:
+    PostgreSQL cannot lock the nullable side of the outer join to who signed it off)."""
     return (
-        PrintPage.objects.select_for_update()
-        .select_related("issue", "issue__outlet", "signed_off_by")
+        PrintPage.objects.select_for_update(of=("self",))
+        .select_related("issue", "issue__outlet")
         .get(pk=page.pk)
     )
 
@@ -420,8 +421,8 @@ def move_placement(placement: PagePlacement, *, acting_user, page_number, order=
         # Lock both pages in number order (no deadlock between two movers).
         pages = {
             p.pk: p
-            for p in PrintPage.objects.select_for_update()
-            .select_related("issue", "signed_off_by")
+            for p in PrintPage.objects.select_for_update(of=("self",))
+            .select_related("issue")
             .filter(pk__in={placement.page_id, target_page.pk})
             .order_by("number")
         }

@@ -40,7 +40,9 @@ def _tomorrow() -> datetime.date:
 
 class IssueForm(forms.Form):
     outlet = forms.ModelChoiceField(label=_("Outlet"), queryset=Outlet.objects.order_by("name"))
-    issue_date = forms.DateField(label=_("Issue date"), widget=forms.DateInput(attrs={"type": "date"}))
+    issue_date = forms.DateField(
+        label=_("Issue date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     page_count = forms.IntegerField(label=_("Number of pages"), min_value=1, max_value=MAX_PAGES)
     page_names = forms.CharField(
         label=_("Page names"),

@@ -7,6 +7,7 @@ from io import BytesIO
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from rongmei.printing import services
 from rongmei.printing.models import PagePlacement, PrintIssue, PrintPage
@@ -59,6 +60,9 @@ def test_the_menu_and_screens_are_for_those_who_may_see_print_plans(paper, issue
     response = as_user(paper.editor).get(reverse("printing_issues"))
     assert response.status_code == 200
     assert reverse("printing_issue", args=[issue.pk]) in response.content.decode()
+    # The new-issue form offers tomorrow, in the date picker's own format.
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    assert f'value="{tomorrow:%Y-%m-%d}"' in response.content.decode()
 
 
 def test_create_an_issue_and_bad_input_keeps_what_was_typed(paper, issue, as_user):
