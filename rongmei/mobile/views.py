@@ -55,7 +55,7 @@ def strings() -> dict[str, str]:
         "releaseToRefresh": _("Release to refresh"),
         "refreshing": _("Refreshing…"),
         "upToDate": _("Already up to date."),
-        "updated": _("Updated: %(count)s new stories."),
+        "updated": _("Updated. New stories: %(count)s."),
         "updatedNoNew": _("Updated."),
         "networkError": _("The network is not cooperating. Pull down to try again."),
         "networkErrorArticle": _("The network is not cooperating. The story could not be loaded."),

@@ -11,6 +11,7 @@ there: it holds whether or not the zh-Hans catalogue has the app's messages yet.
 
 import io
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -297,3 +298,74 @@ def test_h5_app_says_so_when_the_network_fails(h5, live_server, phone):
     expect(page.locator("[data-offline]")).to_be_hidden()
     expect(page.locator(".notice--error")).to_have_count(0)
     expect_headlines(page, [story.title])
+
+
+HOSTILE_BODY = (
+    '<p class="lead" style="color:red" onclick="window.__pwned = 1">正文第一段<script>window.__pwned = 2</script></p>'
+    '<img src="javascript:window.__pwned = 3" onerror="window.__pwned = 3" alt="图">'
+    '<iframe src="/h5/"></iframe>'
+    '<p><a href="javascript:window.__pwned = 4">危险链接</a> <a href="https://example.org/a">普通链接</a></p>'
+    "<svg><script>window.__pwned = 5</script></svg>"
+    '<form action="/"><button formaction="/">按钮</button></form>'
+)
+
+
+def test_h5_app_shows_only_clean_html_from_our_api(h5, live_server, phone):
+    """The API sanitises bodies; the app copies them through its own allow-list all the same, and
+    shows nothing that does not look like our API's item for the story asked."""
+    story = h5.story("正文安全测试稿", body="<p>原文</p>")
+    page = phone
+    item_url = f"{live_server.url}/api/v1/items/{story.pk}"
+    answers = {}
+
+    def answer(route):
+        response = route.fetch()
+        item = response.json()
+        kind = answers["kind"]
+        if kind == "hostile":
+            item["bodies"][0]["value"] = HOSTILE_BODY
+        elif kind == "not ours":
+            item["uri"] = "urn:elsewhere:story:1"
+        elif kind == "another story":
+            item["altids"] = [{"role": "id", "value": str(story.pk + 1)}]
+        content_type = "text/html" if kind == "not json" else "application/json"
+        route.fulfill(status=200, content_type=content_type, body=json.dumps(item))
+
+    page.route(item_url, answer)
+    page.goto(f"{live_server.url}/h5/")
+    strings = json.loads(page.locator("#h5-config").text_content())["strings"]
+    expect_headlines(page, [story.title])
+
+    answers["kind"] = "hostile"
+    page.get_by_role("link", name=story.title).click()
+    body = page.locator(".article__body")
+    expect(body).to_contain_text("正文第一段")
+    html = body.inner_html()
+    for forbidden in (
+        "script",
+        "iframe",
+        "svg",
+        "form",
+        "button",
+        "onclick",
+        "onerror",
+        "style=",
+        "class=",
+        "javascript:",
+        "__pwned",  # the text of a script or an event handler
+    ):
+        assert forbidden not in html, (forbidden, html)
+    assert body.locator("img").count() == 0  # its only source was not http(s)
+    expect(body.get_by_text("危险链接")).not_to_have_attribute("href", re.compile("."))
+    expect(body.get_by_role("link", name="普通链接")).to_have_attribute("href", "https://example.org/a")
+    expect(body.get_by_role("link", name="普通链接")).to_have_attribute("rel", "noopener noreferrer")
+    assert page.evaluate("window.__pwned") is None
+
+    for kind in ("not ours", "another story", "not json"):
+        answers["kind"] = kind
+        page.goto(f"{live_server.url}/h5/#/")
+        page.goto(f"{live_server.url}/h5/#/item/{story.pk}")
+        page.reload()
+        expect(page.locator(".article-view .notice--error p")).to_have_text(strings["badAnswer"])
+        expect(page.locator(".article__body")).to_have_count(0)
+        expect(page.get_by_text("原文")).to_have_count(0)

@@ -638,7 +638,8 @@
     var marks = [];
     if (canceled) marks.push(h("span", { className: "mark mark--retracted", text: T.retractedMark }));
     else if (corrected) marks.push(h("span", { className: "mark mark--corrected", text: T.correctedMark }));
-    return h("li", { className: "story" + (canceled ? " story--retracted" : ""), "data-story": id }, [
+    var classes = "story" + (canceled ? " story--retracted" : "") + (thumb ? " story--with-thumb" : "");
+    return h("li", { className: classes, "data-story": id }, [
       h("a", { className: "story__link", href: "#/item/" + id }, [
         h("div", { className: "story__text" }, [
           h("h2", { className: "story__title", text: headline(item) }),
