@@ -588,6 +588,25 @@ class WeChatAdapter(ChannelAdapter):
             # The status keeps the id it had: a deleted article must not later pass for a published one.
             return Result(remote_id=remote_id)
 
+    def check_version(self, story, version, *, edited: bool = True) -> list[str]:
+        """What would stop this version's publication, in plain words, without calling WeChat: for
+        the editor's channel-version form or the submission to 三审, so a refusal comes before
+        approval (the same checks ``publish`` makes first). ``edited`` is accepted for the shared
+        signature: generated fields are already clipped to the limits."""
+        from rongmei.distribution.rendering.wechat import wechat_html
+
+        item = Item(story=story, revision_id=None, act="publish", idempotency_key="", version=version)
+        checks = [lambda: self._checked_fields(item), lambda: self._cover_image(item)]
+        if story is not None:
+            checks.append(lambda: wechat_html(story, lambda image: PLACEHOLDER_IMAGE_URL))
+        problems = []
+        for check in checks:
+            try:
+                check()
+            except AdapterError as error:
+                problems.append(error.message)
+        return problems
+
     # --- publishing steps ---
 
     def _checked_fields(self, item: Item) -> dict:

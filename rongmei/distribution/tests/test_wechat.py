@@ -424,6 +424,17 @@ def test_over_limit_author_and_digest_are_refused(wechat, server, story, english
     assert f"at most {limit}" in refused.value.message and not refused.value.retryable
 
 
+def test_check_version_says_before_review_what_wechat_would_refuse(wechat, story, cover, english):
+    adapter = WeChatAdapter(wechat)
+    assert adapter.check_version(story, ChannelVersion(title="标题", image=cover)) == []
+    too_long, no_cover = adapter.check_version(story, ChannelVersion(title="标" * 33))
+    assert too_long.startswith("WeChat title is too long") and "at most 32" in too_long
+    assert "no cover image" in no_cover
+    story.body = "<p>" + "字" * CONTENT_MAX_CHARS + "</p>"
+    (too_big,) = adapter.check_version(story, ChannelVersion(title="标题", image=cover))
+    assert "too long for WeChat" in too_big and str(CONTENT_MAX_CHARS) in too_big
+
+
 def test_a_story_without_cover_fails_in_plain_words_and_sends_nothing(
     review, wechat, server, on_commit, english
 ):
