@@ -39,6 +39,22 @@ def channel_rules(channel) -> dict:
     }
 
 
+def probable_link(story) -> str:
+    """The story's public address, or for a story not yet saved one of the same length (its
+    section's address and a date-and-random slug, as ``newsroom.models.new_story_slug`` makes)."""
+    try:
+        url = story.get_full_url() if story is not None and story.pk else ""
+    except Exception:  # outside any site
+        url = ""
+    if url:
+        return url
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).first()
+    root = site.root_url if site is not None else "http://localhost"
+    return f"{root}/section/20260101-abcdef/"
+
+
 def over_limit_message(channel_name, label, count, max_chars) -> str:
     return _("%(channel)s: %(field)s has %(count)s characters; the platform allows at most %(max)s.") % {
         "channel": channel_name,
@@ -67,7 +83,29 @@ class ChannelVersionForm(WagtailAdminModelForm):
             if isinstance(value, str) and len(value) > limit["max_chars"]:
                 label = rules["fields"].get(name) or str(self.fields[name].label)
                 self.add_error(name, over_limit_message(channel.name, label, len(value), limit["max_chars"]))
+        if not self.errors:
+            for problem in self._platform_problems(channel, cleaned):
+                self.add_error(None, f"{channel.name}: {problem}")
         return cleaned
+
+    def _platform_problems(self, channel, cleaned) -> list[str]:
+        """The platform's own checks (``ChannelAdapter.check_version``) on what the editor wrote."""
+        from .adapters import ADAPTERS, ChannelVersion
+
+        adapter_class = ADAPTERS.get(channel.kind)
+        edited = {
+            name: cleaned.get(name) for name in ("title", "author", "summary", "text") if cleaned.get(name)
+        }
+        if adapter_class is None or not edited:
+            return []
+        story = getattr(self.instance, "story", None)
+        version = ChannelVersion(
+            **edited,
+            target_length=cleaned.get("target_length"),
+            image=cleaned.get("image"),
+            link=probable_link(story),
+        )
+        return list(adapter_class(channel).check_version(story, version, edited=True))
 
 
 class ChannelVersionsPanel(InlinePanel):
@@ -75,6 +113,8 @@ class ChannelVersionsPanel(InlinePanel):
         options = super().get_form_options()
         options["formsets"][self.relation_name]["form"] = ChannelVersionForm
         options["formsets"][self.relation_name]["widgets"] = {
+            # A plain list of the few channels, not the snippet chooser a registered model gets.
+            "channel": forms.Select,
             "summary": forms.Textarea(attrs={"rows": 3}),
             "text": forms.Textarea(attrs={"rows": 4}),
         }

@@ -208,11 +208,19 @@ def channels_for(event, story, act) -> list[Channel]:
     chosen = chosen_channel_ids(story, event.revision_id) if act in PUBLISHING_ACTS else set()
     targets = []
     for channel in enabled:
-        if channel.selection == Channel.Selection.ALWAYS or channel.pk in chosen:
-            targets.append(channel)
-        elif act != Act.PUBLISH and channel.pk in reached:
-            targets.append(channel)
+        if channel.pk in reached and act != Act.PUBLISH:
+            targets.append(channel)  # it has the story: the act follows, whatever changed since
+        elif channel.selection == Channel.Selection.ALWAYS or channel.pk in chosen:
+            if _takes(channel, story):
+                targets.append(channel)
     return targets
+
+
+def _takes(channel, story) -> bool:
+    try:
+        return adapter_for(channel).takes(story)
+    except AdapterError:
+        return True  # an unknown adapter: queue it, and the delivery says what is wrong
 
 
 def default_channels_for(section) -> list[Channel]:
@@ -488,6 +496,42 @@ def retry(status: StoryChannelStatus, *, acting_user) -> StoryChannelStatus:
     return status
 
 
+def record_done_by_hand(status, *, note, remote_url="", at=None) -> bool:
+    """The status update for a channel act someone carried out by hand (any channel): the state the
+    act ends in (published; retracted or taken off for a take-down), the note, the address.
+
+    Conditional on the status being as read (same act, revision, message, still "needs manual
+    action"): a later act queued meanwhile is not marked done by an earlier one. Returns whether
+    the row was updated.
+    """
+    at = at or timezone.now()
+    fields = {"error": "", "note": note, "changed_at": at}
+    if status.act in TAKING_DOWN_ACTS:
+        fields["state"] = State.RETRACTED if status.act == Act.RETRACT else State.UNPUBLISHED
+        if status.act == Act.RETRACT:
+            fields["retracted_at"] = at
+    else:
+        fields["state"] = State.PUBLISHED
+        if remote_url:
+            fields["remote_url"] = remote_url[:1000]
+        if status.published_at is None:
+            fields["published_at"] = at
+        elif status.act != Act.PUBLISH:
+            fields["updated_at"] = at
+        if status.act == Act.CORRECT:
+            fields["corrections_delivered"] = F("corrections_delivered") + 1
+    return (
+        StoryChannelStatus.objects.filter(
+            pk=status.pk,
+            state=State.NEEDS_MANUAL,
+            act=status.act,
+            revision_id=status.revision_id,
+            outbox_message_id=status.outbox_message_id,
+        ).update(**fields)
+        == 1
+    )
+
+
 MANUAL_ACTION = "rongmei.distribution.done_by_hand"
 
 
@@ -523,22 +567,9 @@ def complete_by_hand(
         "user": display_name_for(acting_user),
         "when": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
     }
-    fields = {"note": f"{done} {note}".strip(), "error": "", "changed_at": now}
-    if status.act in TAKING_DOWN_ACTS:
-        fields["state"] = State.RETRACTED if status.act == Act.RETRACT else State.UNPUBLISHED
-        fields["retracted_at"] = now if status.act == Act.RETRACT else status.retracted_at
-    else:
-        fields["state"] = State.PUBLISHED
-        if status.published_at is None:
-            fields["published_at"] = now
-        if status.act != Act.PUBLISH:
-            fields["updated_at"] = now
-        if status.act == Act.CORRECT:
-            fields["corrections_delivered"] = status.corrections_delivered + 1
-    if remote_url:
-        fields["remote_url"] = remote_url[:1000]
     with transaction.atomic():
-        StoryChannelStatus.objects.filter(pk=status.pk).update(**fields)
+        if not record_done_by_hand(status, note=f"{done} {note}".strip(), remote_url=remote_url, at=now):
+            raise DistributionError(_("The channel’s state changed meanwhile: look again before recording."))
         log(
             instance=status.story,
             action=MANUAL_ACTION,

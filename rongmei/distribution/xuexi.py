@@ -3,7 +3,7 @@
 The adapter (``adapters/xuexi.py``) leaves the channel "needs manual action" with a package ready.
 An editor who may edit the story downloads the package, submits it on the 学习强国 contributor
 platform and records it here (``mark_done``): who, when, and the platform's address of the article
-if they have it. That sets the story's status on the channel (``record_done_by_hand``: published,
+if they have it. That sets the story's status on the channel (``services.record_done_by_hand``: published,
 or retracted/taken off for a take-down done by hand) and writes an entry in Wagtail's audit log on
 the story (action ``rongmei.distribution.xuexi_submitted`` / ``…xuexi_taken_down``), so the story's
 history shows it. The distribution app keeps no model of its own for this.
@@ -15,7 +15,6 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -113,42 +112,6 @@ def rebuild_package(status, *, acting_user) -> packages.Package:
 # --- done by hand ----------------------------------------------------------------------------------------
 
 
-def record_done_by_hand(status, *, note, remote_url="", at=None) -> bool:
-    """The status update for a channel act someone carried out by hand (any channel): the state the
-    act ends in (published; retracted or taken off for a take-down), the note, the address.
-
-    Conditional on the status being as read (same act, revision, message, still "needs manual
-    action"): a later act queued meanwhile is not marked done by an earlier one. Returns whether
-    the row was updated.
-    """
-    at = at or timezone.now()
-    fields = {"error": "", "note": note, "changed_at": at}
-    if status.act in TAKING_DOWN_ACTS:
-        fields["state"] = State.RETRACTED if status.act == Act.RETRACT else State.UNPUBLISHED
-        if status.act == Act.RETRACT:
-            fields["retracted_at"] = at
-    else:
-        fields["state"] = State.PUBLISHED
-        if remote_url:
-            fields["remote_url"] = remote_url[:1000]
-        if status.published_at is None:
-            fields["published_at"] = at
-        elif status.act != Act.PUBLISH:
-            fields["updated_at"] = at
-        if status.act == Act.CORRECT:
-            fields["corrections_delivered"] = F("corrections_delivered") + 1
-    return (
-        StoryChannelStatus.objects.filter(
-            pk=status.pk,
-            state=State.NEEDS_MANUAL,
-            act=status.act,
-            revision_id=status.revision_id,
-            outbox_message_id=status.outbox_message_id,
-        ).update(**fields)
-        == 1
-    )
-
-
 def _check_url(remote_url: str) -> str:
     remote_url = (remote_url or "").strip()
     if remote_url and not remote_url.lower().startswith(("https://", "http://")):
@@ -181,7 +144,7 @@ def mark_done(status, *, acting_user, remote_url="", at=None) -> StoryChannelSta
         else:
             note = _("submitted by %(name)s at %(time)s") % {"name": name, "time": when}
     with transaction.atomic():
-        if not record_done_by_hand(status, note=note, remote_url=remote_url, at=at):
+        if not services.record_done_by_hand(status, note=note, remote_url=remote_url, at=at):
             raise DistributionError(
                 _("The story’s 学习强国 status changed meanwhile (a newer version was queued): look again.")
             )

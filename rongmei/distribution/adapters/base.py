@@ -122,6 +122,17 @@ class ChannelAdapter:
             )
         return value
 
+    def check_version(self, story, version: ChannelVersion, *, edited: bool = True) -> list[str]:
+        """What would stop this version's delivery, in plain words, found without calling the
+        platform (a Weibo text that leaves no room for the link): the editor's form asks before
+        三审 approves a version the platform would refuse."""
+        return []
+
+    def takes(self, story) -> bool:
+        """Whether this channel takes ``story`` at all (a partner's sections and regions); a story
+        it does not take gets no delivery and no status, rather than a "published" that was not."""
+        return True
+
     def publish(self, item: Item) -> Result:
         raise NotImplementedError
 

@@ -104,6 +104,16 @@ class PartnerPushAdapter(ChannelAdapter):
 
     # --- the acts -----------------------------------------------------------------------------------
 
+    def takes(self, story) -> bool:
+        """Only stories in the partner's sections and regions get a delivery (and a status) at all."""
+        from rongmei.partners.services import accepts
+
+        try:
+            partner = self.partner()
+        except AdapterError:
+            return True  # the delivery will say what is wrong with the channel
+        return accepts(partner, story)
+
     def publish(self, item):
         from rongmei.partners.services import accepts
 

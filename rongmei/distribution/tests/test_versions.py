@@ -181,3 +181,20 @@ def test_channel_version_text_is_proofread_with_the_story_and_a_suggestion_lands
         story_checks.accept_suggestion(finding, acting_user=review.editor)
     latest = fresh(story).latest_revision.as_object()
     assert [v.text for v in latest.channel_versions.all()] == ["全市干部再接再厉"]
+
+
+def test_a_weibo_text_that_leaves_no_room_for_the_link_is_refused_before_review(client, review, echo):
+    weibo = Channel.objects.get(code="weibo")
+    weibo.enabled = True
+    weibo.config = {"safe_domain": "localhost", "rip": "127.0.0.1"}
+    weibo.save()
+    client.login(username="reporter", password=TEST_PASSWORD)
+    url = reverse("wagtailadmin_pages:add", args=("newsroom", "storypage", review.section.pk))
+    response = client.post(
+        url, story_form(channel_versions=inline_formset([{"channel": weibo.pk, "text": "字" * 130}]))
+    )
+    assert response.status_code == 200
+    assert not StoryPage.objects.filter(title="市政府召开常务会议").exists()
+    assert "微博" in response.content.decode()
+    fits = story_form(channel_versions=inline_formset([{"channel": weibo.pk, "text": "字" * 60}]))
+    assert client.post(url, fits).status_code == 302

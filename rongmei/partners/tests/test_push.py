@@ -193,8 +193,9 @@ def test_a_story_outside_the_partners_regions_is_not_sent(review, site, pushing,
     pushing.regions.set([site.other_city])
     story = pass_review(review, review.add_story(title="与本县无关"), on_commit)
     assert contract.calls_to(PUSH_PATH) == []
-    status = status_of(story, pushing)
-    assert "Not sent" in status.note and not status.remote_id
+    # No delivery and no status at all: the 分发 board never shows it as published to this partner.
+    assert not StoryChannelStatus.objects.filter(story=story, channel__code=pushing.channel_code).exists()
+    assert StoryChannelStatus.objects.filter(story=story, channel__code="website").exists()
     # Its retraction sends nothing either: the partner never had it.
     with on_commit():
         newsroom_services.retract(fresh(story), acting_user=review.reporter, reason="撤稿")
