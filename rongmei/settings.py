@@ -333,6 +333,10 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
+        # httpx logs each request's full URL at INFO, and some platforms (WeChat) put the access
+        # token in the URL: never in the logs.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
     },
 }
 

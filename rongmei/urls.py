@@ -22,7 +22,7 @@ urlpatterns = [
     path("api/v1/", content_api.urls),
     path("partners/", include("rongmei.partners.urls")),  # partner centers' pull, push and feeds
     path("wire/", include("rongmei.wire.urls")),
-    path("h5/", include("rongmei.mobile.urls")),  # the mobile web app reading the content API  # the apps' content API (rongmei/api); before Wagtail's pages
+    path("h5/", include("rongmei.mobile.urls")),  # the mobile web app (H5) reading the content API
     path("", include(website_urls)),
     path("", include(search_urls)),
 ]

@@ -76,7 +76,7 @@ DEFAULT_CHANNELS = (
         "kind": "xuexi",
         "sort_order": 60,
         "selection": "optional",
-        "enabled": False,
+        "enabled": True,  # no credentials: a package or a page plan, done by hand
     },
     {
         "code": "print",
@@ -84,7 +84,7 @@ DEFAULT_CHANNELS = (
         "kind": "print",
         "sort_order": 70,
         "selection": "optional",
-        "enabled": False,
+        "enabled": True,  # no credentials: a package or a page plan, done by hand
     },
 )
 
@@ -349,7 +349,11 @@ def send_story(message: OutboxMessage) -> outbox.SendResult:
     StoryChannelStatus.objects.filter(pk=status.pk).update(state=State.SENDING, changed_at=timezone.now())
 
     def record_remote(**kwargs):
+        # On the message (the outbox's exactly-once record) and on the status, so a later act on
+        # this channel (a retraction of a publication stopped half-way) knows the stage too.
         outbox.record_remote(message, **kwargs)
+        if kwargs.get("remote_id"):
+            StoryChannelStatus.objects.filter(pk=status.pk).update(remote_id=str(kwargs["remote_id"])[:255])
 
     try:
         adapter = adapter_for(channel)
@@ -363,7 +367,8 @@ def send_story(message: OutboxMessage) -> outbox.SendResult:
             version=versions.resolve(story, channel, revision_id=payload.get("revision_id"), adapter=adapter)
             if story is not None
             else ChannelVersion(),
-            remote_id=status.remote_id or message.remote_id,
+            # This message's own record first (a retry continues its stage), else the channel's.
+            remote_id=message.remote_id or status.remote_id,
             record_remote=record_remote,
         )
         result = _carry_out(adapter, item, status, message)

@@ -57,34 +57,83 @@ _OTHERS_WORK = (("newsroom", "view_others_work_storypage"),)
 # 突发发布记录: the chief editors and administrators read the list of stories published around 三审.
 _EMERGENCY_REPORT = (("review", "view_emergencypublication"),)
 
+# 报纸版面 (rongmei.printing): editors lay pages out (小样 → 大样); the duty editors (复审主任, 终审总编)
+# sign them off (审签); new-media editors read the plans; administrators plan issues.
+_PRINT_VIEW = (("printing", "view_printissue"),)
+_PRINT_PLAN = _PRINT_VIEW + (("printing", "add_printissue"), ("printing", "change_printissue"))
+_PRINT_LAYOUT = _PRINT_PLAN + (("printing", "advance_printpage"),)
+_PRINT_DUTY = _PRINT_LAYOUT + (("printing", "sign_off_printpage"),)
+# 内参 (rongmei.neican): directors compile issues and make copies; the chief editor also signs them off.
+_NEICAN_COMPILE = (("neican", "view_neican"), ("neican", "manage_neican"))
+_NEICAN_APPROVE = _NEICAN_COMPILE + (("neican", "approve_neican"),)
+# Partner centers (rongmei.partners): tokens, push addresses and signing secrets.
+_PARTNERS = (("partners", "manage_partner"),)
+# The incoming wire (rongmei.wire): editors read and adopt items; directors watch the sources and
+# fetch now; the chief editor and administrators edit the sources.
+_WIRE_READ = (("wire", "view_wireitem"), ("wire", "adopt_wireitem"))
+_WIRE_SOURCES = (("wire", "view_wiresource"), ("wire", "fetch_wiresource"))
+_WIRE_MANAGE = tuple(("wire", f"{action}_wiresource") for action in ("add", "change", "delete"))
+# The channel registry (Settings → 渠道): administrators switch channels on and set their limits.
+_CHANNELS = (("distribution", "view_channel"), ("distribution", "change_channel"))
+
 REPORTER = Role("reporter", "记者", _IMAGE_PERMS + _DOC_PERMS, page_permissions=("add",))
 EDITOR = Role(
     "editor",
     "初审编辑",
-    _IMAGE_PERMS + _DOC_PERMS + _PROOFING_VIEW + _OTHERS_WORK,
+    _IMAGE_PERMS + _DOC_PERMS + _PROOFING_VIEW + _OTHERS_WORK + _PRINT_LAYOUT + _WIRE_READ,
     page_permissions=("add", "change", "lock"),
 )
 DIRECTOR = Role(
     "director",
     "复审主任",
-    _IMAGE_PERMS + _DOC_PERMS + _PROOFING_VIEW + _OTHERS_WORK,
+    _IMAGE_PERMS
+    + _DOC_PERMS
+    + _PROOFING_VIEW
+    + _OTHERS_WORK
+    + _PRINT_DUTY
+    + _NEICAN_COMPILE
+    + _PARTNERS
+    + _WIRE_READ
+    + _WIRE_SOURCES,
     page_permissions=("add", "change", "lock", "unlock"),
 )
 # The chief editor owns the newsroom's word lists (banned, caution, style) and the names-and-titles list.
 CHIEF = Role(
     "chief",
     "终审总编",
-    _IMAGE_PERMS + _DOC_PERMS + _PROOFING_MANAGE + _OTHERS_WORK + _EMERGENCY_REPORT,
+    _IMAGE_PERMS
+    + _DOC_PERMS
+    + _PROOFING_MANAGE
+    + _OTHERS_WORK
+    + _EMERGENCY_REPORT
+    + _PRINT_DUTY
+    + _NEICAN_APPROVE
+    + _PARTNERS
+    + _WIRE_READ
+    + _WIRE_SOURCES
+    + _WIRE_MANAGE,
     page_permissions=("add", "change", "publish", "lock", "unlock"),
 )
 NEW_MEDIA = Role(
-    "newmedia", "新媒体编辑", _IMAGE_PERMS + _DOC_PERMS + _OTHERS_WORK, page_permissions=("add", "change")
+    "newmedia",
+    "新媒体编辑",
+    _IMAGE_PERMS + _DOC_PERMS + _OTHERS_WORK + _PRINT_VIEW + _WIRE_READ,
+    page_permissions=("add", "change"),
 )
 ANALYST = Role("analyst", "舆情分析师", _MONITORING)
 ADMIN = Role(
     "admin",
     "管理员",
-    _PROOFING_MANAGE + _MONITORING + _OTHERS_WORK + _EMERGENCY_REPORT,
+    _PROOFING_MANAGE
+    + _MONITORING
+    + _OTHERS_WORK
+    + _EMERGENCY_REPORT
+    + _PRINT_PLAN
+    + _PARTNERS
+    + (("wire", "view_wireitem"),)
+    + _WIRE_SOURCES
+    + _WIRE_MANAGE
+    + _CHANNELS,
     page_permissions=("add", "change", "publish", "lock", "unlock"),
 )
 

@@ -227,6 +227,12 @@ class ContractServer:
             else:
                 response = getattr(self, name)(request)
         data = response.encoded()
+        try:
+            self._answer(handler, response, data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (a timeout fault): nothing to answer
+
+    def _answer(self, handler, response, data):
         handler.send_response(response.status)
         handler.send_header("Content-Type", response.content_type)
         handler.send_header("Content-Length", str(len(data)))

@@ -48,15 +48,16 @@ class Migration(migrations.Migration):
     ]
 
 
-# The website, its feed and the app show every public story; the platform channels arrive switched
+# The website, its feed and the app show every public story; 学习强国 and print need no credentials
+# (a package and a page plan, done by hand) and are on; the platform channels arrive switched
 # off (they need credentials and an address first: the 渠道 screen and docs/deployment.md).
 NEW_CHANNELS = (
     {"code": "app", "name": "客户端", "kind": "app", "sort_order": 15, "selection": "always"},
     {"code": "wechat", "name": "微信公众号", "kind": "wechat", "sort_order": 30, "selection": "default", "enabled": False},
     {"code": "weibo", "name": "微博", "kind": "weibo", "sort_order": 40, "selection": "default", "enabled": False},
     {"code": "douyin", "name": "抖音", "kind": "douyin", "sort_order": 50, "selection": "optional", "enabled": False},
-    {"code": "xuexi", "name": "学习强国", "kind": "xuexi", "sort_order": 60, "selection": "optional", "enabled": False},
-    {"code": "print", "name": "报纸", "kind": "print", "sort_order": 70, "selection": "optional", "enabled": False},
+    {"code": "xuexi", "name": "学习强国", "kind": "xuexi", "sort_order": 60, "selection": "optional"},
+    {"code": "print", "name": "报纸", "kind": "print", "sort_order": 70, "selection": "optional"},
 )
 
 
