@@ -5,9 +5,12 @@ both read ``channel_rules()``, which comes from each adapter's documented ``defa
 (sources cited there) narrowed by the channel's own ``limits``.
 """
 
+import dataclasses
+
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from modelcluster.forms import BaseChildFormSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import InlinePanel
 
@@ -90,6 +93,7 @@ class ChannelVersionForm(WagtailAdminModelForm):
 
     def _platform_problems(self, channel, cleaned) -> list[str]:
         """The platform's own checks (``ChannelAdapter.check_version``) on what the editor wrote."""
+        from . import versions
         from .adapters import ADAPTERS, ChannelVersion
 
         adapter_class = ADAPTERS.get(channel.kind)
@@ -98,20 +102,39 @@ class ChannelVersionForm(WagtailAdminModelForm):
         }
         if adapter_class is None or not edited:
             return []
-        story = getattr(self.instance, "story", None)
-        version = ChannelVersion(
+        story = getattr(self, "story", None)
+        # As the delivery will see it: the editor's fields over the ones made from the story.
+        base = ChannelVersion()
+        if story is not None:
+            try:
+                base = versions.generated(story, channel)
+            except Exception:  # a story still being written may lack what generation reads
+                base = ChannelVersion()
+        version = dataclasses.replace(
+            base,
             **edited,
-            target_length=cleaned.get("target_length"),
-            image=cleaned.get("image"),
-            link=probable_link(story),
+            target_length=cleaned.get("target_length") or base.target_length,
+            image=cleaned.get("image") or base.image,
+            link=base.link or probable_link(story),
         )
         return list(adapter_class(channel).check_version(story, version, edited=True))
+
+
+class ChannelVersionFormSet(BaseChildFormSet):
+    """Gives each version's form the story being edited (already holding the posted fields when
+    the versions are validated), so the platform's checks see its cover and address."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.story = self.instance
+        return form
 
 
 class ChannelVersionsPanel(InlinePanel):
     def get_form_options(self):
         options = super().get_form_options()
         options["formsets"][self.relation_name]["form"] = ChannelVersionForm
+        options["formsets"][self.relation_name]["formset"] = ChannelVersionFormSet
         options["formsets"][self.relation_name]["widgets"] = {
             # A plain list of the few channels, not the snippet chooser a registered model gets.
             "channel": forms.Select,
