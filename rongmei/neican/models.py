@@ -142,7 +142,7 @@ class Copy(models.Model):
     # As printed on the copy: a recipient renamed later keeps the copy they were given.
     recipient_name = models.CharField(_("recipient"), max_length=50)
     recipient_title = models.CharField(_("position and unit"), max_length=200, blank=True)
-    pdf = models.FileField(_("PDF"), storage=private_storage, upload_to=copy_upload_to, max_length=200)
+    pdf = models.FileField(_("PDF file"), storage=private_storage, upload_to=copy_upload_to, max_length=200)
     generated_at = models.DateTimeField(_("made"))
     generated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -434,7 +434,7 @@ class StoryPage(Page):
     edit_handler = TabbedInterface(
         [
             ObjectList(content_panels, heading=_("Story")),
-            ObjectList(channel_panels, heading=_("Channels")),
+            ObjectList(channel_panels, heading=_("Channels (渠道)")),
             ObjectList(metadata_panels, heading=_("Metadata")),
             ObjectList(correction_panels, heading=_("Corrections")),
             ObjectList(Page.promote_panels, heading=_("Promote")),

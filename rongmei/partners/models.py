@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Partner(models.Model):
@@ -102,7 +103,7 @@ class PartnerToken(models.Model):
         Partner, on_delete=models.CASCADE, related_name="tokens", verbose_name=_("partner")
     )
     label = models.CharField(
-        _("label"), max_length=100, blank=True, help_text=_("E.g. which system of theirs uses it.")
+        pgettext_lazy("partner token", "label"), max_length=100, blank=True, help_text=_("E.g. which system of theirs uses it.")
     )
     shown_part = models.CharField(_("token starts with"), max_length=20)
     digest = models.CharField(max_length=64, unique=True, editable=False)

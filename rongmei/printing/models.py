@@ -10,6 +10,7 @@ All changes go through ``services``; the models only hold the data and the plain
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MAX_PAGES = 64  # a county paper has 4–16 pages; a weekend edition rarely more than 48
 
@@ -104,7 +105,7 @@ class PrintPage(models.Model):
 
 class PagePlacement(models.Model):
     page = models.ForeignKey(
-        PrintPage, verbose_name=_("page"), on_delete=models.CASCADE, related_name="placements"
+        PrintPage, verbose_name=pgettext_lazy("print page", "page"), on_delete=models.CASCADE, related_name="placements"
     )
     # The page's issue, kept here so a story is placed at most once per issue (a database constraint).
     issue = models.ForeignKey(PrintIssue, on_delete=models.CASCADE, related_name="placements")

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -91,7 +92,7 @@ def find_story(raw: str, *, user, issue=None):
 
 
 class PlaceForm(forms.Form):
-    page = forms.IntegerField(label=_("Page"), min_value=1)
+    page = forms.IntegerField(label=pgettext_lazy("print page", "Page"), min_value=1)
     story = forms.CharField(
         label=_("Story"), max_length=200, help_text=_("The story's number, or words from its headline.")
     )

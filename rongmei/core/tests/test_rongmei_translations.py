@@ -173,7 +173,7 @@ def test_catalogue_has_exactly_the_messages_makemessages_extracts(tmp_path):
 
 
 GETTEXT_FUNCTIONS = {"_", "gettext", "gettext_lazy", "gettext_noop"}
-TEMPLATE_TRANSLATE = re.compile(r"""{%\s*(?:translate|trans)\s+(["'])(.+?)\1""")
+TEMPLATE_TRANSLATE = re.compile(r"""{%\s*(?:translate|trans)\s+(["'])(.+?)\1(?:\s+context\s+(["'])(.+?)\3)?""")
 
 
 def literal_messages():
@@ -195,8 +195,8 @@ def literal_messages():
             ):
                 found.add((str(path.relative_to(REPO_DIR)), node.args[0].value))
     for path in RONGMEI_DIR.rglob("templates/**/*.html"):
-        for _quote, msgid in TEMPLATE_TRANSLATE.findall(path.read_text(encoding="utf-8")):
-            found.add((str(path.relative_to(REPO_DIR)), msgid))
+        for _quote, msgid, _cquote, context in TEMPLATE_TRANSLATE.findall(path.read_text(encoding="utf-8")):
+            found.add((str(path.relative_to(REPO_DIR)), (context, msgid) if context else msgid))
     return found
 
 
@@ -205,7 +205,9 @@ def test_every_literal_message_in_the_code_is_translated():
     found = literal_messages()
     assert len(found) > 250
     translated = {
-        entry.msgid for entry in entries(DJANGO_PO)[1] if entry.msgctxt is None and entry.is_translated
+        entry.msgid if entry.msgctxt is None else (entry.msgctxt, entry.msgid)
+        for entry in entries(DJANGO_PO)[1]
+        if entry.is_translated
     }
     missing = sorted((path, msgid) for path, msgid in found if msgid not in translated)
     assert missing == [], (
@@ -271,7 +273,12 @@ def test_msgids_shared_with_wagtail_or_django_keep_their_translation():
     """A new msgid that Wagtail uses too ("Pages", "title", …) must still fit Wagtail's screens."""
     others = other_catalogues()
     assert others["Pages"] == {"页面"} and "标题" in others["title"]
-    ours = {entry.msgid: entry.msgstr[0] for entry in entries(DJANGO_PO)[1] if entry.msgid_plural is None}
+    # An entry with a msgctxt is another message than the same msgid without one (pgettext).
+    ours = {
+        entry.msgid: entry.msgstr[0]
+        for entry in entries(DJANGO_PO)[1]
+        if entry.msgid_plural is None and entry.msgctxt is None
+    }
     shared = {msgid for msgid in ours if msgid in others}
     assert len(shared) > 20
     differing = {

@@ -10,7 +10,7 @@ same page makes the package of the corrected version and records what was done.
 """
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail import hooks
 
 from .base import AdapterError, Capabilities, ChannelAdapter, Item, Result
@@ -19,7 +19,7 @@ from .base import AdapterError, Capabilities, ChannelAdapter, Item, Result
 class XuexiAdapter(ChannelAdapter):
     kind = "xuexi"
     capabilities = Capabilities(can_update=False, can_retract=False, idempotent=True)
-    version_fields = {"title": gettext_lazy("Xuexi title"), "summary": gettext_lazy("Summary")}
+    version_fields = {"title": gettext_lazy("Xuexi title"), "summary": pgettext_lazy("channel version", "summary")}
 
     def publish(self, item: Item) -> Result:
         from .. import packages

@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('number', models.PositiveIntegerField(verbose_name='copy number')),
                 ('recipient_name', models.CharField(max_length=50, verbose_name='recipient')),
                 ('recipient_title', models.CharField(blank=True, max_length=200, verbose_name='position and unit')),
-                ('pdf', models.FileField(max_length=200, storage=rongmei.core.storage.private_storage, upload_to=rongmei.neican.models.copy_upload_to, verbose_name='PDF')),
+                ('pdf', models.FileField(max_length=200, storage=rongmei.core.storage.private_storage, upload_to=rongmei.neican.models.copy_upload_to, verbose_name='PDF file')),
                 ('generated_at', models.DateTimeField(verbose_name='made')),
                 ('received_at', models.DateTimeField(blank=True, null=True, verbose_name='received')),
                 ('received_note', models.CharField(blank=True, max_length=200, verbose_name='receipt note')),
