@@ -824,13 +824,13 @@ def _load(specs, stdout) -> Counter:
     # a moderation notice per submission and decision; the demo's console backend prints each).
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         _create_stories(demo, specs, stdout)
+    say("  融合发布: channels, partners, incoming wire, print, 内参 …")
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        _load_distribution_demo(demo)
     say("  舆情 monitoring …")
     # After the stories: the monitored items include copies of two of them (reprint detection).
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         load_monitoring_demo(demo.users)
-    say("  融合发布: channels, partners, incoming wire, print, 内参 …")
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-        _load_distribution_demo(demo)
     return demo.created
 
 

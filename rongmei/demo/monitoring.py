@@ -87,6 +87,12 @@ def load_monitoring_demo(users: dict, now=None) -> bool:
             if story is not None and story.live:
                 lead = story.lead + "\n" if story.lead else ""
                 text = lead + _plain(story.body)
+                # A copy is found after the story went out: at a time of day when the story is only
+                # an hour or two old, "hours ago" would put the copy before the original.
+                if story.first_published_at is not None:
+                    age = (now - story.first_published_at).total_seconds() / 3600
+                    if hours >= age:
+                        hours = age * hours / 11  # REPRINTS' hours are at most 10: all after, in order
                 _item(sources[key], story.title, text, hours, now, url_of(sources[key]))
         analyst, chief = users.get("analyst"), users.get("chief")
         negative = AlertRule.objects.create(

@@ -30,6 +30,7 @@ from rongmei.demo.loader import (
     load_story_specs,
     story_state_counts,
 )
+from rongmei.distribution.demo import EVERY_CHANNEL_TITLE
 from rongmei.newsroom.models import CorrectionNote, HomePage, Region, SectionPage, StoryCredit, StoryPage
 from rongmei.organisation.models import Department, Outlet, StaffProfile
 from rongmei.review.models import ReviewEvent
@@ -142,7 +143,16 @@ def test_demo_newsroom_loads_once_and_again_without_changes(django_capture_on_co
     # Published stories spread over the last month, each with a three-level review history.
     now = timezone.now()
     live = StoryPage.objects.on_site()
-    assert live.count() == 39
+    assert live.count() == 40  # the 39 of the story files and the one on every channel (融合发布)
+    every = StoryPage.objects.get(title=EVERY_CHANNEL_TITLE)
+    assert sorted(v.channel.code for v in every.channel_versions.all()) == [
+        "douyin",
+        "print",
+        "wechat",
+        "weibo",
+        "xuexi",
+    ]
+    assert every.video is not None and every.video.file.read(8)[4:8] == b"ftyp"  # a real MP4
     dates = sorted(live.values_list("first_published_at", flat=True))
     assert dates[0] < now - timedelta(days=20) and dates[-1] > now - timedelta(days=2)
     assert dates[-1] <= now
