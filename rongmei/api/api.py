@@ -39,7 +39,7 @@ api = NinjaAPI(
         "(https://iptc.org/std/ninjs/ninjs-schema_2.1.json); lists are newest first with an opaque "
         "cursor (`next`), at most 50 per page. Answers carry an ETag (send it back as If-None-Match "
         "for a 304) and may be cached for 60 seconds. A retracted story answers with pubstatus "
-        "\"canceled\": remove it from the app."
+        '"canceled": remove it from the app.'
     ),
     urls_namespace="api-v1",
     docs_url=None,
@@ -143,7 +143,9 @@ def _bad_parameters(request, exc):
         request,
         400,
         "bad_request",
-        _("These parameters are not valid: %(names)s. limit is a number from 1 to %(max)s; an id is a positive number.")
+        _(
+            "These parameters are not valid: %(names)s. limit is a number from 1 to %(max)s; an id is a positive number."
+        )
         % {"names": ", ".join(names), "max": queries.MAX_LIMIT},
     )
 
@@ -207,7 +209,12 @@ def latest(request, params: Query[ListParams]):
     return _list_answer(request, queries.public_stories(), params)
 
 
-@api.get("/items/{story_id}", response={200: NinjsItem, 304: None, 400: Error, 404: Error}, summary="One story", tags=["stories"])
+@api.get(
+    "/items/{story_id}",
+    response={200: NinjsItem, 304: None, 400: Error, 404: Error},
+    summary="One story",
+    tags=["stories"],
+)
 def item(request, story_id: int = Path(..., ge=1, le=queries.MAX_ID)):
     story = queries.story_for_item(story_id)
     if story is None:
@@ -241,7 +248,9 @@ def sections(request):
     return _index_answer(request, answer)
 
 
-@api.get("/sections/{section_id}/items", response=LIST_RESPONSES, summary="A section's stories", tags=["stories"])
+@api.get(
+    "/sections/{section_id}/items", response=LIST_RESPONSES, summary="A section's stories", tags=["stories"]
+)
 def section_items(request, params: Query[ListParams], section_id: int = Path(..., ge=1, le=queries.MAX_ID)):
     section = queries.section_by_id(section_id)
     if section is None:
@@ -266,7 +275,9 @@ def topics(request):
     return _index_answer(request, answer)
 
 
-@api.get("/topics/{topic_id}/items", response=LIST_RESPONSES, summary="A topic page's stories", tags=["stories"])
+@api.get(
+    "/topics/{topic_id}/items", response=LIST_RESPONSES, summary="A topic page's stories", tags=["stories"]
+)
 def topic_items(request, params: Query[ListParams], topic_id: int = Path(..., ge=1, le=queries.MAX_ID)):
     topic = queries.topic_by_id(topic_id)
     if topic is None:
@@ -274,7 +285,9 @@ def topic_items(request, params: Query[ListParams], topic_id: int = Path(..., ge
     return _list_answer(request, queries.topic_stories(topic, queries.public_stories()), params)
 
 
-@api.get("/regions", response=list[RegionChannel], summary="Regions: province → city → district", tags=["channels"])
+@api.get(
+    "/regions", response=list[RegionChannel], summary="Regions: province → city → district", tags=["channels"]
+)
 def regions(request):
     children = queries.region_tree()
     base = request.path.rstrip("/")

@@ -91,7 +91,9 @@ def _image_figures(ctx):
                 out.append("")
                 continue
             image_format = get_image_format(known_image_format(attrs.get("format")) or DEFAULT_IMAGE_FORMAT)
-            rendition = get_renditions_or_not_found(image, [image_format.filter_spec])[image_format.filter_spec]
+            rendition = get_renditions_or_not_found(image, [image_format.filter_spec])[
+                image_format.filter_spec
+            ]
             caption = " ".join(part for part in (image.caption, image.credit) if part)
             out.append(
                 format_html(
@@ -113,7 +115,9 @@ def _media_links(attrs_list):
     out = []
     for attrs in attrs_list:
         url = attrs.get("url") or ""
-        out.append(format_html('<p><a href="{}">{}</a></p>', url, url) if url.startswith(("http:", "https:")) else "")
+        out.append(
+            format_html('<p><a href="{}">{}</a></p>', url, url) if url.startswith(("http:", "https:")) else ""
+        )
     return out
 
 
@@ -188,7 +192,9 @@ def _places(story) -> list[dict]:
 def _subjects(story, sections, topics) -> list[dict]:
     subjects = [{"name": s.title, "rel": "section", "literal": f"section:{s.pk}"} for s in sections]
     subjects += [{"name": t.title, "rel": "topic", "literal": f"topic:{t.pk}"} for t in topics]
-    subjects += [{"name": tag.name, "rel": "keyword", "literal": f"tag:{tag.slug}"} for tag in story.tags.all()]
+    subjects += [
+        {"name": tag.name, "rel": "keyword", "literal": f"tag:{tag.slug}"} for tag in story.tags.all()
+    ]
     return subjects
 
 
@@ -223,10 +229,38 @@ def _cover(story, ctx) -> list[dict]:
         ],
     }
     if image.caption:
-        association["descriptions"] = [{"role": "caption", "contenttype": "text/plain", "value": image.caption}]
+        association["descriptions"] = [
+            {"role": "caption", "contenttype": "text/plain", "value": image.caption}
+        ]
     if image.credit:
         association["by"] = image.credit
     return [association]
+
+
+def app_version(story):
+    """The editor's version of the story for the app channel (list title, thumbnail), or None."""
+    versions = getattr(story, "app_versions", None)
+    if versions is None:
+        versions = [v for v in story.channel_versions.all() if v.channel.kind == "app"]
+    return versions[0] if versions else None
+
+
+def _thumbnail(image, ctx) -> dict:
+    renditions = get_renditions_or_not_found(image, list(COVER_RENDITIONS.values()))
+    return {
+        "name": "thumbnail",
+        "uri": f"urn:rongmei:{ctx.host}:image:{image.pk}",
+        "type": "picture",
+        "renditions": [
+            {
+                "name": name,
+                "href": ctx.absolute(renditions[spec].url),
+                "width": renditions[spec].width,
+                "height": renditions[spec].height,
+            }
+            for name, spec in COVER_RENDITIONS.items()
+        ],
+    }
 
 
 def story_item(story, ctx: Context, *, sections=(), topics=(), full=True) -> dict:
@@ -248,7 +282,9 @@ def story_item(story, ctx: Context, *, sections=(), topics=(), full=True) -> dic
             "altids": [{"role": "id", "value": str(story.pk)}],
             "genres": [
                 {
-                    "name": str(StoryType(story.story_type).label) if story.story_type in StoryType.values else story.story_type,
+                    "name": str(StoryType(story.story_type).label)
+                    if story.story_type in StoryType.values
+                    else story.story_type,
                     "literal": story.story_type,
                 }
             ],
@@ -279,12 +315,25 @@ def story_item(story, ctx: Context, *, sections=(), topics=(), full=True) -> dic
             if story.outlet.copyright_line:
                 item["copyrightnotice"] = story.outlet.copyright_line
         associations = _cover(story, ctx)
+        # The app channel's version (三审 approved it with the story): a short list title and a
+        # list thumbnail other than the cover.
+        app = app_version(story)
+        if app is not None and app.title:
+            item["headlines"].append({"role": "short", "value": app.title})
+        if app is not None and app.image is not None:
+            associations = [*associations, _thumbnail(app.image, ctx)]
         if associations:
             item["associations"] = associations
         if full:
-            item["bodies"] = [{"role": "main", "contenttype": "text/html", "value": body_html(story.body, ctx)}]
+            item["bodies"] = [
+                {"role": "main", "contenttype": "text/html", "value": body_html(story.body, ctx)}
+            ]
             item["bodies"] += [
-                {"role": "correction", "contenttype": "text/html", "value": _time_html(note.noted_at, note.text)}
+                {
+                    "role": "correction",
+                    "contenttype": "text/html",
+                    "value": _time_html(note.noted_at, note.text),
+                }
                 for note in story.corrections.all()
             ]
         return _without_empty(item)
@@ -313,7 +362,9 @@ def _canceled_item(story, ctx: Context) -> dict:
             {
                 "role": "retraction",
                 "contenttype": "text/html",
-                "value": _time_html(retracted_at, story.retraction_reason or _("This story has been retracted.")),
+                "value": _time_html(
+                    retracted_at, story.retraction_reason or _("This story has been retracted.")
+                ),
             }
         ],
     }

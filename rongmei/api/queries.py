@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from django.db.models import Prefetch, Q
 from wagtail.models import Page
 
+from rongmei.distribution.models import StoryChannelVersion
 from rongmei.newsroom.models import Region, SectionPage, StoryCredit, StoryPage, TopicPage
 from rongmei.website import queries as site_queries
 
@@ -66,6 +67,12 @@ def page_of(stories, cursor, limit):
             "corrections",
             "regions__parent__parent",
             "tags",
+            # The app's channel version (list title, thumbnail): ninjs.app_version().
+            Prefetch(
+                "channel_versions",
+                queryset=StoryChannelVersion.objects.filter(channel__kind="app").select_related("image"),
+                to_attr="app_versions",
+            ),
         )[: limit + 1]
     )
     more = len(window) > limit
@@ -105,10 +112,7 @@ def topics_for(site):
     if site is None:
         return []
     return list(
-        TopicPage.objects.live()
-        .public()
-        .descendant_of(site.root_page)
-        .order_by("-first_published_at", "-pk")
+        TopicPage.objects.live().public().descendant_of(site.root_page).order_by("-first_published_at", "-pk")
     )
 
 

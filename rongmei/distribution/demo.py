@@ -78,5 +78,7 @@ def load_every_channel_story(users: dict, section, outlet, image=None):
     review_services.submit_for_review(StoryPage.objects.get(pk=story.pk), acting_user=reporter)
     opinions = {"editor": "数据已核实，各渠道版本已看过", "director": "同意", "chief": "同意签发，全渠道发布"}
     for username, opinion in opinions.items():
-        review_services.approve(StoryPage.objects.get(pk=story.pk), acting_user=users[username], opinion=opinion)
+        review_services.approve(
+            StoryPage.objects.get(pk=story.pk), acting_user=users[username], opinion=opinion
+        )
     return StoryPage.objects.get(pk=story.pk)

@@ -42,6 +42,16 @@ class Channel(models.Model):
         help_text=_("New stories in these sections have this channel chosen; none means every section."),
     )
 
+    # A center runs several outlets (a daily, a morning paper, the website), each with its own
+    # accounts: a channel serves the stories of the outlets named here, or of every outlet.
+    outlets = models.ManyToManyField(
+        "organisation.Outlet",
+        verbose_name=_("outlets"),
+        blank=True,
+        related_name="channels",
+        help_text=_("Only stories of these outlets go to this channel; none means every outlet."),
+    )
+
     class Meta:
         verbose_name = _("channel")
         verbose_name_plural = _("channels")
@@ -82,6 +92,11 @@ class Channel(models.Model):
                             % {"name": name}
                         }
                     )
+
+    def serves(self, story) -> bool:
+        """Whether this channel takes stories of ``story``'s outlet (see ``outlets``)."""
+        outlet_ids = {outlet.pk for outlet in self.outlets.all()}
+        return not outlet_ids or getattr(story, "outlet_id", None) in outlet_ids
 
     @property
     def outbox_target(self) -> str:

@@ -18,9 +18,15 @@ VERSION_FIELDS = ("title", "author", "summary", "text", "target_length", "image"
 
 
 def selectable_channels():
+    """The channels an editor writes a version for: those chosen per story, and the always-on
+    ones whose platform shows something of its own (the app's list title and thumbnail)."""
+    from .adapters import ADAPTERS
     from .models import Channel
 
-    return Channel.objects.filter(enabled=True).exclude(selection=Channel.Selection.ALWAYS)
+    with_versions = [kind for kind, adapter in ADAPTERS.items() if adapter.version_fields]
+    return Channel.objects.filter(enabled=True).exclude(
+        selection=Channel.Selection.ALWAYS, kind__in=[k for k in ADAPTERS if k not in with_versions]
+    )
 
 
 def channel_rules(channel) -> dict:

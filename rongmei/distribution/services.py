@@ -203,7 +203,7 @@ def channels_for(event, story, act) -> list[Channel]:
     """Where an act goes: the always-on channels (website, app, feeds); for a publication the
     channels chosen in the approved revision; for a correction, update or take-down also every
     channel the story already went to (a correction follows the story wherever it went)."""
-    enabled = list(Channel.objects.filter(enabled=True))
+    enabled = list(Channel.objects.filter(enabled=True).prefetch_related("outlets"))
     reached = set(StoryChannelStatus.objects.filter(story=story).values_list("channel_id", flat=True))
     chosen = chosen_channel_ids(story, event.revision_id) if act in PUBLISHING_ACTS else set()
     targets = []
@@ -211,7 +211,7 @@ def channels_for(event, story, act) -> list[Channel]:
         if channel.pk in reached and act != Act.PUBLISH:
             targets.append(channel)  # it has the story: the act follows, whatever changed since
         elif channel.selection == Channel.Selection.ALWAYS or channel.pk in chosen:
-            if _takes(channel, story):
+            if channel.serves(story) and _takes(channel, story):
                 targets.append(channel)
     return targets
 
@@ -349,11 +349,10 @@ def send_story(message: OutboxMessage) -> outbox.SendResult:
     StoryChannelStatus.objects.filter(pk=status.pk).update(state=State.SENDING, changed_at=timezone.now())
 
     def record_remote(**kwargs):
-        # On the message (the outbox's exactly-once record) and on the status, so a later act on
-        # this channel (a retraction of a publication stopped half-way) knows the stage too.
+        # On the message: the outbox's exactly-once record. (The status gets the remote id only
+        # when the act succeeds; an adapter whose take-down must know a half-way publication's
+        # stage reads that publication's message, as the WeChat adapter does.)
         outbox.record_remote(message, **kwargs)
-        if kwargs.get("remote_id"):
-            StoryChannelStatus.objects.filter(pk=status.pk).update(remote_id=str(kwargs["remote_id"])[:255])
 
     try:
         adapter = adapter_for(channel)
@@ -428,6 +427,8 @@ def _succeeded(status, act, result):
     if result.needs_manual:
         fields["state"] = State.NEEDS_MANUAL
     elif act in TAKING_DOWN_ACTS:
+        # Whatever a publication recorded (a stage of one stopped half-way) is gone with it.
+        fields["remote_id"] = result.remote_id[:255]
         fields["state"] = State.RETRACTED if act == Act.RETRACT else State.UNPUBLISHED
         fields["retracted_at"] = now if act == Act.RETRACT else status.retracted_at
         fields["remote_url"] = result.remote_url

@@ -110,6 +110,7 @@ class ChannelViewSet(SnippetViewSet):
         FieldPanel("kind"),
         FieldPanel("enabled"),
         FieldPanel("selection"),
+        FieldPanel("outlets", widget=forms.CheckboxSelectMultiple),
         FieldPanel("default_sections", widget=forms.CheckboxSelectMultiple),
         FieldPanel("sort_order"),
         FieldPanel("limits"),

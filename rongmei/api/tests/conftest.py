@@ -29,7 +29,9 @@ class ApiSite:
     def __init__(self, newsroom):
         self.newsroom = newsroom
         self.province = Region.objects.create(name="山东省", slug="shandong", level=Region.Level.PROVINCE)
-        self.city = Region.objects.create(name="淄博市", slug="zibo", level=Region.Level.CITY, parent=self.province)
+        self.city = Region.objects.create(
+            name="淄博市", slug="zibo", level=Region.Level.CITY, parent=self.province
+        )
         self.district = Region.objects.create(
             name="张店区", slug="zhangdian", level=Region.Level.DISTRICT, parent=self.city
         )

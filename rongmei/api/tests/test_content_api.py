@@ -130,7 +130,9 @@ def test_section_list_includes_its_own_and_cross_listed_stories(client, api_site
 
     data = get_items(client, f"/api/v1/sections/{newsroom.section.pk}/items", valid)
     assert set(ids(data["items"])) == {own.pk, crossed.pk}
-    assert other.pk in ids(get_items(client, f"/api/v1/sections/{newsroom.other_section.pk}/items", valid)["items"])
+    assert other.pk in ids(
+        get_items(client, f"/api/v1/sections/{newsroom.other_section.pk}/items", valid)["items"]
+    )
 
 
 def test_region_list_of_a_city_includes_its_districts(client, api_site, valid):
@@ -138,7 +140,10 @@ def test_region_list_of_a_city_includes_its_districts(client, api_site, valid):
     in_city = api_site.story(title="淄博", regions=[api_site.city])
     elsewhere = api_site.story(title="济南", regions=[api_site.other_city])
 
-    assert set(ids(get_items(client, "/api/v1/regions/zibo/items", valid)["items"])) == {in_district.pk, in_city.pk}
+    assert set(ids(get_items(client, "/api/v1/regions/zibo/items", valid)["items"])) == {
+        in_district.pk,
+        in_city.pk,
+    }
     assert ids(get_items(client, "/api/v1/regions/zhangdian/items", valid)["items"]) == [in_district.pk]
     assert set(ids(get_items(client, "/api/v1/regions/shandong/items", valid)["items"])) == {
         in_district.pk,
@@ -150,7 +155,9 @@ def test_region_list_of_a_city_includes_its_districts(client, api_site, valid):
 def test_topic_list(client, api_site, valid):
     in_topic = api_site.story(title="专题稿", topics=[api_site.topic])
     api_site.story(title="不在专题")
-    assert ids(get_items(client, f"/api/v1/topics/{api_site.topic.pk}/items", valid)["items"]) == [in_topic.pk]
+    assert ids(get_items(client, f"/api/v1/topics/{api_site.topic.pk}/items", valid)["items"]) == [
+        in_topic.pk
+    ]
 
 
 def test_channel_indexes(client, api_site):
@@ -162,7 +169,10 @@ def test_channel_indexes(client, api_site):
     regions = client.get("/api/v1/regions").json()
     assert [r["slug"] for r in regions] == ["shandong"]
     cities = regions[0]["children"]
-    assert [c["slug"] for c in cities] == ["jinan", "zibo"] or [c["slug"] for c in cities] == ["zibo", "jinan"]
+    assert [c["slug"] for c in cities] == ["jinan", "zibo"] or [c["slug"] for c in cities] == [
+        "zibo",
+        "jinan",
+    ]
     zibo = next(c for c in cities if c["slug"] == "zibo")
     assert [(d["slug"], d["level"]) for d in zibo["children"]] == [("zhangdian", "district")]
 

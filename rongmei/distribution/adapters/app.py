@@ -6,6 +6,7 @@ records the item's API address, so the app's status shows with the other channel
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .base import AdapterError, Capabilities, ChannelAdapter, Item, Result
 
@@ -28,6 +29,8 @@ def answered(story_id):
 class AppAdapter(ChannelAdapter):
     kind = "app"
     capabilities = Capabilities(can_update=True, can_retract=True, idempotent=True)
+    # The app takes every public story; a version only overrides its list title and thumbnail.
+    version_fields = {"title": gettext_lazy("App list title"), "image": gettext_lazy("List thumbnail")}
 
     def _confirm_served(self, item: Item) -> Result:
         story = answered(item.story.pk)

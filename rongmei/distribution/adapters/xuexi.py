@@ -19,7 +19,10 @@ from .base import AdapterError, Capabilities, ChannelAdapter, Item, Result
 class XuexiAdapter(ChannelAdapter):
     kind = "xuexi"
     capabilities = Capabilities(can_update=False, can_retract=False, idempotent=True)
-    version_fields = {"title": gettext_lazy("Xuexi title"), "summary": pgettext_lazy("channel version", "summary")}
+    version_fields = {
+        "title": gettext_lazy("Xuexi title"),
+        "summary": pgettext_lazy("channel version", "summary"),
+    }
 
     def publish(self, item: Item) -> Result:
         from .. import packages

@@ -67,11 +67,14 @@ def test_ensure_channels_is_idempotent_and_a_fresh_install_has_website_and_rss(d
     services.ensure_channels()
     services.ensure_channels()
     assert Channel.objects.filter(code__in=["website", "rss"]).count() == 2
-    # The platform channels arrive switched off: they need credentials and an address first.
+    # The platform channels arrive switched off (they need credentials and an address first);
+    # 学习强国 and print need none.
     assert set(Channel.objects.filter(enabled=True).values_list("code", flat=True)) == {
         "website",
         "app",
         "rss",
+        "xuexi",
+        "print",
     }
 
 

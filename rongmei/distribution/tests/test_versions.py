@@ -198,3 +198,18 @@ def test_a_weibo_text_that_leaves_no_room_for_the_link_is_refused_before_review(
     assert "微博" in response.content.decode()
     fits = story_form(channel_versions=inline_formset([{"channel": weibo.pk, "text": "字" * 60}]))
     assert client.post(url, fits).status_code == 302
+
+
+def test_a_channel_of_one_outlet_takes_only_that_outlets_stories(review, echo, on_commit):
+    from rongmei.organisation.models import Outlet
+
+    morning = Outlet.objects.create(name="晨报", short_name="晨报", slug="morning")
+    echo.outlets.add(morning)
+    ours = with_version(review, echo, title="日报的稿")  # the test newsroom's own outlet
+    pass_review(review, ours, on_commit)
+    assert not StoryChannelStatus.objects.filter(story=ours, channel=echo).exists()
+    assert EchoAdapter.received == []
+    echo.outlets.add(review.outlet)
+    theirs = with_version(review, echo, title="也发日报")
+    pass_review(review, theirs, on_commit)
+    assert StoryChannelStatus.objects.get(story=theirs, channel=echo).state == S.PUBLISHED

@@ -122,7 +122,7 @@ def test_the_adapter_is_found_and_declares_its_fields_and_that_it_cannot_update_
     assert not XuexiAdapter.capabilities.can_retract
     assert {name: str(label) for name, label in XuexiAdapter.version_fields.items()} == {
         "title": "Xuexi title",
-        "summary": "Summary",
+        "summary": "summary",
     }
 
 
