@@ -103,7 +103,7 @@ def test_the_signing_secret_is_shown_once_and_kept_sealed(chief_client, partner)
     response = chief_client.post(
         reverse("partners_secret", args=[partner.pk]), {"secret": "short"}, follow=True
     )
-    assert "at least 32 characters" in response.content.decode()
+    assert "签名密钥至少 32 个字符" in response.content.decode()
     partner.refresh_from_db()
     assert services.signing_secret(partner) == secret
 

@@ -132,7 +132,7 @@ def test_a_wrong_secret_is_a_clear_failure_that_is_not_retried(review, pushing, 
     story = pass_review(review, review.add_story(title="签名不符"), on_commit)
     status = status_of(story, pushing)
     assert status.state == S.FAILED
-    assert "refused our signature" in status.error and "shared secret" in status.error
+    assert "对方拒绝了我方签名" in status.error and "共享的密钥" in status.error
     message = message_of(story, pushing)
     assert message.status == OutboxMessage.Status.FAILED and message.next_attempt_at is None
     assert contract.received == [] and contract.refused == [(401, "bad signature")]
@@ -145,7 +145,7 @@ def test_a_partner_down_then_up_gets_exactly_one_copy(review, pushing, contract,
     contract.fail_next("down")
     story = pass_review(review, review.add_story(title="对方宕机"), on_commit)
     status = status_of(story, pushing)
-    assert status.state == S.FAILED and "will try again" in status.error
+    assert status.state == S.FAILED and "稍后将重试" in status.error
     message = message_of(story, pushing)
     assert message.status == OutboxMessage.Status.FAILED and message.next_attempt_at is not None
     assert contract.received == []
@@ -181,7 +181,7 @@ def test_server_errors_html_and_timeouts_are_retried(
     contract.fail_next(fault)
     story = pass_review(review, review.add_story(title=f"故障 {fault}"), on_commit)
     status = status_of(story, pushing)
-    assert status.state == S.FAILED and "will try again" in status.error, status.error
+    assert status.state == S.FAILED and "稍后将重试" in status.error, status.error
     message = message_of(story, pushing)
     assert message.next_attempt_at is not None
     outbox.deliver(message.pk, now=message.next_attempt_at + timedelta(seconds=1))
@@ -209,7 +209,7 @@ def test_without_a_signing_secret_nothing_is_sent_and_the_reason_says_what_to_do
     Partner.objects.filter(pk=pushing.pk).update(signing_secret_sealed="")
     story = pass_review(review, review.add_story(title="未设密钥"), on_commit)
     status = status_of(story, pushing)
-    assert status.state == S.FAILED and "No signing secret" in status.error
+    assert status.state == S.FAILED and "尚未设置签名密钥" in status.error
     assert contract.calls_to(PUSH_PATH) == []
 
 
@@ -236,7 +236,7 @@ def test_a_private_push_address_is_refused_when_connecting(review, pushing, cont
     assert (
         status.state == S.FAILED
         and "127.0.0.1" in status.error
-        and "push address was not used" in status.error
+        and "未使用对方的推送地址" in status.error
     )
     assert message_of(story, pushing).next_attempt_at is None
     assert contract.calls == []
