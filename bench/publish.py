@@ -86,6 +86,17 @@ SCHEDULER_COMMAND = ["-m", "rongmei", "scheduler"]
 # --- the contract servers' process ---------------------------------------------------------------------
 
 
+def quiet_about_killed_workers(http_server) -> None:
+    """A worker killed mid-request resets its connection: not worth a traceback in the output."""
+    report = http_server.handle_error
+
+    def handle_error(request, client_address):
+        if not isinstance(sys.exc_info()[1], OSError):
+            report(request, client_address)
+
+    http_server.handle_error = handle_error
+
+
 def serve_contracts() -> None:
     """Run the three contract servers and a control server until stdin closes (the bench exits)."""
     import django
@@ -130,6 +141,7 @@ def serve_contracts() -> None:
     partner = FlakyPartner(secret=PARTNER_SECRET)
     for server in (wechat, weibo, partner):
         server.start()
+        quiet_about_killed_workers(server._server)
 
     def records() -> dict:
         with wechat.lock:
@@ -561,10 +573,11 @@ def wait_for_empty_queue(timeout=600.0):
         time.sleep(0.5)
 
 
-def run_volume(bench, count, run, *, on_start=None, keep_going=None):
+def run_volume(bench, count, run, *, on_start=None, keep_going=None, pace=0.0):
     """Write and approve ``count`` stories one after another, each a draft first (its Wagtail tasks
     join the queue, as an editor's save does) and then published; ``keep_going()``: more while it
-    says so. Returns (pks, first commit, last commit)."""
+    says so; ``pace``: at least so many seconds from one approval to the next. Returns (pks, first
+    commit, last commit)."""
     wait_for_empty_queue()  # what earlier runs left is not in the way
     if on_start is not None:
         on_start()
@@ -574,6 +587,8 @@ def run_volume(bench, count, run, *, on_start=None, keep_going=None):
         t = bench.publish(story, revision, run)
         first = first if first is not None else t
         pks.append(story.pk)
+        if pace:
+            time.sleep(max(0.0, t + pace - time.time()))
     return pks, first, time.time()
 
 
@@ -691,8 +706,10 @@ def kill_run(bench, workers: Workers, args):
             time.sleep(rng.uniform(3.0, 6.0))
 
     thread = threading.Thread(target=killer, daemon=True)
+    # Two approvals a second (12 jobs/s), about what two workers deliver: the kills meet busy
+    # workers without a backlog that would outlast them.
     pks, first, last = run_volume(
-        bench, args.kill_stories, "kill", on_start=thread.start, keep_going=thread.is_alive
+        bench, args.kill_stories, "kill", on_start=thread.start, keep_going=thread.is_alive, pace=0.5
     )
     thread.join()
     stop.set()
