@@ -222,7 +222,7 @@ def parse_remote(remote_id: str) -> tuple[str, str]:
     if not value:
         return "", ""
     stage, sep, ref = value.partition(":")
-    if sep and stage in ("draft", "publish", "article") and ref:
+    if sep and stage in ("draft", "submitting", "publish", "article") and ref:
         return stage, ref
     return "article", value
 
@@ -532,6 +532,8 @@ class WeChatAdapter(ChannelAdapter):
         with self.session() as wx:
             if stage == "publish":
                 return self._await(wx, ref)
+            if stage == "submitting":
+                return self._submit(wx, item, ref, again=True)
             media_id = ref if stage == "draft" else self._make_draft(wx, item)
             return self._submit(wx, item, media_id)
 
@@ -562,6 +564,8 @@ class WeChatAdapter(ChannelAdapter):
                 note=_("Nothing was published on WeChat, so there was nothing to delete."),
             )
         with self.session() as wx:
+            if stage == "submitting":  # interrupted right after submitting: find what it became
+                stage, ref = parse_remote(self._find_published(wx, item).remote_id)
             article_id = ref
             if stage == "publish":
                 data = wx.call("freepublish/get", json_body={"publish_id": ref})
@@ -692,13 +696,40 @@ class WeChatAdapter(ChannelAdapter):
         item.record_remote(remote_id=f"draft:{media_id}")
         return media_id
 
-    def _submit(self, wx: WeChatSession, item: Item, media_id: str) -> Result:
-        data = wx.call("freepublish/submit", json_body={"media_id": media_id})
+    def _submit(self, wx: WeChatSession, item: Item, media_id: str, *, again: bool = False) -> Result:
+        # Recorded before asking: a worker that dies between WeChat's answer and the record below
+        # leaves "submitting", and the retry looks for the article instead of guessing.
+        item.record_remote(remote_id=f"submitting:{media_id}")
+        data = wx.call(
+            "freepublish/submit", json_body={"media_id": media_id}, accept=(40007,) if again else ()
+        )
+        if again and wx.errcode(data) == 40007:
+            # The draft has left the draft box: the interrupted attempt's job exists at WeChat.
+            return self._find_published(wx, item)
         publish_id = str(data.get("publish_id") or "")
         if not publish_id:
             raise AdapterError(_("WeChat accepted no publishing job (its answer named none)."))
         item.record_remote(remote_id=f"publish:{publish_id}")
         return self._await(wx, publish_id)
+
+    def _find_published(self, wx: WeChatSession, item: Item) -> Result:
+        """The article an interrupted attempt published, found among the account's latest published
+        articles by its 阅读原文 link (the story's address), else by its title."""
+        data = wx.call("freepublish/batchget", json_body={"offset": 0, "count": 20, "no_content": 1})
+        for entry in data.get("item") or []:
+            for news in (entry.get("content") or {}).get("news_item") or []:
+                link_matches = item.version.link and news.get("content_source_url") == item.version.link
+                if link_matches or (not item.version.link and news.get("title") == item.version.title):
+                    article_id = str(entry.get("article_id") or "")
+                    item.record_remote(remote_id=f"article:{article_id}")
+                    return Result(remote_id=f"article:{article_id}", remote_url=str(news.get("url") or ""))
+        raise AdapterError(
+            _(
+                "An earlier attempt was interrupted just after asking WeChat to publish; the article is "
+                "not among the account's published articles yet. Rongmei looks again later and does not "
+                "submit it a second time."
+            )
+        )
 
     @staticmethod
     def _publish_status(data: dict) -> int:

@@ -79,6 +79,7 @@ class WeChatContractServer(ContractServer):
         ("POST", "/cgi-bin/freepublish/submit"): "freepublish_submit",
         ("POST", "/cgi-bin/freepublish/get"): "freepublish_get",
         ("POST", "/cgi-bin/freepublish/delete"): "freepublish_delete",
+        ("POST", "/cgi-bin/freepublish/batchget"): "freepublish_batchget",
     }
     platform_faults = ("expired_token", "quota", "rejected")
 
@@ -308,6 +309,61 @@ class WeChatContractServer(ContractServer):
             }
         return ok(publish_id=publish_id, msg_data_id=int(publish_id) + 1000)
 
+    def _materialise(self, publish_id, job):
+        """The job's article comes out (under the lock)."""
+        article_id = f"{secrets.token_hex(8)}_{publish_id}"
+        article = self.drafts[job["media_id"]]["articles"][0]
+        url = f"https://mp.weixin.qq.com/s/{secrets.token_urlsafe(16)}"
+        self.articles[article_id] = {
+            "publish_id": publish_id,
+            "article": article,
+            "url": url,
+            "deleted": False,
+        }
+        job.update(status=0, article_id=article_id)
+
+    def freepublish_batchget(self, request: Request) -> Response:
+        """The account's successfully published articles, newest first (WXD
+        public/api_freepublish_batchget.html: offset, count 1–20, no_content)."""
+        problem = self._token_problem(request)
+        if problem:
+            return problem
+        body = request.json() or {}
+        try:
+            offset, count = int(body.get("offset", 0)), int(body.get("count", 0))
+        except (TypeError, ValueError):
+            return error(40097, "invalid args")
+        if offset < 0 or not 1 <= count <= 20:
+            return error(40097, "invalid args")
+        with self.lock:
+            for publish_id, job in self.jobs.items():
+                if job["status"] == 1 and job["polls_left"] <= 0 and not self._reject_next_job:
+                    self._materialise(publish_id, job)
+            live = [(aid, a) for aid, a in self.articles.items() if not a["deleted"]][::-1]
+            page = live[offset : offset + count]
+            items = [
+                {
+                    "article_id": aid,
+                    "content": {
+                        "news_item": [
+                            {
+                                "title": a["article"].get("title", ""),
+                                "content_source_url": a["article"].get("content_source_url", ""),
+                                "url": a["url"],
+                                "is_deleted": False,
+                                **(
+                                    {}
+                                    if body.get("no_content")
+                                    else {"content": a["article"].get("content", "")}
+                                ),
+                            }
+                        ]
+                    },
+                }
+                for aid, a in page
+            ]
+        return ok(total_count=len(live), item_count=len(items), item=items)
+
     def freepublish_get(self, request: Request) -> Response:
         problem = self._token_problem(request)
         if problem:
@@ -325,16 +381,7 @@ class WeChatContractServer(ContractServer):
                 if job["polls_left"] > 0:
                     job["polls_left"] -= 1
                     return ok(publish_id=publish_id, publish_status=1)
-                article_id = f"{secrets.token_hex(8)}_{publish_id}"
-                article = self.drafts[job["media_id"]]["articles"][0]
-                url = f"https://mp.weixin.qq.com/s/{secrets.token_urlsafe(16)}"
-                self.articles[article_id] = {
-                    "publish_id": publish_id,
-                    "article": article,
-                    "url": url,
-                    "deleted": False,
-                }
-                job.update(status=0, article_id=article_id)
+                self._materialise(publish_id, job)
             if job["status"] == 0:
                 article = self.articles[job["article_id"]]
                 if article["deleted"]:

@@ -644,3 +644,47 @@ def test_the_contract_server_drops_images_it_did_not_issue(wechat, server, story
         )
     stored = server.drafts[data["media_id"]]["articles"][0]["content"]
     assert stored == "<p>文</p>"
+
+
+def test_a_retry_after_an_interrupted_submit_finds_the_article_and_never_submits_twice(
+    review, wechat, server, story, on_commit
+):
+    """A worker died between WeChat's answer to freepublish/submit and recording the job: only
+    "submitting:<draft>" is recorded. The retry finds the draft gone (40007), looks the article up
+    by its 阅读原文 link among the published ones, and records it; until it is out it waits."""
+    Channel.objects.filter(code="wechat").update(enabled=False)
+    pass_review(review, story, on_commit)
+    Channel.objects.filter(code="wechat").update(enabled=True)
+    channel = Channel.objects.get(code="wechat")
+    adapter = WeChatAdapter(channel)
+    live = fresh(story)
+    recorded = []
+
+    def record(**kwargs):
+        if kwargs["remote_id"].startswith("publish:"):
+            raise SystemExit  # the worker dies before it can record the publishing job
+        recorded.append(kwargs["remote_id"])
+
+    item = Item(
+        story=live,
+        revision_id=live.live_revision_id,
+        act="publish",
+        idempotency_key="k",
+        version=versions.resolve(live, channel, revision_id=live.live_revision_id),
+        record_remote=record,
+    )
+    server.publishing_polls = 1_000_000
+    with pytest.raises(SystemExit):
+        adapter.publish(item)
+    assert recorded[-1].startswith("submitting:") and len(server.jobs) == 1
+    retry = Item(**{**item.__dict__, "remote_id": recorded[-1]})
+    # The job is still publishing: not found yet, a retryable failure, no second submit.
+    with pytest.raises(AdapterError) as waiting:
+        adapter.publish(retry)
+    assert waiting.value.retryable and len(server.jobs) == 1
+    server.publishing_polls = 0
+    server.finish_publishing()
+    result = adapter.publish(retry)
+    (article,) = server.published()
+    assert result.remote_id.startswith("article:") and result.remote_url == article["url"]
+    assert len(server.jobs) == 1 and len(server.calls_to("/cgi-bin/freepublish/batchget")) == 2
