@@ -3,6 +3,7 @@
 import os
 import threading
 from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Permission, User
@@ -283,12 +284,25 @@ def test_each_target_shows_its_messages_to_its_own_readers(senders):
 def test_the_sweep_queues_what_is_due(senders):
     sender = register()
     due = make_message(key="due", next_attempt_at=datetime.now(UTC) - timedelta(seconds=1))
-    make_message(key="later", next_attempt_at=datetime.now(UTC) + timedelta(minutes=5))
+    later = make_message(key="later", next_attempt_at=datetime.now(UTC) + timedelta(minutes=5))
     make_message(key="done", status=OutboxMessage.Status.SENT, next_attempt_at=None)
-    # A lost task (the process died between commit and queuing): the sweep finds the row.
-    assert outbox.retry_due() == [due.pk]
+    retrying = make_message(
+        key="retrying", status=OutboxMessage.Status.FAILED, attempts=1, next_attempt_at=datetime.now(UTC)
+    )
+    # A retry whose pause is over is queued at once; a new message's own task is still waiting in
+    # the queue (under a backlog, for minutes): queuing it again would only double the queue.
+    with mock.patch("rongmei.core.tasks.deliver_outbox_message") as task:
+        assert outbox.retry_due() == [retrying.pk]
+    assert [c.args for c in task.enqueue.call_args_list] == [(retrying.pk,)]
+    # Never tried after the grace, its task was lost (the process died between commit and
+    # queuing): the sweep queues it.
+    moment = datetime.now(UTC) + outbox.LOST_TASK_GRACE + timedelta(seconds=1)
+    assert outbox.retry_due(now=moment) == [due.pk, later.pk, retrying.pk]
     due.refresh_from_db()
-    assert due.status == OutboxMessage.Status.SENT and len(sender.sent) == 1
+    later.refresh_from_db()
+    # Sent: the lost one and the retry; "later" is not due in real time, so its task found nothing to do.
+    assert due.status == OutboxMessage.Status.SENT and len(sender.sent) == 2
+    assert later.status == OutboxMessage.Status.PENDING
 
 
 def test_core_names_only_its_own_periodic_jobs():
