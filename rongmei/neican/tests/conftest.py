@@ -49,3 +49,10 @@ def english():
 @pytest.fixture
 def world(newsroom):
     return NeicanWorld(newsroom)
+
+
+@pytest.fixture(autouse=True)
+def own_media_root(settings, tmp_path):
+    # A media directory of these tests' own: the "nothing under MEDIA_ROOT" checks must not see
+    # files other apps' tests left in the session's shared one.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
