@@ -44,9 +44,11 @@ callback registered first in the transaction) to the last of its six ``StoryChan
    adds a faster sweep from the bench, to see what a shorter interval would give).
 3. *kills*: stories are approved while a worker is SIGKILLed and restarted 20 times. A killed
    worker leaves its outbox row "sending" until its lease (``DEFAULT_LEASE``, 5 minutes) runs out,
-   and its task "running" for ever; the scheduler's sweep then hands the row to a live worker. Lost = a story/channel that
-   never reached the platform; duplicated = more than one article/post/push for one story in the
-   contract servers' records (for website/app/rss: more than one outbox row).
+   and its task "running" for ever; the scheduler's sweep then hands the row to a live worker.
+   Lost = a story/channel neither published nor waiting for a person (``manual``: Weibo after a
+   post whose outcome is unknown, which Rongmei never repeats by itself); duplicated = more than
+   one article/post/push for one story in the contract servers' records (website/app/rss: more
+   than one outbox row).
 4. *idle*: 20 stories one at a time through the real 三审, each after the workers have been idle.
 
 The kill run goes first: the sends it interrupts wait out their lease while the steady, flaky and
