@@ -2,9 +2,7 @@
 and regions, the partner contract server, and the IPTC ninjs 2.1 schema every item is checked
 against."""
 
-import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -14,8 +12,6 @@ from rongmei.partners import services
 from rongmei.partners.models import Partner
 from rongmei.partners.roles import grant_partner_permissions
 from rongmei.testing import publish_outside_review
-
-NINJS_SCHEMA_PATH = Path(__file__).resolve().parents[3].parent / "shared" / "ninjs" / "ninjs-schema-2.1.json"
 
 
 @pytest.fixture
@@ -35,27 +31,8 @@ def on_commit(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-@pytest.fixture(scope="session")
-def ninjs_validator():
-    if not NINJS_SCHEMA_PATH.exists():
-        pytest.skip(f"the IPTC ninjs 2.1 schema is not at {NINJS_SCHEMA_PATH} (../shared/ninjs/)")
-    from jsonschema import Draft202012Validator, FormatChecker
-
-    schema = json.loads(NINJS_SCHEMA_PATH.read_text())
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=FormatChecker())
-
-
-@pytest.fixture
-def valid(ninjs_validator):
-    """Assert that a ninjs item validates against the IPTC schema; return it."""
-
-    def check(item):
-        errors = sorted(ninjs_validator.iter_errors(item), key=lambda e: list(e.path))
-        assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
-        return item
-
-    return check
+# The IPTC schema validator: the content API's fixtures, not a copy of them.
+from rongmei.api.tests.conftest import ninjs_validator, valid  # noqa: E402, F401
 
 
 class PartnerSite:
