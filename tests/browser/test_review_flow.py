@@ -92,7 +92,10 @@ def test_reporter_to_three_reviews_to_the_public_site(newsroom, live_server, new
     assert HEADLINE in visitor.content()
     visitor.goto(f"{base_url}{newsroom.section.url}")
     assert HEADLINE in visitor.content()
-    visitor.click(f"text={HEADLINE}")
+    # Wait for the article to load: content() during the navigation reads an empty document.
+    with visitor.expect_navigation():
+        visitor.click(f"text={HEADLINE}")
+    visitor.wait_for_load_state()
     assert "博山区首届蓝莓采摘节在池上镇开幕" in visitor.content()
     visitor.goto(f"{base_url}/search/?q=蓝莓")
     assert HEADLINE in visitor.inner_text("main")
