@@ -59,14 +59,51 @@ MESSAGES = {
     "de.di": gettext_noop("Adverbial particle: “%(term)s” before a verb is usually written with 地."),
     "de.de": gettext_noop("Complement particle: “%(term)s” after a verb is usually written with 得."),
     "di.de": gettext_noop("Attributive particle: “%(term)s” before a noun is usually written with 的."),
-    "punct.unclosed": gettext_noop("Opening mark %(mark)s is never closed."),
-    "punct.unopened": gettext_noop("Closing mark %(mark)s has no opening mark."),
-    "punct.mismatch": gettext_noop("Closing mark %(mark)s does not match the opening mark %(opener)s."),
-    "punct.halfwidth": gettext_noop("Half-width punctuation %(mark)s in Chinese text."),
-    "punct.ascii_brackets": gettext_noop("Half-width brackets around Chinese text."),
+    # Paired marks: quotation marks are named, not shown (a quotation mark inside quotation marks
+    # reads as noise); book-title marks and brackets are shown in Chinese quotes.
+    "punct.unclosed.quote": gettext_noop("This opening quotation mark has no closing one in its paragraph."),
+    "punct.unclosed.title": gettext_noop(
+        "The opening book-title mark “%(mark)s” has no closing “%(closer)s” in its paragraph."
+    ),
+    "punct.unclosed.bracket": gettext_noop(
+        "The opening bracket “%(mark)s” has no closing “%(closer)s” in its paragraph."
+    ),
+    "punct.unopened.quote": gettext_noop("This closing quotation mark has no opening one in its paragraph."),
+    "punct.unopened.title": gettext_noop(
+        "The closing book-title mark “%(mark)s” has no opening “%(opener)s” before it in its paragraph."
+    ),
+    "punct.unopened.bracket": gettext_noop(
+        "The closing bracket “%(mark)s” has no opening “%(opener)s” before it in its paragraph."
+    ),
+    "punct.mismatch": gettext_noop(
+        "The closing mark “%(mark)s” does not match the opening “%(opener)s”; it should be “%(expected)s”."
+    ),
+    # Half-width marks: one message per mark, so each reads as a plain sentence in Chinese.
+    "punct.halfwidth,": gettext_noop("Half-width comma “,” in a Chinese sentence; use the full-width “，”."),
+    "punct.halfwidth;": gettext_noop(
+        "Half-width semicolon “;” in a Chinese sentence; use the full-width “；”."
+    ),
+    "punct.halfwidth:": gettext_noop("Half-width colon “:” in a Chinese sentence; use the full-width “：”."),
+    "punct.halfwidth?": gettext_noop(
+        "Half-width question mark “?” in a Chinese sentence; use the full-width “？”."
+    ),
+    "punct.halfwidth!": gettext_noop(
+        "Half-width exclamation mark “!” in a Chinese sentence; use the full-width “！”."
+    ),
+    "punct.halfwidth.": gettext_noop(
+        "Half-width full stop “.” after a Chinese sentence; use the Chinese full stop “。”."
+    ),
+    "punct.ascii_brackets": gettext_noop(
+        "Half-width brackets “()” around Chinese text; use the full-width “（）”."
+    ),
+    "punct.ascii_quotes": gettext_noop(
+        'Straight quotation marks "" around Chinese text; use the Chinese quotation marks “”.'
+    ),
     DOUBLED: gettext_noop("Repeated word: “%(term)s”."),
-    DIGITS: gettext_noop("Full-width digits “%(term)s”; the story otherwise uses half-width digits."),
-    "digits.only": gettext_noop("Full-width digits “%(term)s”."),
+    DIGITS: gettext_noop(
+        "Full-width digits “%(term)s” in a story that otherwise uses half-width digits; use “%(half)s”."
+    ),
+    "digits.only": gettext_noop("Full-width digits “%(term)s”; news copy uses half-width digits."),
     TRADITIONAL: gettext_noop("Traditional characters in simplified text: “%(term)s”."),
     NAME: gettext_noop("“%(term)s” is also written “%(other)s” in this story; check the name."),
     "date.month": gettext_noop("Month %(month)s does not exist."),

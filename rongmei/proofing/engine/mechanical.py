@@ -11,6 +11,27 @@ PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "【": "】", "
 CLOSERS = {closer: opener for opener, closer in PAIRS.items()}
 QUOTES = {"“", "‘", "「", "『"}
 MARKS = re.compile("[" + "".join(PAIRS) + "".join(CLOSERS) + "]")
+TITLE_MARKS = {"《", "》", "〈", "〉"}
+
+
+def _kind(mark: str) -> str:
+    """Which family a paired mark belongs to, for its message (GB/T 15834: 引号, 书名号, 括号)."""
+    if mark in QUOTES or mark in {PAIRS[q] for q in QUOTES}:
+        return "quote"
+    return "title" if mark in TITLE_MARKS else "bracket"
+
+
+def _unclosed(pos: int, mark: str) -> f.Finding:
+    return f.make(
+        pos,
+        pos + 1,
+        f.PUNCTUATION,
+        f.WARN,
+        f"punct.unclosed.{_kind(mark)}",
+        rule="punct.unclosed",
+        mark=mark,
+        closer=PAIRS[mark],
+    )
 
 
 # --- brackets and quotation marks -------------------------------------------------------------
@@ -48,17 +69,7 @@ def check_pairs(text: str) -> list[f.Finding]:
                     # close the matching opener; whatever was opened inside it was left open
                     while stack[-1][0] != opener:
                         inner, pos = stack.pop()
-                        out.append(
-                            f.make(
-                                pos,
-                                pos + 1,
-                                f.PUNCTUATION,
-                                f.WARN,
-                                "punct.unclosed",
-                                suggestion=None,
-                                mark=inner,
-                            )
-                        )
+                        out.append(_unclosed(pos, inner))
                     stack.pop()
                 elif stack and stack[-1][0] not in QUOTES:
                     mark, pos = stack.pop()
@@ -72,31 +83,50 @@ def check_pairs(text: str) -> list[f.Finding]:
                             suggestion=PAIRS[mark],
                             mark=char,
                             opener=mark,
+                            expected=PAIRS[mark],
                         )
                     )
                 else:
                     out.append(
-                        f.make(offset + i, offset + i + 1, f.PUNCTUATION, f.WARN, "punct.unopened", mark=char)
+                        f.make(
+                            offset + i,
+                            offset + i + 1,
+                            f.PUNCTUATION,
+                            f.WARN,
+                            f"punct.unopened.{_kind(char)}",
+                            rule="punct.unopened",
+                            mark=char,
+                            opener=CLOSERS[char],
+                        )
                     )
         next_line = following[number]
         for mark, pos in stack:
             if mark in QUOTES and next_line.lstrip().startswith(mark):
                 continue
-            out.append(f.make(pos, pos + 1, f.PUNCTUATION, f.WARN, "punct.unclosed", mark=mark))
+            out.append(_unclosed(pos, mark))
     return out
 
 
 HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".": "。"}
+# A half-width mark ends a Chinese clause when Chinese (or a number or percentage, a closing quote
+# or bracket) comes before it and Chinese (or an opening quote or bracket) after it; "." only after
+# Chinese, so list numbers (1.) and decimals stay. Thousands separators, times and scores have
+# digits on both sides and are never matched.
+_AFTER = rf"(?=[ \t]*(?:[{HAN}“‘《（\"(]|\n|$))"
 HALFWIDTH = re.compile(
-    rf"(?<=[{HAN}])([,;:?!.])(?=[ \t]*(?:[{HAN}“‘《（]|\n|$))|(?<=[”’》）])([,;:?!])(?=[ \t]*[{HAN}“‘《（])"
+    rf"(?<=[{HAN}])(?:([,;:?!.]){_AFTER}|([,;:?!])(?=[ \t]*[0-9]))"
+    rf"|(?<=[”’》）\")0-9%])([,;:?!])(?=[ \t]*[{HAN}“‘《（\"(])"
 )
 ASCII_BRACKETS = re.compile(rf"\(([^()\n]*[{HAN}][^()\n]*)\)")
+# Straight double quotes, paired in order within a paragraph; a quotation longer than a finding can
+# hold is left to the editor.
+ASCII_QUOTE_RUN = re.compile(r'"([^"\n]{0,190})"')
 
 
 def check_halfwidth(text: str) -> list[f.Finding]:
     out = []
     for match in HALFWIDTH.finditer(text):
-        group = 1 if match.group(1) else 2
+        group = next(number for number in (1, 2, 3) if match.group(number))
         mark = match.group(group)
         pos = match.start(group)
         if mark == "." and pos + 1 < len(text) and text[pos + 1].isdigit():
@@ -107,7 +137,8 @@ def check_halfwidth(text: str) -> list[f.Finding]:
                 pos + 1,
                 f.PUNCTUATION,
                 f.WARN,
-                "punct.halfwidth",
+                f"punct.halfwidth{mark}",
+                rule="punct.halfwidth",
                 suggestion=HALF_TO_FULL[mark],
                 mark=mark,
             )
@@ -127,6 +158,30 @@ def check_halfwidth(text: str) -> list[f.Finding]:
                     suggestion=f"（{inner}）",
                 )
             )
+    out.extend(check_ascii_quotes(text))
+    return out
+
+
+def check_ascii_quotes(text: str) -> list[f.Finding]:
+    """Straight double quotes around Chinese text ("双减") should be Chinese quotation marks."""
+    out = []
+    offset = 0
+    for line in text.split("\n"):
+        if '"' in line:
+            for match in ASCII_QUOTE_RUN.finditer(line):
+                inner = match.group(1)
+                if re.search(f"[{HAN}]", inner):
+                    out.append(
+                        f.make(
+                            offset + match.start(),
+                            offset + match.end(),
+                            f.PUNCTUATION,
+                            f.WARN,
+                            "punct.ascii_quotes",
+                            suggestion=f"“{inner}”",
+                        )
+                    )
+        offset += len(line) + 1
     return out
 
 
@@ -214,6 +269,7 @@ def check_digits(text: str) -> list[f.Finding]:
                 f.DIGITS if mixed else "digits.only",
                 suggestion=run.translate(TO_HALF),
                 term=run,
+                half=run.translate(TO_HALF),
             )
         )
     return out

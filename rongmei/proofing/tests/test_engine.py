@@ -224,3 +224,33 @@ def test_a_one_megabyte_story_does_not_crash():
     findings = proofread(text)
     assert len(text) >= 1_000_000
     assert sum(1 for x in findings if x.category == f.MISSPELLING) == text.count("再接再励")
+
+
+def test_halfwidth_marks_after_numbers_quotes_and_brackets_in_chinese_sentences():
+    assert found("同比增长12.5%,高于全省平均水平", f.PUNCTUATION) == [(",", "，")]
+    assert found("共计3200人,其中", f.PUNCTUATION) == [(",", "，")]
+    assert found('他说:"今天开会"', f.PUNCTUATION) == [(":", "："), ('"今天开会"', "“今天开会”")]
+    assert found('简称"双减",全面推进', f.PUNCTUATION) == [('"双减"', "“双减”"), (",", "，")]
+    # thousands, times and scores stay; English quotations stay
+    assert found("共1,234人,10:30开始,比分3:1。", f.PUNCTUATION) == [(",", "，"), (",", "，")]
+    assert found('He said "hello, world".', f.PUNCTUATION) == []
+
+
+def test_ascii_quotation_marks_pair_within_a_paragraph():
+    assert found('他说"好"\n"第二段', f.PUNCTUATION) == [('"好"', "“好”")]  # the odd one out is left alone
+
+
+def test_halfwidth_messages_name_the_mark_and_the_replacement():
+    by_mark = {x.params["mark"]: x for x in proofread("甲,乙;丙:丁?戊!己.") if x.rule == "punct.halfwidth"}
+    assert set(by_mark) == {",", ";", ":", "?", "!", "."}
+    for mark, finding in by_mark.items():
+        # one message per mark, naming it and its full-width form; the rule stays one rule
+        assert f"“{mark}”" in finding.message and f"“{finding.suggestion}”" in finding.message
+    assert len({x.message for x in by_mark.values()}) == 6
+
+
+def test_every_message_is_one_sentence():
+    for key, message in f.MESSAGES.items():
+        body = message.rstrip(".")
+        assert message.endswith("."), key
+        assert ". " not in body, key  # one sentence, not two glued together
