@@ -223,6 +223,10 @@ class ProofDecision(models.Model):
         related_name="decisions",
     )
     fingerprint = models.CharField(max_length=64, db_index=True)
+    # A decision on a whole group of findings (all 119 half-width commas at once) is one row: it
+    # names every occurrence it covered, so "not an error" holds for each of them.
+    fingerprints = models.JSONField(default=list, blank=True)
+    occurrences = models.PositiveIntegerField(_("occurrences"), default=1)
     kind = models.CharField(_("decision"), max_length=20, choices=Kind.choices)
     category = models.CharField(_("category"), max_length=20)
     flagged_text = models.CharField(_("flagged text"), max_length=200)

@@ -21,7 +21,15 @@ from .engine import CHECKS, proofread
 from .engine import findings as f
 from .models import ProofCheck, ProofDecision, ProofFinding
 from .services import current_lists, lists_version
-from .story_text import ReplacementError, StoryText, get_field, replace_in_field, set_field
+from .story_text import (
+    Edit,
+    ReplacementError,
+    StoryText,
+    get_field,
+    replace_in_field,
+    replace_many_in_field,
+    set_field,
+)
 
 # Longer stories are checked by the task worker after a save, so the editor's save stays quick;
 # a 20,000-character story takes ~50 ms with every check, a 1 MB one a few seconds.
@@ -62,14 +70,15 @@ def fingerprint(rule: str, flagged: str, before: str, after: str) -> str:
 def _dismissed_fingerprints(story_id) -> set[str]:
     """Fingerprints the story's editors marked "not an error" and did not reopen since."""
     state = {}
-    for fp, kind in (
+    for fp, group, kind in (
         ProofDecision.objects.filter(
             story_id=story_id, kind__in=(ProofDecision.Kind.NOT_AN_ERROR, ProofDecision.Kind.REOPENED)
         )
         .order_by("decided_at", "pk")
-        .values_list("fingerprint", "kind")
+        .values_list("fingerprint", "fingerprints", "kind")
     ):
-        state[fp] = kind
+        for each in group or [fp]:  # a decision on a group names each occurrence
+            state[each] = kind
     return {fp for fp, kind in state.items() if kind == ProofDecision.Kind.NOT_AN_ERROR}
 
 
@@ -170,6 +179,21 @@ def latest_check(story, revision=None) -> ProofCheck | None:
         .order_by("-checked_at", "-pk")
         .first()
     )
+
+
+def open_counts(story, revision=None) -> dict:
+    """Open findings of the latest check of ``revision`` (the story's latest by default), by
+    severity: {"block": n, "warn": n, "info": n}; zeros when the revision was never checked.
+    Read-only (it never runs a check), so dialogs and queues can show it cheaply."""
+    check = latest_check(story, revision)
+    if check is None:
+        return {f.BLOCK: 0, f.WARN: 0, f.INFO: 0}
+    return {f.BLOCK: check.block_count, f.WARN: check.warn_count, f.INFO: check.info_count}
+
+
+def open_warning_count(story, revision=None) -> int:
+    """How many warnings are open on ``revision`` (the latest by default): "还有 121 条警告未处理"."""
+    return open_counts(story, revision)[f.WARN]
 
 
 def current_check(story, revision=None, *, trigger=ProofCheck.Trigger.REVIEW, acting_user=None) -> ProofCheck:
@@ -340,6 +364,225 @@ def accept_suggestion(finding: ProofFinding, *, acting_user) -> ProofCheck:
     # Saving the revision runs the check (see signal_handlers); the new check is the latest one.
     revision = page.save_revision(user=acting_user, log_action=True, clean=False)
     return current_check(story, revision, trigger=ProofCheck.Trigger.SUGGESTION, acting_user=acting_user)
+
+
+# --- groups of findings ------------------------------------------------------------------------
+# A story pasted from a site that types ASCII punctuation has a hundred half-width commas: the
+# editor decides about them once. Findings of one rule with the same text and suggestion form a
+# group; for the paired marks (brackets, straight quotes) every pair differs, so the rule alone does.
+GROUP_BY_RULE = frozenset({"punct.ascii_brackets", "punct.ascii_quotes"})
+
+
+def group_key(finding) -> tuple:
+    if finding.rule in GROUP_BY_RULE:
+        return (finding.rule, finding.severity)
+    return (finding.rule, finding.severity, finding.flagged_text, finding.suggestion)
+
+
+@dataclass
+class FindingGroup:
+    """Findings of one rule and one suggestion, in text order; ``first`` stands for the group."""
+
+    key: tuple
+    findings: list
+
+    @property
+    def first(self):
+        return self.findings[0]
+
+    @property
+    def open(self) -> list:
+        return [x for x in self.findings if x.status == ProofFinding.Status.OPEN]
+
+    @property
+    def open_count(self) -> int:
+        return len(self.open)
+
+    @property
+    def status(self) -> str:
+        return ProofFinding.Status.OPEN if self.open else ProofFinding.Status.DISMISSED
+
+    @property
+    def representative(self):
+        """An open member when there is one: the buttons of the group act through it."""
+        return (self.open or self.findings)[0]
+
+    @property
+    def severity(self) -> str:
+        return self.first.severity
+
+    @property
+    def by_rule(self) -> bool:
+        return self.first.rule in GROUP_BY_RULE
+
+    def __len__(self):
+        return len(self.findings)
+
+
+_FIELD_ORDER = {name: index for index, name in enumerate(("kicker", "title", "subheadline", "lead", "body"))}
+
+
+def group_findings(findings) -> list[FindingGroup]:
+    """The findings in groups, open ones first, then by severity, then by where they first occur."""
+    groups: dict = {}
+    for finding in sorted(findings, key=lambda x: (_FIELD_ORDER.get(x.field, 99), x.field, x.start, x.pk)):
+        groups.setdefault(group_key(finding), []).append(finding)
+    rank = {f.BLOCK: 0, f.WARN: 1, f.INFO: 2}
+    result = [FindingGroup(key=key, findings=members) for key, members in groups.items()]
+    result.sort(key=lambda g: (g.status != ProofFinding.Status.OPEN, rank.get(g.severity, 3), -len(g.open)))
+    return result
+
+
+def open_group_members(finding: ProofFinding) -> list:
+    """The open findings of ``finding``'s check in the same group as it (``finding`` included)."""
+    key = group_key(finding)
+    candidates = finding.check_run.findings.filter(
+        status=ProofFinding.Status.OPEN, rule=finding.rule, severity=finding.severity
+    ).order_by("field", "start", "pk")
+    return [x for x in candidates if group_key(x) == key]
+
+
+@dataclass
+class GroupResult:
+    check: ProofCheck | None
+    replaced: int
+    skipped: int
+
+
+@transaction.atomic
+def accept_group(finding: ProofFinding, *, acting_user) -> GroupResult:
+    """Put the suggestion at every open occurrence of ``finding``'s group, as ONE new revision
+    with ONE decision on the record, then re-check.
+
+    Occurrences whose text has changed, that cross formatting or overlap another are left for the
+    editor (``skipped``); if none can be replaced nothing is saved.
+    """
+    story = _story_of(finding)
+    if not finding.suggestion:
+        raise ProofingError(_("This finding has no suggestion to accept."), code="no_suggestion")
+    if not user_may_edit(story, acting_user):
+        raise ProofingError(
+            _("You cannot edit this story now (no permission, or someone else has locked it)."),
+            code="forbidden",
+        )
+    _require_current(finding, story)
+    members = [x for x in open_group_members(finding) if x.suggestion]
+    if not members:
+        raise ProofingError(_("Nothing in this group is left to replace."), code="stale")
+    page = page_for(story)
+    by_field: dict = {}
+    for member in members:
+        by_field.setdefault(member.field, []).append(member)
+    replaced, skipped = [], 0
+    for field, items in by_field.items():
+        try:
+            current = get_field(page, field)
+        except AttributeError:
+            skipped += len(items)
+            continue
+        new_value, applied, left = replace_many_in_field(
+            current,
+            field,
+            [Edit(x.start, x.end, x.flagged_text, x.suggestion, key=x.pk) for x in items],
+        )
+        skipped += len(left)
+        if not applied:
+            continue
+        try:
+            set_field(page, field, new_value)
+        except ReplacementError:
+            skipped += len(applied)
+            continue
+        if field == "title":
+            page.draft_title = new_value
+        applied_ids = set(applied)
+        replaced.extend(x for x in items if x.pk in applied_ids)
+    if not replaced:
+        raise ProofingError(
+            _(
+                "None of these places could be replaced: the text has changed since the check or the "
+                "marks run across formatting. Change them in the editor."
+            ),
+            code="stale",
+        )
+    ProofDecision.objects.create(
+        story=story,
+        finding=finding,
+        fingerprint=finding.fingerprint,
+        fingerprints=[x.fingerprint for x in replaced],
+        occurrences=len(replaced),
+        kind=ProofDecision.Kind.ACCEPTED,
+        category=finding.category,
+        flagged_text=finding.flagged_text,
+        replacement=finding.suggestion,
+        decided_by=acting_user,
+        decided_at=timezone.now(),
+    )
+    revision = page.save_revision(user=acting_user, log_action=True, clean=False)
+    log(
+        instance=story,
+        action="rongmei.proofing.accept_all",
+        user=acting_user,
+        revision=revision,
+        data={
+            "finding": finding.flagged_text,
+            "replacement": finding.suggestion,
+            "rule": finding.rule,
+            "count": len(replaced),
+        },
+    )
+    check = current_check(story, revision, trigger=ProofCheck.Trigger.SUGGESTION, acting_user=acting_user)
+    return GroupResult(check=check, replaced=len(replaced), skipped=skipped)
+
+
+@transaction.atomic
+def mark_group_not_an_error(finding: ProofFinding, *, acting_user, reason: str) -> ProofDecision:
+    """ "Not an error" for every open occurrence of ``finding``'s group: one decision, remembered
+    for each occurrence (a later revision does not bring them back)."""
+    story = _story_of(finding)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ProofingError(_("Say why this is not an error."), code="reason_required")
+    if not story.permissions_for_user(acting_user).can_edit() and not _is_reviewer(acting_user):
+        raise ProofingError(_("You may not decide on this story's findings."), code="forbidden")
+    if finding.severity == f.BLOCK:
+        reason_barred = block_dismissal_barred_reason(story, acting_user)
+        if reason_barred is not None:
+            raise ProofingError(reason_barred, code="block_needs_reviewer")
+    _require_current(finding, story)
+    members = open_group_members(finding)
+    if not members:
+        raise ProofingError(_("Nothing in this group is left to decide."), code="stale")
+    fingerprints = list(dict.fromkeys(x.fingerprint for x in members))
+    decision = ProofDecision.objects.create(
+        story=story,
+        finding=finding,
+        fingerprint=finding.fingerprint,
+        fingerprints=fingerprints,
+        occurrences=len(members),
+        kind=ProofDecision.Kind.NOT_AN_ERROR,
+        category=finding.category,
+        flagged_text=finding.flagged_text,
+        reason=reason[:2000],
+        decided_by=acting_user,
+        decided_at=timezone.now(),
+    )
+    finding.check_run.findings.filter(fingerprint__in=fingerprints).update(
+        status=ProofFinding.Status.DISMISSED
+    )
+    _recount(finding.check_run)
+    log(
+        instance=story,
+        action="rongmei.proofing.not_error",
+        user=acting_user,
+        data={
+            "finding": finding.flagged_text,
+            "category": finding.category,
+            "reason": decision.reason,
+            "count": len(members),
+        },
+    )
+    return decision
 
 
 def _is_reviewer(user) -> bool:

@@ -191,3 +191,55 @@ def replace_in_field(value, field: str, start: int, end: int, expected: str, rep
         raise ReplacementError("markup")
     source = mapping.source
     return source[: span[0]] + html.escape(replacement, quote=False) + source[span[1] :]
+
+
+@dataclass
+class Edit:
+    """One replacement asked of ``replace_many_in_field``: text[start:end] must still be ``expected``."""
+
+    start: int
+    end: int
+    expected: str
+    replacement: str
+    key: object = None  # the caller's handle (a finding's id), returned in applied/skipped
+
+
+def replace_many_in_field(value, field: str, edits: list) -> tuple[str, list, dict]:
+    """The field's stored value with every edit made at once, and which edits were made.
+
+    Offsets are those of the unchanged text: edits are applied from the end backwards, so a
+    replacement of another length never moves a place still to be replaced. An edit whose text
+    changed, that crosses formatting, or that overlaps an earlier one is skipped, with the reason
+    ("changed", "markup", "overlap"), and the others are still made.
+    """
+    applied, skipped = [], {}
+    is_body = field == "body"
+    if is_body:
+        mapping = RichTextMap.from_html(str(value or ""))
+        text, source = mapping.text, mapping.source
+    else:
+        text = source = str(value or "")
+    spans = []  # (source start, source end, replacement, key)
+    last_end = -1
+    for edit in sorted(edits, key=lambda item: (item.start, item.end)):
+        if text[edit.start : edit.end] != edit.expected or edit.start >= edit.end:
+            skipped[edit.key] = "changed"
+            continue
+        if edit.start < last_end:
+            skipped[edit.key] = "overlap"
+            continue
+        if is_body:
+            span = mapping.source_span(edit.start, edit.end)
+            if span is None:
+                skipped[edit.key] = "markup"
+                continue
+            replacement = html.escape(edit.replacement, quote=False)
+        else:
+            span, replacement = (edit.start, edit.end), edit.replacement
+        spans.append((span[0], span[1], replacement, edit.key))
+        last_end = edit.end
+    for start, end, replacement, key in reversed(spans):
+        source = source[:start] + replacement + source[end:]
+        applied.append(key)
+    applied.reverse()
+    return source, applied, skipped

@@ -31,6 +31,11 @@ def register_proofing_log_actions(actions):
         _("Mark finding not an error"),
         _("Finding marked not an error (非错误)"),
     )
+    actions.register_action(
+        "rongmei.proofing.accept_all",
+        _("Replace every occurrence"),
+        _("Suggestion accepted at every occurrence (全部替换)"),
+    )
 
 
 @hooks.register("register_admin_urls")

@@ -99,6 +99,9 @@ MESSAGES = {
     "punct.ascii_quotes": gettext_noop(
         'Straight quotation marks "" around Chinese text; use the Chinese quotation marks “”.'
     ),
+    "punct.ascii_single_quotes": gettext_noop(
+        "Straight single quotation marks '' around Chinese text; use the Chinese quotation marks ‘’."
+    ),
     DOUBLED: gettext_noop("Repeated word: “%(term)s”."),
     DIGITS: gettext_noop(
         "Full-width digits “%(term)s” in a story that otherwise uses half-width digits; use “%(half)s”."

@@ -115,22 +115,28 @@ HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".":
 _AFTER = rf"(?=[ \t]*(?:[{HAN}“‘《（\"(]|\n|$))"
 HALFWIDTH = re.compile(
     rf"(?<=[{HAN}])(?:([,;:?!.]){_AFTER}|([,;:?!])(?=[ \t]*[0-9]))"
-    rf"|(?<=[”’》）\")0-9%])([,;:?!])(?=[ \t]*[{HAN}“‘《（\"(])"
+    rf"|(?<=[”’》）\"')0-9%])([,;:?!])(?=[ \t]*[{HAN}“‘《（\"(])"
+    rf"|(?<=[”’》）\"')%])(\.){_AFTER}"
 )
 ASCII_BRACKETS = re.compile(rf"\(([^()\n]*[{HAN}][^()\n]*)\)")
 # Straight double quotes, paired in order within a paragraph; a quotation longer than a finding can
 # hold is left to the editor.
 ASCII_QUOTE_RUN = re.compile(r'"([^"\n]{0,190})"')
+# Straight single quotes only around short Chinese text ('涂脂抹粉'), never across Latin words, so
+# an apostrophe (Xi'an, it's) is not taken for a quotation mark.
+ASCII_SINGLE_QUOTE_RUN = re.compile(r"'([^'\nA-Za-z]{1,60})'")
 
 
 def check_halfwidth(text: str) -> list[f.Finding]:
     out = []
     for match in HALFWIDTH.finditer(text):
-        group = next(number for number in (1, 2, 3) if match.group(number))
+        group = next(number for number in (1, 2, 3, 4) if match.group(number))
         mark = match.group(group)
         pos = match.start(group)
         if mark == "." and pos + 1 < len(text) and text[pos + 1].isdigit():
             continue
+        if group == 4 and not _chinese_before(text, pos):
+            continue  # 'He said "hello".' or 'up 5%.' ends an English sentence
         out.append(
             f.make(
                 pos,
@@ -162,13 +168,24 @@ def check_halfwidth(text: str) -> list[f.Finding]:
     return out
 
 
+def _chinese_before(text: str, pos: int) -> bool:
+    """Is the clause before ``pos`` Chinese (a Chinese character among the last few before the mark)?"""
+    window = text[max(0, pos - 12) : pos].rsplit("\n", 1)[-1]
+    return re.search(f"[{HAN}]", window) is not None
+
+
 def check_ascii_quotes(text: str) -> list[f.Finding]:
     """Straight double quotes around Chinese text ("双减") should be Chinese quotation marks."""
     out = []
     offset = 0
     for line in text.split("\n"):
-        if '"' in line:
-            for match in ASCII_QUOTE_RUN.finditer(line):
+        for mark, pattern, opener, closer in (
+            ('"', ASCII_QUOTE_RUN, "“", "”"),
+            ("'", ASCII_SINGLE_QUOTE_RUN, "‘", "’"),
+        ):
+            if mark not in line:
+                continue
+            for match in pattern.finditer(line):
                 inner = match.group(1)
                 if re.search(f"[{HAN}]", inner):
                     out.append(
@@ -177,8 +194,8 @@ def check_ascii_quotes(text: str) -> list[f.Finding]:
                             offset + match.end(),
                             f.PUNCTUATION,
                             f.WARN,
-                            "punct.ascii_quotes",
-                            suggestion=f"“{inner}”",
+                            "punct.ascii_quotes" if mark == '"' else "punct.ascii_single_quotes",
+                            suggestion=f"{opener}{inner}{closer}",
                         )
                     )
         offset += len(line) + 1

@@ -254,3 +254,10 @@ def test_every_message_is_one_sentence():
         body = message.rstrip(".")
         assert message.endswith("."), key
         assert ". " not in body, key  # one sentence, not two glued together
+
+
+def test_full_stops_after_closing_quotes_and_percentages_and_straight_single_quotes():
+    assert found('要"改得好".下一步', f.PUNCTUATION) == [('"改得好"', "“改得好”"), (".", "。")]
+    assert found("满意率为95.2%.\n夜幕降临", f.PUNCTUATION) == [(".", "。")]
+    assert found("不是简单的'涂脂抹粉',而是", f.PUNCTUATION) == [("'涂脂抹粉'", "‘涂脂抹粉’"), (",", "，")]
+    assert found("西安(Xi'an)和北京", f.PUNCTUATION) == []
