@@ -176,3 +176,104 @@ def test_the_place_rule(regions):
     assert city_wide == events.JOIN_SAME_PLACE  # a district of the city the event names
     assert events.threshold(["张店", "爆炸"], [("临淄", 1.0), *word], places) is None
     assert events.threshold(["爆炸"], [("临淄", 1.0), *word], places) == events.JOIN_NO_COMMON_PLACE
+
+
+# --- keywords and joining as the demo showed them (issue 10) --------------------------------------
+
+WATER_POST = (
+    "鑫苑小区停水三天了，有没有人管？",
+    "张店区鑫苑小区自本周一起连续三天停水，物业未提前通知，也没有给出恢复供水的时间。居民只能到亲戚家接水。",
+)
+WATER_REPORT = (
+    "张店区鑫苑小区连续三天停水 居民生活受影响",
+    "近日，张店区鑫苑小区多名居民反映，小区自本周一起连续三天停水，物业未提前通知。记者致电小区物业，"
+    "工作人员称是供水管网老化破裂，正在抢修。",
+)
+VISIT = (
+    "李卫东到张店区重点项目现场调研",
+    "张店区区长李卫东到张店区重点项目建设现场调研，要求加快项目建设进度，确保按期投产达效。",
+)
+VISIT_RETOLD = (
+    "李区长调研智能装备产业园等项目 详细了解项目进展",
+    "日前，张店区区长李卫东先后到智能装备产业园、新能源汽车产业园等重点项目建设现场，详细了解项目进展和"
+    "存在的困难，要求各部门加快项目建设进度，确保早日投产达效。",
+)
+CITY_MEETING = (  # the demo's own story, reprinted: same words, another story
+    "全市重点项目建设现场推进会召开",
+    "11月下旬，全市重点项目建设现场推进会召开，与会人员分组观摩了张店、临淄、桓台等区县的28个在建项目，"
+    "现场比进度、比质量、比效益。观摩现场，一台台塔吊林立，一辆辆工程车往来穿梭。位于张店区的一家智能装备"
+    "产业园项目已完成主体结构施工。会议指出，今年以来，全市上下坚持把项目建设作为稳增长的“压舱石”，重点"
+    "项目开工率、投资完成率均高于去年同期。",
+)
+
+
+@pytest.fixture
+def district_head(regions):
+    from rongmei.proofing.models import PersonTitle
+
+    PersonTitle.objects.create(name="李卫东", title="区长", unit="张店区")
+
+
+def test_keywords_leave_out_chat_and_keep_people_whole(district_head):
+    places, people = events.Places.load(), events.People.load()
+    post = [word for word, _weight in events.keywords(*WATER_POST, places, people)]
+    assert "停水" in post and "鑫苑" in post
+    assert not {"有没有", "人管", "没有"} & set(post)
+    visit = [word for word, _weight in events.keywords(*VISIT, places, people)]
+    assert "李卫东" in visit[:3] and "卫东" not in visit
+    retold = [word for word, _weight in events.keywords(*VISIT_RETOLD, places, people)]
+    assert "李卫东" in retold  # 李区长 counts as the name
+    assert "李卫东" in events.event_vector(visit, places, people)
+    assert "卫东" not in events.event_vector(visit, places, people)
+
+
+def test_event_keywords_are_those_most_of_its_items_share(regions):
+    t0 = timezone.now() - timedelta(hours=5)
+    first = make_item(
+        make_source("鲁中论坛"), "鑫苑小区停水三天了，楼主快崩溃了", WATER_POST[1], fetched_at=t0
+    )
+    analysis.analyse_new_items()
+    assert "楼主" in event_of(first).keywords  # one item: nothing to compare with
+    for k, name in enumerate(("微博", "头条号", "淄博本地宝", "鲁中网")):
+        make_item(make_source(name), *WATER_REPORT, fetched_at=t0 + (k + 1) * HOUR)
+    analysis.analyse_new_items()
+    event = event_of(first)
+    assert event.item_count == 5
+    assert "楼主" not in event.keywords and "崩溃" not in event.keywords  # only in the first post
+    assert {"鑫苑", "停水", "张店"} <= set(event.keywords)
+
+
+def test_a_story_sharing_only_generic_words_does_not_join_and_a_retelling_does(district_head):
+    t0 = timezone.now() - timedelta(hours=12)
+    visit = make_item(make_source("张店区人民政府网"), *VISIT, fetched_at=t0)
+    analysis.analyse_new_items()
+    retold = make_item(make_source("鲁中网"), *VISIT_RETOLD, fetched_at=t0 + HOUR)
+    meeting = make_item(make_source("大众网"), *CITY_MEETING, fetched_at=t0 + 2 * HOUR)
+    analysis.analyse_new_items()
+    assert event_of(retold) == event_of(visit)  # one visit told in other words
+    assert event_of(meeting) != event_of(visit)  # 重点项目, 现场, 建设 are every such story's words
+    assert event_of(visit).item_count == 2
+
+
+def test_sharing_generic_words_alone_is_not_enough(regions):
+    places = events.Places.load()
+    event = events.event_vector(["张店", "重点项目", "现场", "调研", "建设", "进度"], places)
+    meeting = events.group_vector(events.keywords(*CITY_MEETING, places), places)
+    assert events.cosine(event, meeting) >= events.JOIN_SAME_PLACE  # the score alone would join
+    assert not events.joinable(event, meeting, CITY_MEETING[0])
+    explosion = events.event_vector(["张店", "化工厂", "发生爆炸", "消防"], places)
+    report = events.group_vector(events.keywords(*EXPLOSION_3, places), places)
+    assert events.joinable(explosion, report, EXPLOSION_3[0])
+
+
+def test_people_work_like_places(district_head):
+    from rongmei.proofing.models import PersonTitle
+
+    PersonTitle.objects.create(name="陈立群", title="县长", unit="沂源县")
+    places, people = events.Places.load(), events.People.load()
+    words = [("重点项目", 1.0), ("张店", 1.0)]
+    assert events.threshold(["李卫东", "张店"], [("陈立群", 1.0), *words], places, people) is None
+    assert events.threshold(["李卫东", "张店"], [("李卫东", 1.0), *words], places, people) == (
+        events.JOIN_SAME_PLACE
+    )
+    assert events.threshold(["李卫东", "张店"], words, places, people) == events.JOIN_NO_COMMON_PLACE
