@@ -10,7 +10,20 @@ from django.utils.translation import gettext_lazy as _
 OPINION_MAX_LENGTH = 2000
 
 
-class ApproveOpinionForm(forms.Form):
+class DecisionForm(forms.Form):
+    """A decision's dialog. Wagtail's dashboard dialog posts the page it was opened on as ``next``;
+    it reaches ``ReviewLevelTask.on_action`` with the cleaned data, so the reviewer returns there
+    after reading what their decision did."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        next_url = self.data.get("next")
+        if next_url:
+            cleaned_data["next"] = next_url
+        return cleaned_data
+
+
+class ApproveOpinionForm(DecisionForm):
     comment = forms.CharField(
         label=_("Opinion (审核意见)"),
         required=False,
@@ -20,7 +33,7 @@ class ApproveOpinionForm(forms.Form):
     )
 
 
-class RejectOpinionForm(forms.Form):
+class RejectOpinionForm(DecisionForm):
     comment = forms.CharField(
         label=_("Opinion (审核意见)"),
         required=True,
@@ -41,7 +54,9 @@ class ApproveOverProofingForm(ApproveOpinionForm):
             "Proofreading (审校) found problems that block publication. Say why the story may go out "
             "as it is; the reason is kept in the review history."
         ),
-        error_messages={"required": _("Write the reason: blocking findings cannot be passed over without one.")},
+        error_messages={
+            "required": _("Write the reason: blocking findings cannot be passed over without one.")
+        },
     )
 
 

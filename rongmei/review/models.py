@@ -13,15 +13,31 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from wagtail.locks import WorkflowLock
 from wagtail.models import LockableMixin, Task, TaskState
 
 # The approve action at the final level while proofreading blocks: it needs a written reason.
 APPROVE_OVER_PROOFING = "approve_over_proofing"
 
 
+class ReviewLevelLock(WorkflowLock):
+    """The editor's lock while a story waits at a review level, with the real reason this person may
+    not edit or decide it (Wagtail's own message only says "only reviewers for this task")."""
+
+    def get_message(self, user):
+        if not self.for_user(user):
+            return None
+        from . import outcomes
+
+        return outcomes.lock_message(self.object, self.task, user)
+
+
 class ReviewLevelTask(Task):
     """One level of the 三审: members of ``groups`` decide; nobody decides two levels or their own story."""
+
+    lock_class = ReviewLevelLock
 
     level = models.PositiveSmallIntegerField(
         _("level"),
@@ -97,6 +113,12 @@ class ReviewLevelTask(Task):
             approve = ("approve", _("Approve (通过)"), True)
         return [("reject", _("Reject (退回)"), True), approve]
 
+    def get_template_for_action(self, action):
+        # The approve dialog also says how many proofreading warnings are still open.
+        if action in ("approve", APPROVE_OVER_PROOFING):
+            return "review/workflow_action_modal.html"
+        return ""
+
     def get_form_for_action(self, action):
         from .forms import ApproveOpinionForm, ApproveOverProofingForm, RejectOpinionForm
 
@@ -125,6 +147,12 @@ class ReviewLevelTask(Task):
                 # findings rather than an error page.
                 return reverse("proofing_story", args=[task_state.workflow_state.object_id])
             raise PermissionDenied(str(error)) from error
+        # Wagtail's dashboard dialog says nothing after a decision: pass through a page that tells
+        # the reviewer what happened and what comes next, then goes where they were. (The page
+        # editor ignores this URL; its message is replaced in wagtail_hooks.)
+        url = reverse("review_decided", args=[task_state.pk])
+        next_url = kwargs.get("next") or ""
+        return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
     def user_can_access_editor(self, obj, user):
         return self.user_may_decide(obj, user)

@@ -24,6 +24,8 @@ class WaitingStory:
     task: ReviewLevelTask
     submitted_by: object  # user or None
     waiting_since: datetime
+    # Why the user may not decide this step (their own story, a level of it they decided), or None.
+    barred_reason: str | None = None
 
     @property
     def level(self) -> int:
@@ -33,12 +35,25 @@ class WaitingStory:
     def level_name(self) -> str:
         return self.task.name
 
+    @property
+    def may_decide(self) -> bool:
+        return self.barred_reason is None
+
 
 def stories_waiting_for(user) -> list[WaitingStory]:
     """Stories at a review level where ``user`` may decide now, longest-waiting first.
 
     Leaves out what the rules bar them from: their own stories and submissions where they
-    already approved another level.
+    already decided another level (``review_queue_for`` lists those too, with the reason).
+    """
+    return [item for item in review_queue_for(user) if item.may_decide]
+
+
+def review_queue_for(user) -> list[WaitingStory]:
+    """待我审核: stories waiting at a level of ``user``'s groups, longest-waiting first, each with
+    the reason the separation-of-duties rule bars them from deciding it (``None`` if they may).
+
+    A story they may not see (a newsroom that withholds colleagues' work) is left out.
     """
     from rongmei.newsroom import visibility
     from rongmei.newsroom.models import StoryPage
@@ -59,33 +74,26 @@ def stories_waiting_for(user) -> list[WaitingStory]:
             status=TaskState.STATUS_IN_PROGRESS,
             workflow_state__status=WorkflowState.STATUS_IN_PROGRESS,
         )
-        .select_related("workflow_state", "workflow_state__requested_by", "revision")
+        .select_related("workflow_state", "workflow_state__requested_by", "revision", "task")
         .order_by("started_at", "pk")
     )
     stories = StoryPage.objects.in_bulk([int(state.workflow_state.object_id) for state in states])
-    approved = set(
-        TaskState.objects.filter(
-            workflow_state_id__in=[state.workflow_state_id for state in states],
-            status=TaskState.STATUS_APPROVED,
-            finished_by=user,
-        ).values_list("workflow_state_id", "task_id")
-    )
-    waiting = []
+    queue = []
     for state in states:
         story = stories.get(int(state.workflow_state.object_id))
-        if story is None or services.is_own_story(story, user, state.revision):
+        if story is None:
             continue
         if not visibility.user_can_see_work(user, story):
             continue  # a newsroom that withholds colleagues' work withholds it here too
-        if any(ws_id == state.workflow_state_id and task_id != state.task_id for ws_id, task_id in approved):
-            continue
-        waiting.append(
+        reason = services.decision_barred_reason(state, user)
+        queue.append(
             WaitingStory(
                 story=story,
                 task_state=state,
                 task=tasks[state.task_id],
                 submitted_by=state.workflow_state.requested_by,
                 waiting_since=state.started_at,
+                barred_reason=str(reason) if reason is not None else None,
             )
         )
-    return waiting
+    return queue

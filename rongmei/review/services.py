@@ -162,9 +162,10 @@ def decision_barred_reason(task_state, user):
         .first()
     )
     if other_level is not None:
-        return _(
-            "You already approved %(level)s of this submission; another person must decide at this level."
-        ) % {"level": other_level.task.name}
+        return _("You already decided %(level)s of this story; you cannot also decide %(this_level)s.") % {
+            "level": other_level.task.name,
+            "this_level": task.name,
+        }
     return None
 
 

@@ -1,15 +1,20 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages as admin_messages
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
-from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
+from wagtail.admin.views.home import UserObjectsInWorkflowModerationPanel, WorkflowObjectsToModeratePanel
+from wagtail.models import TaskState, WorkflowState
 
-from . import queries, services, views, views_emergency
+from . import outcomes, queries, services, views, views_emergency
 from .models import ReviewLevelTask
 
 
@@ -47,6 +52,7 @@ def register_review_log_actions(actions):
 def register_review_urls():
     return [
         path("review/history/<int:page_id>/", views.ReviewHistoryView.as_view(), name="review_history"),
+        path("review/decided/<int:task_state_id>/", views.DecidedView.as_view(), name="review_decided"),
         path(
             "review/emergency-publish/<int:page_id>/",
             views_emergency.EmergencyPublishView.as_view(),
@@ -113,6 +119,10 @@ def story_action_menu(menu_items, request, context):
     user = request.user
     page = context.get("page")
     hidden = {"action-publish"}  # a story goes live by passing 三审 (or as a recorded 突发)
+    if page is not None and _in_review_workflow(page):
+        # One way to (re)submit: "submit" resumes a returned story at the right level (see
+        # ReviewLevelTask.start); "restart workflow" beside "resubmit to 初审" only confused.
+        hidden.add("action-restart-workflow")
     if page is not None and services.withdraw_barred_reason(page.specific, user) is not None:
         hidden |= {"action-cancel-workflow", "action-restart-workflow"}
     menu_items[:] = [item for item in menu_items if item.name not in hidden]
@@ -120,6 +130,15 @@ def story_action_menu(menu_items, request, context):
         item = EmergencyPublishMenuItem()
         if item.is_shown(context):
             menu_items.append(item)
+
+
+def _in_review_workflow(page) -> bool:
+    workflow_state = page.current_workflow_state
+    if workflow_state is not None:
+        workflow = workflow_state.workflow
+    else:
+        workflow = page.get_workflow()
+    return workflow is not None and workflow.tasks.filter(reviewleveltask__isnull=False).exists()
 
 
 def _refuse(request, page, message):
@@ -150,6 +169,105 @@ def refuse_cancelling_others_review(request, page):
     reason = services.withdraw_barred_reason(story, request.user)
     if reason is not None:
         return _refuse(request, page, reason)
+    return None
+
+
+# --- What a review act did, in the newsroom's words ---------------------------------------------
+# Wagtail says "页面'…'已被更新。" after a decision in the editor and "已经提交进行审核" after a
+# submission. These hooks remember where the story stood before the POST and replace that message
+# with what happened and what comes next. (Decisions from the dashboard dialog: views.DecidedView.)
+
+_BEFORE = "_rongmei_review_before"
+
+
+@hooks.register("before_edit_page")
+def remember_review_stage_or_show_return(request, page):
+    if not _is_story_class(page.specific_class):
+        return None
+    story = page.specific
+    if request.method == "POST":
+        task_state = story.current_workflow_task_state
+        workflow_state = story.current_workflow_state
+        setattr(
+            request,
+            _BEFORE,
+            {
+                "task_state_id": task_state.pk if task_state else None,
+                "status": workflow_state.status if workflow_state else None,
+            },
+        )
+    elif request.method == "GET":
+        notice = outcomes.returned(story)
+        if notice is not None:
+            admin_messages.warning(request, returned_notice_html(notice, story), extra_tags="review-returned")
+    return None
+
+
+def returned_notice_html(notice, story):
+    """The returning reviewer's opinion, at the top of the editor until the story is resubmitted."""
+    workflow_state = story.current_workflow_state
+    level = workflow_state.current_task_state.task.name if workflow_state else notice.level_name
+    return format_html(
+        '<span class="review-returned-notice"><strong>{}</strong> {}<br>{}</span>',
+        gettext("%(reviewer)s returned this story at %(level)s, %(when)s:")
+        % {"reviewer": notice.reviewer_name or "—", "level": notice.level_name, "when": notice.when},
+        notice.opinion,
+        gettext("Revise it, then choose “Resubmit to %(level)s” in the menu at the bottom of the page.")
+        % {"level": level},
+    )
+
+
+def _replace_success_message(request, wagtail_texts, message):
+    """Put ``message`` in place of Wagtail's success message of this request (or add it)."""
+    storage = messages.get_messages(request)
+    replaced = False
+    for queued in storage:
+        if replaced or queued.level != messages.SUCCESS:
+            continue
+        for text in wagtail_texts:
+            escaped = str(escape(text))
+            if escaped in queued.message:
+                queued.message = mark_safe(queued.message.replace(escaped, str(escape(message))))
+                replaced = True
+                break
+    storage.used = False  # the documented way to keep messages after reading them
+    if not replaced:
+        admin_messages.success(request, message)
+
+
+@hooks.register("after_edit_page")
+def tell_what_the_review_act_did(request, page):
+    before = getattr(request, _BEFORE, None)
+    if request.method != "POST" or before is None:
+        return None
+    story = type(page.specific).objects.get(pk=page.pk)
+    title = page.get_admin_display_title()
+    if request.POST.get("action-workflow-action") and before["task_state_id"]:
+        task_state = (
+            TaskState.objects.filter(pk=before["task_state_id"], finished_by=request.user)
+            .exclude(status=TaskState.STATUS_IN_PROGRESS)
+            .first()
+        )
+        if task_state is None:
+            return None
+        message = outcomes.decision_message(task_state)
+        wagtail_texts = [gettext("Page '%(page_title)s' has been updated.") % {"page_title": title}]
+    elif request.POST.get("action-submit") or request.POST.get("action-restart-workflow"):
+        workflow_state = story.current_workflow_state
+        if workflow_state is None:
+            return None
+        resubmitted = (
+            bool(request.POST.get("action-submit")) and before["status"] == WorkflowState.STATUS_NEEDS_CHANGES
+        )
+        message = outcomes.submission_message(workflow_state, resubmitted=resubmitted)
+        wagtail_texts = [
+            gettext("Page '%(page_title)s' has been submitted for moderation.") % {"page_title": title},
+            gettext("Workflow on page '%(page_title)s' has been restarted.") % {"page_title": title},
+        ]
+    else:
+        return None
+    if message:
+        _replace_success_message(request, wagtail_texts, message)
     return None
 
 
@@ -246,22 +364,34 @@ class WaitingForMePanel(Component):
         from rongmei.proofing.story_checks import latest_check
 
         items = []
-        for item in queries.stories_waiting_for(request.user):
+        # Also the stories this person may not decide (their own, a level of it they decided):
+        # listed with the reason, rather than missing without one.
+        for item in queries.review_queue_for(request.user):
             items.append(
                 {
                     "item": item,
-                    "actions": item.task.get_actions(item.story, request.user),
+                    "actions": item.task.get_actions(item.story, request.user) if item.may_decide else [],
                     "check": latest_check(item.story),
                 }
             )
         return {"items": items, "request": request, "csrf_token": parent_context.get("csrf_token")}
 
 
+class MyStoriesInReviewPanel(UserObjectsInWorkflowModerationPanel):
+    """Wagtail's "your pages in a workflow", saying 退回 where Wagtail says 请求的更改."""
+
+    template_name = "review/panels/my_stories_in_review.html"
+
+
 @hooks.register("construct_homepage_panels")
 def add_waiting_for_me_panel(request, panels):
     # Wagtail's own "Awaiting your review" lists the same task states; ours shows the review level
     # and links to the 审核记录, so it takes that panel's place.
-    panels[:] = [panel for panel in panels if not isinstance(panel, WorkflowObjectsToModeratePanel)]
+    panels[:] = [
+        MyStoriesInReviewPanel() if type(panel) is UserObjectsInWorkflowModerationPanel else panel
+        for panel in panels
+        if not isinstance(panel, WorkflowObjectsToModeratePanel)
+    ]
     panels.append(WaitingForMePanel())
 
 

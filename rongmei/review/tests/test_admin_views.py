@@ -137,8 +137,10 @@ def test_dashboard_panel_lists_waiting_stories(client, review, submitted, editor
     login(client, review.director)
     html = panel_html(client)
     assert "后台审核稿件" in html
-    assert "主任自己写的稿" not in html  # own story
+    # Their own story is listed with the reason they may not decide it, and without the actions.
+    assert "主任自己写的稿" in html and "不能审核自己的稿件" in html
     assert action_url(submitted, "approve") in html
+    assert action_url(own, "approve") not in html
 
     client.logout()
     login(client, review.editor)  # 初审 is done for both

@@ -81,7 +81,7 @@ def test_one_person_cannot_approve_two_levels_of_one_submission(review, editor_d
     task = fresh(story).current_workflow_task.specific
     assert task.level == 2
     assert task.get_actions(fresh(story), editor_director) == []
-    with pytest.raises(services.ReviewPermissionDenied, match="已通过初审"):
+    with pytest.raises(services.ReviewPermissionDenied, match="你已审核本稿件的初审，不能再审复审"):
         services.approve(fresh(story), acting_user=editor_director)
     with pytest.raises(services.ReviewPermissionDenied):
         services.reject(fresh(story), acting_user=editor_director, opinion="不行")

@@ -1,0 +1,281 @@
+"""What the review screens tell people: what just happened, what comes next, and why not.
+
+Read-only: these functions describe the state the services left behind (a decided step, a
+submission, a story sent back) in the words the newsroom uses: "已通过初审，转复审（周复审等 2 人）",
+"已终审通过，将于 12月6日 08:00 发布", "已退回给王记者……". They never change anything.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import npgettext, pgettext
+from wagtail.models import TaskState, WorkflowState
+
+from .models import ReviewEvent, ReviewLevelTask
+
+
+def _display_name(user) -> str:
+    from rongmei.organisation.models import display_name_for
+
+    return display_name_for(user)
+
+
+# --- who decides next --------------------------------------------------------------------------
+
+
+def reviewers_for(task_state) -> list:
+    """The people who may decide ``task_state`` now: members of its level's groups, less those the
+    separation-of-duties rule bars (the author, whoever decided another level of this submission)."""
+    from . import services
+
+    task = task_state.task.specific
+    if not isinstance(task, ReviewLevelTask):
+        return []
+    members = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__in=task.groups.all())
+        .distinct()
+        .select_related("staff_profile")
+        .order_by("pk")
+    )
+    return [user for user in members if services.decision_barred_reason(task_state, user) is None]
+
+
+def reviewers_text(users) -> str:
+    """ "周复审" for one person, "周复审等 2 人" for several, "" for nobody."""
+    users = list(users)
+    if not users:
+        return ""
+    names = sorted((_display_name(user) for user in users), key=lambda name: name)
+    if len(names) == 1:
+        return names[0]
+    return _("%(name)s and others: %(count)s people") % {"name": names[0], "count": len(names)}
+
+
+def _sent_to(task_state) -> dict:
+    return {"next_level": task_state.task.name, "reviewers": reviewers_text(reviewers_for(task_state))}
+
+
+# --- times -------------------------------------------------------------------------------------
+
+
+def go_live_text(value: datetime) -> str:
+    """A go-live time in the newsroom's time zone: "12月6日 08:00" (with the year if not this year)."""
+    local = timezone.localtime(value)
+    if local.year == timezone.localtime().year:
+        return formats.date_format(local, pgettext("review go-live time", "N j, H:i"))
+    return formats.date_format(local, pgettext("review go-live time with year", "N j, Y, H:i"))
+
+
+def relative_time(value: datetime, now: datetime | None = None) -> str:
+    """ "27 秒前", "3 分钟前", "2 小时前", "3 天前"; a date after a week."""
+    now = now or timezone.now()
+    seconds = max(0, int((now - value).total_seconds()))
+    if seconds < 60:
+        return npgettext("review relative time", "%(count)s second ago", "%(count)s seconds ago", seconds) % {
+            "count": seconds
+        }
+    minutes = seconds // 60
+    if minutes < 60:
+        return npgettext("review relative time", "%(count)s minute ago", "%(count)s minutes ago", minutes) % {
+            "count": minutes
+        }
+    hours = minutes // 60
+    if hours < 24:
+        return npgettext("review relative time", "%(count)s hour ago", "%(count)s hours ago", hours) % {
+            "count": hours
+        }
+    days = hours // 24
+    if days < 7:
+        return npgettext("review relative time", "%(count)s day ago", "%(count)s days ago", days) % {
+            "count": days
+        }
+    return go_live_text(value)
+
+
+# --- after an act ------------------------------------------------------------------------------
+
+
+def decision_message(task_state) -> str:
+    """What happened after ``task_state`` was decided, and what comes next."""
+    task_state = TaskState.objects.select_related("task", "workflow_state").get(pk=task_state.pk)
+    workflow_state = task_state.workflow_state
+    level = task_state.task.name
+    if task_state.status == TaskState.STATUS_REJECTED:
+        author = workflow_state.requested_by
+        story = _story(workflow_state)
+        if author is None and story is not None:
+            author = story.owner
+        return _("Returned to %(author)s with your opinion; they revise the story and resubmit it.") % {
+            "author": _display_name(author) or "—"
+        }
+    if task_state.status != TaskState.STATUS_APPROVED:
+        return ""
+    if workflow_state.status == WorkflowState.STATUS_IN_PROGRESS:
+        following = workflow_state.current_task_state
+        if following is not None and following.pk != task_state.pk:
+            sent_to = _sent_to(following)
+            if not sent_to["reviewers"]:
+                return _(
+                    "Passed %(level)s; sent to %(next_level)s, where nobody may decide it yet: ask an "
+                    "administrator to add a reviewer to that level."
+                ) % {"level": level, **sent_to}
+            return _("Passed %(level)s; sent to %(next_level)s (%(reviewers)s).") % {
+                "level": level,
+                **sent_to,
+            }
+    if workflow_state.status == WorkflowState.STATUS_APPROVED:
+        return final_approval_message(task_state)
+    return ""
+
+
+def final_approval_message(task_state) -> str:
+    story = _story(task_state.workflow_state)
+    level = task_state.task.name
+    revision = task_state.revision
+    revision.refresh_from_db(fields=["approved_go_live_at"])
+    if revision.approved_go_live_at and revision.approved_go_live_at > timezone.now():
+        return _("%(level)s passed: the story will be published on %(when)s.") % {
+            "level": level,
+            "when": go_live_text(revision.approved_go_live_at),
+        }
+    if story is not None and getattr(story, "is_retracted", False):
+        return _("%(level)s passed: the story is retracted and off the site.") % {"level": level}
+    if story is not None and story.live:
+        return _("%(level)s passed: the story is published.") % {"level": level}
+    return _("%(level)s passed.") % {"level": level}
+
+
+def submission_message(workflow_state, *, resubmitted=False) -> str:
+    """After a (re)submission: which level now has it, and who may decide it."""
+    workflow_state = WorkflowState.objects.get(pk=workflow_state.pk)
+    task_state = workflow_state.current_task_state
+    if task_state is None:
+        return ""
+    sent_to = _sent_to(task_state)
+    if not sent_to["reviewers"]:
+        return (
+            _(
+                "Submitted to %(next_level)s, where nobody may decide it yet: ask an administrator to add a "
+                "reviewer to that level."
+            )
+            % sent_to
+        )
+    if resubmitted:
+        return _("Resubmitted to %(next_level)s (%(reviewers)s).") % sent_to
+    return _("Submitted to %(next_level)s (%(reviewers)s).") % sent_to
+
+
+def _story(workflow_state):
+    from . import services
+
+    return services._story_for(workflow_state)
+
+
+# --- sent back ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Returned:
+    """Why a story came back to its author: the 退回 of its current submission."""
+
+    reviewer_name: str
+    level_name: str
+    opinion: str
+    returned_at: datetime
+
+    @property
+    def when(self) -> str:
+        return relative_time(self.returned_at)
+
+
+def returned(story) -> Returned | None:
+    """The opinion that sent ``story`` back, while it waits for its author to resubmit."""
+    workflow_state = story.current_workflow_state
+    if workflow_state is None or workflow_state.status != WorkflowState.STATUS_NEEDS_CHANGES:
+        return None
+    event = (
+        ReviewEvent.objects.filter(
+            story_id=story.pk, workflow_state=workflow_state, decision=ReviewEvent.Decision.REJECT
+        )
+        .select_related("actor", "actor__staff_profile")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if event is None:
+        return None
+    return Returned(
+        reviewer_name=event.actor_name,
+        level_name=event.level_name,
+        opinion=event.opinion,
+        returned_at=event.created_at,
+    )
+
+
+# --- labels: 退回, never "rejected" or "changes requested" ----------------------------------------
+
+
+def task_status_label(status: str) -> str:
+    """A review step's status in the newsroom's words (Wagtail's "Rejected" is 已拒绝; here it is 退回)."""
+    labels = {
+        TaskState.STATUS_IN_PROGRESS: pgettext("review step status", "Waiting"),
+        TaskState.STATUS_APPROVED: pgettext("review step status", "Passed"),
+        TaskState.STATUS_REJECTED: pgettext("review step status", "Returned"),
+        TaskState.STATUS_SKIPPED: pgettext("review step status", "Skipped"),
+        TaskState.STATUS_CANCELLED: pgettext("review step status", "Withdrawn"),
+    }
+    if status is None:
+        return pgettext("review step status", "Not started")
+    return labels.get(status, status)
+
+
+def workflow_status_label(status: str) -> str:
+    labels = {
+        WorkflowState.STATUS_IN_PROGRESS: pgettext("review status", "In review"),
+        WorkflowState.STATUS_APPROVED: pgettext("review status", "Passed"),
+        WorkflowState.STATUS_NEEDS_CHANGES: pgettext("review status", "Returned to the author"),
+        WorkflowState.STATUS_CANCELLED: pgettext("review status", "Withdrawn"),
+    }
+    return labels.get(status, status)
+
+
+# --- why not -----------------------------------------------------------------------------------
+
+
+def lock_message(story, task, user) -> str:
+    """Why ``user`` may not edit or decide ``story`` while it waits at ``task``: the real reason."""
+    from . import services
+
+    task_state = story.current_workflow_task_state
+    if task_state is None:
+        return ""
+    if task.user_in_groups(user):
+        # A reviewer of this level whom the separation-of-duties rule bars.
+        reason = services.decision_barred_reason(task_state, user)
+        if reason is not None:
+            return _("This story is waiting for %(level)s. %(reason)s") % {
+                "level": task.name,
+                "reason": reason,
+            }
+    reviewers = reviewers_text(reviewers_for(task_state))
+    if reviewers:
+        return _(
+            "This story is waiting for %(level)s (%(reviewers)s); only that level's reviewers may edit it now."
+        ) % {
+            "level": task.name,
+            "reviewers": reviewers,
+        }
+    return _("This story is waiting for %(level)s; only that level's reviewers may edit it now.") % {
+        "level": task.name
+    }
+
+
+def open_warning_count(story) -> int | None:
+    """Open proofreading warnings on the story's latest revision (``None`` if it was not checked yet)."""
+    from rongmei.proofing.story_checks import latest_check
+
+    check = latest_check(story)
+    return check.warn_count if check is not None else None
