@@ -296,8 +296,10 @@ def _ensure_users(demo: _Demo, departments: dict, groups: dict) -> None:
         user, created = User.objects.get_or_create(
             username=username,
             defaults={
-                # Chinese names read family name first, as Django's get_full_name() prints first_name.
+                # The whole 姓名 in first_name, last_name empty (rongmei.organisation.names): the
+                # admin's user form shows and saves it as one field, get_full_name() reads "李静".
                 "first_name": display_name,
+                "last_name": "",
                 "email": f"{username}@rongmei.example",
                 "is_staff": is_admin,
                 "is_superuser": is_admin,

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
+from .names import display_name
+
 
 class Outlet(index.Indexed, models.Model):
     """A masthead that merged into the center: a daily's city bureau, a morning paper, a website."""
@@ -94,10 +96,5 @@ class StaffProfile(models.Model):
 
 
 def display_name_for(user) -> str:
-    """The byline name of a user: staff profile name, else full name, else username."""
-    if user is None:
-        return ""
-    profile = getattr(user, "staff_profile", None)
-    if profile is not None and profile.display_name:
-        return profile.display_name
-    return user.get_full_name() or user.get_username()
+    """The name colleagues know a user by; see ``rongmei.organisation.names.display_name``."""
+    return display_name(user)
