@@ -9,6 +9,6 @@ class WebsiteConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signal_handlers
+        from . import checks, signal_handlers  # noqa: F401 (checks register themselves)
 
         signal_handlers.register_signal_handlers()

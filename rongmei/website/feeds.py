@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from rongmei.newsroom.models import SectionPage
 
-from . import queries
+from . import queries, site_url
 from .sanitise import feed_description
 
 FEED_LENGTH = 30
@@ -29,7 +29,7 @@ class LatestStoriesFeed(Feed):
         site = queries.site_for_request(request)
         if site is None:
             raise Http404(_("There is no site here."))
-        return FeedSource(request, site.site_name, site.root_page.get_full_url(request))
+        return FeedSource(request, site.site_name, site_url.page_url(site.root_page, request))
 
     def title(self, obj):
         return _("%(site)s: latest stories") % {"site": obj.site_name}
@@ -47,7 +47,7 @@ class LatestStoriesFeed(Feed):
         items = list(queries.for_feed(self.stories(obj))[:FEED_LENGTH])
         for story in items:
             # Feed callbacks get only the item; remember the request-dependent URL on it.
-            story.feed_url = story.get_full_url(obj.request)
+            story.feed_url = site_url.page_url(story, obj.request)
         return items
 
     def item_title(self, item):
@@ -86,7 +86,7 @@ class SectionStoriesFeed(LatestStoriesFeed):
         if section is None:
             raise Http404(_("There is no such section."))
         source.section = section
-        source.link = section.get_full_url(request)
+        source.link = site_url.page_url(section, request)
         return source
 
     def title(self, obj):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import queries
+from . import queries, site_url
 
 STORIES_PER_PAGE = 20
 LATEST_ON_HOME = 12
@@ -40,7 +40,7 @@ def chrome(request, *, site=None, current=None):
     site = site or queries.site_for_request(request)
     home = site.root_page if site is not None else None
     nav = queries.nav_sections(home) if home is not None else []
-    latest_feed = request.build_absolute_uri(reverse("website:feed_latest"))
+    latest_feed = site_url.absolute(reverse("website:feed_latest"), request)
     return {
         "site_name": (site.site_name if site is not None else "") or settings.WAGTAIL_SITE_NAME,
         "home": home,
@@ -56,7 +56,7 @@ def _page_meta(page, request, description="", page_obj=None):
     return {
         "page_title": page.seo_title or page.title,
         "canonical_url": with_page_number(
-            page.get_full_url(request) or request.build_absolute_uri(), page_obj
+            site_url.page_url(page, request) or site_url.absolute(request.path, request), page_obj
         ),
         "meta_description": (page.search_description or description or "").strip(),
     }
@@ -80,7 +80,7 @@ def section_context(page, request, context):
     page_obj = paginate(request, stories)
     context.update(chrome(request, current=page))
     context.update(_page_meta(page, request, page.intro, page_obj))
-    section_feed = request.build_absolute_uri(reverse("website:feed_section", args=[page.slug]))
+    section_feed = site_url.absolute(reverse("website:feed_section", args=[page.slug]), request)
     context["feed_links"] = [*context["feed_links"], (page.title, section_feed)]
     context.update(page_obj=page_obj, stories=page_obj.object_list)
     return context

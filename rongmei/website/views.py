@@ -6,7 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from . import pages, queries
+from . import pages, queries, site_url
 from .cache import public_page
 
 
@@ -34,7 +34,7 @@ def region(request, slug):
         page_title=region.name,
         meta_description=_("News from %(region)s") % {"region": region.full_name},
         canonical_url=pages.with_page_number(
-            request.build_absolute_uri(reverse("website:region", args=[region.slug])), page_obj
+            site_url.absolute(reverse("website:region", args=[region.slug]), request), page_obj
         ),
     )
     return render(request, "website/region_page.html", context)
@@ -43,7 +43,7 @@ def region(request, slug):
 @require_safe
 @public_page
 def robots_txt(request):
-    sitemap = request.build_absolute_uri(reverse("website:sitemap"))
+    sitemap = site_url.absolute(reverse("website:sitemap"), request)
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 

@@ -25,5 +25,7 @@ def beijing_iso(value):
 
 @register.simple_tag(takes_context=True)
 def absolute_url(context, url):
-    request = context.get("request")
-    return request.build_absolute_uri(url) if request is not None and url else url
+    """``url`` on the public site (SITE_URL, else the Site record, else the reader's host)."""
+    from rongmei.website.site_url import absolute
+
+    return absolute(url, context.get("request")) if url else url

@@ -52,7 +52,7 @@ def test_latest_feed(client, stories):
     assert [item.findtext("title") for item in items] == ["跨栏目新闻", "社会新闻", "早间新闻"]
     first = items[-1]
     assert first.findtext("description") == "<p>早间导语</p>"
-    assert first.findtext("link") == f"http://localhost{stories['first'].url}"
+    assert first.findtext("link") == f"http://testserver{stories['first'].url}"
     assert first.findtext("guid") == f"urn:rongmei:story:{stories['first'].pk}"
     assert first.find("guid").get("isPermaLink") == "false"
     assert first.findtext(f"{DC}creator") == "记者 王记者"
@@ -86,17 +86,17 @@ def test_sitemap(client, site, stories):
     assert response.status_code == 200
     locations = {node.text for node in ET.fromstring(response.content).iter(f"{SITEMAP}loc")}
     expected = {
-        "http://localhost/",
-        "http://localhost/yaowen/",
-        "http://localhost/shehui/",
-        "http://localhost/zhuanti/",
-        f"http://localhost{site.topic.url}",
-        f"http://localhost{stories['first'].url}",
-        f"http://localhost{stories['cross'].url}",
+        "http://testserver/",
+        "http://testserver/yaowen/",
+        "http://testserver/shehui/",
+        "http://testserver/zhuanti/",
+        f"http://testserver{site.topic.url}",
+        f"http://testserver{stories['first'].url}",
+        f"http://testserver{stories['cross'].url}",
         "http://testserver/region/zibo/",
     }
     assert expected <= locations
-    assert f"http://localhost{story.url}" not in locations
+    assert f"http://testserver{story.url}" not in locations
     assert not any(stories["retracted"].slug in location for location in locations)
     assert "http://testserver/region/zhangdian/" not in locations, "only the retracted story is tagged there"
 

@@ -92,7 +92,7 @@ def test_section_page_lists_own_and_cross_listed_stories(client, site, stories):
     )
     assert 'href="http://testserver/feeds/section/yaowen.xml"' in content
     assert 'href="http://testserver/feeds/latest.xml"' in content
-    assert '<link rel="canonical" href="http://localhost/yaowen/">' in content
+    assert '<link rel="canonical" href="http://testserver/yaowen/">' in content
 
 
 def test_article_page_shows_the_whole_story(client, site, at):
@@ -151,7 +151,7 @@ def test_article_page_shows_the_whole_story(client, site, at):
     assert meta(content, "og:description") == "3月2日，全市重点项目集中开工。"
     assert meta(content, "description") == "3月2日，全市重点项目集中开工。"
     assert meta(content, "og:image").startswith("http://testserver/media/images/")
-    assert f'<link rel="canonical" href="http://localhost{story.url}">' in content
+    assert f'<link rel="canonical" href="http://testserver{story.url}">' in content
     assert "<title>全市重点项目集中开工 - 测试融媒</title>" in content
     assert 'type="application/rss+xml"' in content
 
