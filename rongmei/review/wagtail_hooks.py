@@ -3,11 +3,11 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages as admin_messages
-from wagtail.admin.action_menu import ActionMenuItem
+from wagtail.admin.action_menu import ActionMenuItem, SubmitForModerationMenuItem
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
@@ -112,6 +112,23 @@ class EmergencyPublishMenuItem(ActionMenuItem):
         return reverse("review_emergency_publish", args=[parent_context["page"].pk])
 
 
+class SubmitToReviewMenuItem(SubmitForModerationMenuItem):
+    """Wagtail's "submit to 三审" / "resubmit to 初审", saying how many proofreading warnings are still
+    open on the story's latest revision. They do not stop the submission."""
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        page = context.get("page")
+        warnings = outcomes.open_warning_count(page.specific) if page is not None and page.pk else None
+        if warnings:
+            context["label"] = ngettext(
+                "%(label)s (%(count)s proofreading warning is still open)",
+                "%(label)s (%(count)s proofreading warnings are still open)",
+                warnings,
+            ) % {"label": context.get("label", self.label), "count": warnings}
+        return context
+
+
 @hooks.register("construct_page_action_menu")
 def story_action_menu(menu_items, request, context):
     if not _is_story_class(_menu_story_class(request, context)):
@@ -125,7 +142,11 @@ def story_action_menu(menu_items, request, context):
         hidden.add("action-restart-workflow")
     if page is not None and services.withdraw_barred_reason(page.specific, user) is not None:
         hidden |= {"action-cancel-workflow", "action-restart-workflow"}
-    menu_items[:] = [item for item in menu_items if item.name not in hidden]
+    menu_items[:] = [
+        SubmitToReviewMenuItem(order=item.order) if item.name == "action-submit" else item
+        for item in menu_items
+        if item.name not in hidden
+    ]
     if page is not None and services.holds_emergency_permission(user):
         item = EmergencyPublishMenuItem()
         if item.is_shown(context):
