@@ -112,7 +112,7 @@ HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".":
 # or bracket) comes before it and Chinese (or an opening quote or bracket) after it; "." only after
 # Chinese, so list numbers (1.) and decimals stay. Thousands separators, times and scores have
 # digits on both sides and are never matched.
-_AFTER = rf"(?=[ \t]*(?:[{HAN}“‘《（\"(]|\n|$))"
+_AFTER = rf"(?=[ \t]*(?:[{HAN}“‘《（”’）》\"(]|\n|$))"
 HALFWIDTH = re.compile(
     rf"(?<=[{HAN}])(?:([,;:?!.]){_AFTER}|([,;:?!])(?=[ \t]*[0-9]))"
     rf"|(?<=[”’》）\"')0-9%])([,;:?!])(?=[ \t]*[{HAN}“‘《（\"(])"
@@ -153,7 +153,7 @@ def check_halfwidth(text: str) -> list[f.Finding]:
         before = text[match.start() - 1 : match.start()]
         inner = match.group(1)
         # Half-width brackets are fine around Latin text; flag them when Chinese is inside and around.
-        if re.match(rf"[{HAN}]", before) or re.fullmatch(rf"[{HAN}\d，、]+", inner):
+        if re.match(rf"[{HAN}]", before) or re.fullmatch(rf"[{HAN}\d，、：；。·\s]+", inner):
             out.append(
                 f.make(
                     match.start(),

@@ -261,3 +261,8 @@ def test_full_stops_after_closing_quotes_and_percentages_and_straight_single_quo
     assert found("满意率为95.2%.\n夜幕降临", f.PUNCTUATION) == [(".", "。")]
     assert found("不是简单的'涂脂抹粉',而是", f.PUNCTUATION) == [("'涂脂抹粉'", "‘涂脂抹粉’"), (",", "，")]
     assert found("西安(Xi'an)和北京", f.PUNCTUATION) == []
+
+
+def test_marks_before_chinese_closing_quotes_and_bylines_in_brackets():
+    assert found("他说：“感谢党和政府!”", f.PUNCTUATION) == [("!", "！")]
+    assert found("(责任编辑：李文静)", f.PUNCTUATION) == [("(责任编辑：李文静)", "（责任编辑：李文静）")]
