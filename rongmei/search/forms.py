@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rongmei.newsroom.models import Region, SectionPage
 
@@ -57,7 +58,8 @@ class SearchForm(forms.Form):
         self.fields["section"].queryset = SectionPage.objects.live().public().order_by("path")
         # "from" and "to" are Python keywords, so these two are added here; the URL stays short:
         # /search/?q=…&from=2024-05-01&to=2024-05-31
-        for name, label in (("from", _("From")), ("to", _("To"))):
+        dates = (("from", pgettext_lazy("search date", "From")), ("to", pgettext_lazy("search date", "To")))
+        for name, label in dates:
             self.fields[name] = SearchDateField(
                 label=label,
                 required=False,

@@ -112,7 +112,9 @@ class ChinesePostgresSearchQueryCompiler(pg.PostgresSearchQueryCompiler):
         ):
             if self._capped_queryset is None:  # once for the count and the page of results
                 newest = self._newest_matching_ids(config)
-                self._capped_queryset = self.queryset if newest is None else self.queryset.filter(pk__in=newest)
+                self._capped_queryset = (
+                    self.queryset if newest is None else self.queryset.filter(pk__in=newest)
+                )
             self.queryset = self._capped_queryset
         return super().search(config, start, stop, score_field=score_field, backend=backend)
 

@@ -36,5 +36,9 @@ def reindex_unless_text_untouched(sender, instance, update_fields=None, **kwargs
 def register_signal_handlers():
     from rongmei.newsroom.models import StoryPage
 
-    post_save.connect(reindex_unless_text_untouched, sender=StoryPage, dispatch_uid="rongmei_search_story_save")
-    post_delete.connect(post_delete_signal_handler, sender=StoryPage, dispatch_uid="rongmei_search_story_delete")
+    post_save.connect(
+        reindex_unless_text_untouched, sender=StoryPage, dispatch_uid="rongmei_search_story_save"
+    )
+    post_delete.connect(
+        post_delete_signal_handler, sender=StoryPage, dispatch_uid="rongmei_search_story_delete"
+    )

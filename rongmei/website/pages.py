@@ -71,7 +71,9 @@ def home_context(page, request, context):
     blocks = queries.section_blocks(queries.home_sections(page), stories, STORIES_PER_HOME_BLOCK)
     context.update(chrome(request))
     context.update(_page_meta(page, request, page.tagline))
-    context.update(headlines=headlines, latest=latest, section_blocks=blocks)
+    context.update(
+        headlines=headlines, latest=latest, section_blocks=blocks, region_channels=queries.region_channels()
+    )
     return context
 
 

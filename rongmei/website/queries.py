@@ -4,6 +4,7 @@ Every story list starts from ``StoryPage.objects.on_site()`` (live, public, not 
 build that base once per request and pass it in: ``public()`` costs a query each time it is called.
 """
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -101,6 +102,29 @@ def region_stories(region, stories):
 
 def region_by_slug(slug):
     return Region.objects.select_related("parent__parent").filter(slug=slug).first()
+
+
+REGION_CHANNELS_KEY = "rongmei:website:region-channels"
+
+
+def region_channels():
+    """The home page's 区县 channels: each city that has districts, then its districts.
+
+    Kept in the cache (deleted when a region changes, signal_handlers.py) so the home page costs no
+    query for it: regions change a few times a year, the home page is read all day.
+    """
+    channels = cache.get(REGION_CHANNELS_KEY)
+    if channels is None:
+        regions = list(
+            Region.objects.filter(
+                Q(level=Region.Level.DISTRICT) | Q(level=Region.Level.CITY, children__isnull=False)
+            )
+            .distinct()
+            .order_by("level", "sort_order", "name")
+        )
+        channels = [(region.slug, region.name) for region in regions]
+        cache.set(REGION_CHANNELS_KEY, channels, 3600)
+    return channels
 
 
 def child_regions(region):

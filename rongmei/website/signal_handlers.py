@@ -50,7 +50,13 @@ def page_deleted(sender, instance, **kwargs):
 
 
 def region_changed(sender, **kwargs):
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from .queries import REGION_CHANNELS_KEY
+
     bump_generation_on_commit()
+    transaction.on_commit(lambda: cache.delete(REGION_CHANNELS_KEY), robust=True)
 
 
 def image_changed(sender, instance, created=False, **kwargs):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("feeds/section/<slug:slug>.xml", public_page(SectionStoriesFeed()), name="feed_section"),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("language/<str:code>/", views.choose_language, name="choose_language"),
 ]
 

@@ -1,7 +1,11 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -46,6 +50,17 @@ def robots_txt(request):
     sitemap = site_url.absolute(reverse("website:sitemap"), request)
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+FAVICON = Path(__file__).resolve().parent / "static" / "website" / "favicon.ico"
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever the page links."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
+    patch_cache_control(response, public=True, max_age=7 * 24 * 3600)
+    return response
 
 
 def bench_bare(request):
@@ -106,5 +121,9 @@ def csrf_failure(request, reason=""):
 
 def server_error(request):
     # No database here: whatever broke may be the database itself.
-    context = {"site_name": settings.WAGTAIL_SITE_NAME, "tips_hotline": settings.RONGMEI_TIPS_HOTLINE}
+    context = {
+        "site_name": settings.WAGTAIL_SITE_NAME,
+        "tips_hotline": settings.RONGMEI_TIPS_HOTLINE,
+        "current_year": timezone.localdate().year,
+    }
     return render(request, "website/errors/500.html", context, status=500)
