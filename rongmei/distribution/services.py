@@ -458,14 +458,15 @@ def statuses_for_story(story):
 
 
 def board(user, *, channel="", state="", since=None):
-    """Today's deliveries (statuses changed since local midnight) across stories, filtered."""
+    """Today's deliveries (statuses changed since local midnight) across stories, filtered; the
+    work waiting for a person (需人工处理) whenever it started waiting."""
     if not can_see_board(user):
         raise PermissionDenied(_("You may not see the distribution board."))
-    if since is None:
+    if since is None and state != State.NEEDS_MANUAL:
         since = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    qs = StoryChannelStatus.objects.filter(changed_at__gte=since).select_related(
-        "channel", "story", "outbox_message"
-    )
+    qs = StoryChannelStatus.objects.select_related("channel", "story", "outbox_message")
+    if since is not None:
+        qs = qs.filter(changed_at__gte=since)
     if channel:
         qs = qs.filter(channel__code=channel)
     if state:

@@ -14,7 +14,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from rongmei.newsroom.models import StoryPage
 
-from . import services
+from . import desk, services
 from .models import Channel, StoryChannelStatus
 
 
@@ -136,3 +136,24 @@ class CompleteByHandView(View):
                 % {"story": status.story.title, "channel": status.channel.name},
             )
         return redirect(_back(request))
+
+
+class ChannelVersionsView(WagtailAdminTemplateMixin, TemplateView):
+    """渠道版本: the stories of the last week and the channels each is versioned for."""
+
+    template_name = "distribution/versions.html"
+    page_title = _("Channel versions (渠道版本)")
+    header_icon = "resubmit"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not desk.may_use_desk(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["stories"] = desk.recent_channel_versions(self.request.user)
+        return context

@@ -6,14 +6,14 @@ from django.urls import include, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import services, views
+from . import desk, services, views
 from .models import Channel
 
 
@@ -40,6 +40,7 @@ def register_distribution_urls():
             views.StoryDistributionView.as_view(),
             name="distribution_story",
         ),
+        path("distribution/versions/", views.ChannelVersionsView.as_view(), name="distribution_versions"),
         path("distribution/xuexi/", include("rongmei.distribution.xuexi_urls")),
     ]
 
@@ -53,6 +54,53 @@ class BoardMenuItem(MenuItem):
 def register_board_menu_item():
     return BoardMenuItem(
         _("Distribution (分发)"), reverse("distribution_board"), icon_name="resubmit", order=850
+    )
+
+
+# --- the new-media editor's desk (新媒体编辑) ------------------------------------------------------------
+
+
+@hooks.register("construct_homepage_panels")
+def add_distribution_desk_panel(request, panels):
+    if desk.may_use_desk(request.user):
+        panels.append(desk.DistributionDeskPanel())
+
+
+class DeskMenuItem(MenuItem):
+    def is_shown(self, request):
+        return desk.may_use_desk(request.user)
+
+
+class DeskSubmenuMenuItem(SubmenuMenuItem):
+    def is_shown(self, request):
+        return desk.may_use_desk(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_distribution_desk_menu():
+    """融合发布: what the new-media editor works on (today's deliveries, the work waiting for a
+    person, the stories' channel versions)."""
+    menu = Menu(
+        items=[
+            DeskMenuItem(
+                _("Today's deliveries"), reverse("distribution_board"), icon_name="resubmit", order=10
+            ),
+            DeskMenuItem(
+                _("Waiting for a person (需人工处理)"),
+                reverse("distribution_board") + "?state=needs_manual",
+                icon_name="warning",
+                order=20,
+            ),
+            DeskMenuItem(
+                _("Channel versions (渠道版本)"),
+                reverse("distribution_versions"),
+                icon_name="doc-full",
+                order=30,
+            ),
+        ]
+    )
+    return DeskSubmenuMenuItem(
+        _("Distribution (融合发布)"), menu, icon_name="resubmit", name="distribution", order=250
     )
 
 

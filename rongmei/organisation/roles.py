@@ -75,6 +75,12 @@ _WIRE_SOURCES = (("wire", "view_wiresource"), ("wire", "fetch_wiresource"))
 _WIRE_MANAGE = tuple(("wire", f"{action}_wiresource") for action in ("add", "change", "delete"))
 # The channel registry (Settings → 渠道): administrators switch channels on and set their limits.
 _CHANNELS = (("distribution", "view_channel"), ("distribution", "change_channel"))
+# 融合发布 desk: new-media editors follow every story's state per channel (the dashboard's 今日发布,
+# the work waiting for a person, the stories' channel versions).
+_DISTRIBUTION_DESK = (
+    ("distribution", "view_storychannelstatus"),
+    ("distribution", "view_storychannelversion"),
+)
 
 REPORTER = Role("reporter", "记者", _IMAGE_PERMS + _DOC_PERMS, page_permissions=("add",))
 EDITOR = Role(
@@ -117,7 +123,7 @@ CHIEF = Role(
 NEW_MEDIA = Role(
     "newmedia",
     "新媒体编辑",
-    _IMAGE_PERMS + _DOC_PERMS + _OTHERS_WORK + _PRINT_VIEW + _WIRE_READ,
+    _IMAGE_PERMS + _DOC_PERMS + _OTHERS_WORK + _PRINT_VIEW + _WIRE_READ + _DISTRIBUTION_DESK,
     page_permissions=("add", "change"),
 )
 ANALYST = Role("analyst", "舆情分析师", _MONITORING)
