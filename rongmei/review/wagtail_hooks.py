@@ -292,6 +292,26 @@ def tell_what_the_review_act_did(request, page):
     return None
 
 
+@hooks.register("after_create_page")
+def tell_where_a_new_story_went(request, page):
+    if (
+        request.method != "POST"
+        or not request.POST.get("action-submit")
+        or not _is_story_class(page.specific_class)
+    ):
+        return None
+    workflow_state = type(page.specific).objects.get(pk=page.pk).current_workflow_state
+    if workflow_state is None:
+        return None
+    title = page.get_admin_display_title()
+    _replace_success_message(
+        request,
+        [gettext("Page '%(page_title)s' created and submitted for moderation.") % {"page_title": title}],
+        outcomes.submission_message(workflow_state),
+    )
+    return None
+
+
 def _stories_among(objects, include_descendants):
     from rongmei.newsroom.models import StoryPage
 

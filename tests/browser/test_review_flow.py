@@ -29,7 +29,12 @@ def open_footer_menu(page):
     page.click("footer .w-dropdown__toggle")
 
 
-def approve_as(new_page, base_url, username, story, opinion, level):
+def message_text(page):
+    """The admin's messages after a navigation (what the person reads at the top of the page)."""
+    return page.inner_text(".messages")
+
+
+def approve_as(new_page, base_url, username, story, opinion, level, says):
     page = new_page()
     log_in(page, base_url, username)
     # The dashboard's "waiting for me" panel names the story.
@@ -44,6 +49,10 @@ def approve_as(new_page, base_url, username, story, opinion, level):
     assert ReviewEvent.objects.filter(
         story=story, decision="approve", level=level, actor__username=username, opinion=opinion
     ).exists(), page.content()
+    # The reviewer reads what happened and what comes next, not Wagtail's "页面'…'已被更新。"
+    said = message_text(page)
+    assert says in said, said
+    assert "已被更新" not in said
     return page
 
 
@@ -68,21 +77,22 @@ def test_reporter_to_three_reviews_to_the_public_site(newsroom, live_server, new
     open_footer_menu(page)
     with page.expect_navigation():
         page.click("button[name=action-submit]")
-    # Back on the section's page listing, with Wagtail's success message.
+    # Back on the section's page listing, told which level has it and who decides it.
     assert page.url.endswith(f"/admin/pages/{newsroom.section.pk}/"), page.url
+    assert "已提交初审（李初审等 2 人）" in message_text(page)
     story = StoryPage.objects.get(title=HEADLINE)
     assert story.live is False
     assert story.current_workflow_state is not None
 
     # 2. The three levels approve, each a different person (with autosave on, as in production).
     settings.WAGTAIL_AUTOSAVE_INTERVAL = 500
-    approve_as(new_page, base_url, "editor", story, "初审通过，数据已核实", 1)
+    approve_as(new_page, base_url, "editor", story, "初审通过，数据已核实", 1, "已通过初审，转复审（周复审）")
     story.refresh_from_db()
     assert not story.live
-    approve_as(new_page, base_url, "director", story, "复审同意", 2)
+    approve_as(new_page, base_url, "director", story, "复审同意", 2, "已通过复审，转终审（陈终审）")
     story.refresh_from_db()
     assert not story.live
-    approve_as(new_page, base_url, "chief", story, "同意签发", 3)
+    approve_as(new_page, base_url, "chief", story, "同意签发", 3, "已终审通过，已发布")
     story.refresh_from_db()
     assert story.live
 
