@@ -190,6 +190,38 @@ class StoryProofingView(WagtailAdminTemplateMixin, TemplateView):
                 messages.success(
                     request, _("Marked “%(term)s” as not an error.") % {"term": finding.flagged_text}
                 )
+            elif action == "accept_all":
+                result = story_checks.accept_group(finding, acting_user=request.user)
+                message = _(
+                    "Replaced %(count)s occurrences of “%(old)s” with “%(new)s” in one new revision."
+                ) % {"count": result.replaced, "old": finding.flagged_text, "new": finding.suggestion}
+                if finding.rule in story_checks.GROUP_BY_RULE:
+                    message = _("Applied %(count)s suggestions of this kind in one new revision.") % {
+                        "count": result.replaced
+                    }
+                messages.success(request, message)
+                if result.skipped:
+                    messages.warning(
+                        request,
+                        _(
+                            "%(count)s places were left as they are (the text changed or runs across "
+                            "formatting); change them in the editor."
+                        )
+                        % {"count": result.skipped},
+                    )
+            elif action == "not_error_all":
+                form = NotAnErrorForm(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(
+                        self.get_context_data(error_group=finding.pk, error_form=form)
+                    )
+                decision = story_checks.mark_group_not_an_error(
+                    finding, acting_user=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(
+                    request,
+                    _("Marked %(count)s occurrences as not an error.") % {"count": decision.occurrences},
+                )
             elif action == "reopen":
                 story_checks.reopen_finding(finding, acting_user=request.user)
                 messages.success(request, _("“%(term)s” counts again.") % {"term": finding.flagged_text})
@@ -212,21 +244,26 @@ class StoryProofingView(WagtailAdminTemplateMixin, TemplateView):
         by_field: dict = {}
         for finding in findings:
             by_field.setdefault(finding.field, []).append(finding)
+        # One label per field (a channel version's label reads the channel), never one per finding.
+        labels = {name: field_label(name) for name in {n for n, _o, _p in text.fields} | set(by_field)}
+        for finding in findings:
+            finding.field_label = labels[finding.field]
         fields = [
             {
                 "name": name,
-                "label": field_label(name),
+                "label": labels[name],
                 "paragraphs": _segments(plain, by_field.get(name, [])),
             }
             for name, _offset, plain in text.fields
         ]
-        severity_rank = {"block": 0, "warn": 1, "info": 2}
-        findings.sort(key=lambda item: (item.status != "open", severity_rank.get(item.severity, 3), item.pk))
+        groups = story_checks.group_findings(findings)
         context.update(
             story=self.story,
             check=check,
             fields=fields,
             findings=findings,
+            groups=groups,
+            several_fields=len(by_field) > 1,
             can_edit=story_checks.user_may_edit(self.story, self.request.user),
             in_review=self.story.workflow_in_progress,
             checks=self.story.proof_checks.select_related("requested_by")[:20],
@@ -236,6 +273,7 @@ class StoryProofingView(WagtailAdminTemplateMixin, TemplateView):
             not_error_form=NotAnErrorForm(),
             block_dismissal_barred=story_checks.block_dismissal_barred_reason(self.story, self.request.user),
             error_finding=kwargs.get("error_finding"),
+            error_group=kwargs.get("error_group"),
             error_form=kwargs.get("error_form"),
         )
         return context

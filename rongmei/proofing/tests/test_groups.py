@@ -72,7 +72,7 @@ def test_many_replacements_of_other_lengths_skip_changed_and_overlapping_places(
     edits = [
         Edit(2, 5, '"好"', "“好”", key="a"),
         Edit(4, 6, '",', "x", key="overlap"),
-        Edit(6, 7, ",", "，", key="b"),
+        Edit(5, 6, ",", "，", key="b"),
         Edit(8, 11, '"行"', "“行”", key="c"),
         Edit(0, 2, "她说", "她说", key="changed"),
     ]
@@ -110,7 +110,9 @@ def test_accepting_a_group_is_one_revision_and_one_decision(review, article):
 def test_accepting_every_group_leaves_no_ascii_punctuation_between_chinese(review, article):
     for _round in range(12):
         check = story_checks.latest_check(fresh(article))
-        groups = [g for g in story_checks.group_findings(check.findings.all()) if g.open and g.first.suggestion]
+        groups = [
+            g for g in story_checks.group_findings(check.findings.all()) if g.open and g.first.suggestion
+        ]
         if not groups:
             break
         story_checks.accept_group(groups[0].representative, acting_user=review.reporter)
@@ -124,7 +126,9 @@ def test_not_an_error_for_a_group_is_one_decision_that_holds_for_every_occurrenc
     finding = check.findings.filter(rule="punct.ascii_quotes", status="open").first()
     quotes = len(story_checks.open_group_members(finding))
     assert quotes > 10
-    decision = story_checks.mark_group_not_an_error(finding, acting_user=review.reporter, reason="转载原文照录")
+    decision = story_checks.mark_group_not_an_error(
+        finding, acting_user=review.reporter, reason="转载原文照录"
+    )
     assert decision.occurrences == quotes and len(decision.fingerprints) == quotes
     assert ProofDecision.objects.filter(story=article).count() == 1
     assert not check.findings.filter(rule="punct.ascii_quotes", status="open").exists()
@@ -160,11 +164,15 @@ def test_accepting_a_group_in_a_channel_version_field(review):
     ]
     story.save_revision(user=review.reporter)
     check = story_checks.latest_check(fresh(story))
-    finding = check.findings.filter(field=f"cv{weibo.pk}.text", flagged_text=",", rule="punct.halfwidth").first()
+    finding = check.findings.filter(
+        field=f"cv{weibo.pk}.text", flagged_text=",", rule="punct.halfwidth"
+    ).first()
     result = story_checks.accept_group(finding, acting_user=review.reporter)
     assert result.replaced == 3
     latest = fresh(story).get_latest_revision_as_object()
-    assert [v.text for v in latest.channel_versions.all()] == ['#临川# 新学期，三所新校开学，"家门口的好学校"，来了.']
+    assert [v.text for v in latest.channel_versions.all()] == [
+        '#临川# 新学期，三所新校开学，"家门口的好学校"，来了.'
+    ]
 
 
 # --- the page ---------------------------------------------------------------------------------
@@ -180,7 +188,8 @@ def test_the_page_shows_groups_not_one_card_per_finding(client, review, article)
     commas = len(story_checks.open_group_members(finding))
     # the comma card: its count, accept-all, not-an-error for all, and every occurrence listed
     card = page[page.index(f'id="group-{finding.pk}"') :]
-    card = card[: card.index("</li>\n                    {% endfor %}") if False else card.index('class="proof-group ', 10)]
+    next_card = card.find('class="proof-group ')
+    card = card[:next_card] if next_card != -1 else card
     assert f'data-count="{commas}"' in card
     assert 'value="accept_all"' in card and 'value="not_error_all"' in card
     assert card.count('class="proof-occurrence"') == commas
@@ -195,7 +204,9 @@ def test_accept_all_from_the_page_then_one_occurrence(client, review, article):
     response = client.post(url, {"action": "accept_all", "finding": finding.pk})
     assert response.status_code == 302 and response.url == url
     assert ProofDecision.objects.filter(story=article).count() == 1
-    assert not ASCII_COMMA_IN_CHINESE.search(StoryText.from_page(fresh(article).get_latest_revision_as_object()).text)
+    assert not ASCII_COMMA_IN_CHINESE.search(
+        StoryText.from_page(fresh(article).get_latest_revision_as_object()).text
+    )
     # one occurrence of another group on its own
     check = story_checks.latest_check(fresh(article))
     stop = check.findings.filter(rule="punct.halfwidth", flagged_text=".", status="open").first()
@@ -203,7 +214,9 @@ def test_accept_all_from_the_page_then_one_occurrence(client, review, article):
     response = client.post(url, {"action": "accept", "finding": stop.pk})
     assert response.status_code == 302
     check = story_checks.latest_check(fresh(article))
-    assert check.findings.filter(rule="punct.halfwidth", flagged_text=".", status="open").count() == others - 1
+    assert (
+        check.findings.filter(rule="punct.halfwidth", flagged_text=".", status="open").count() == others - 1
+    )
     # and not-an-error for one occurrence
     stop = check.findings.filter(rule="punct.halfwidth", flagged_text=".", status="open").first()
     client.post(url, {"action": "not_error", "finding": stop.pk, "reason": "英文缩写"})
@@ -225,9 +238,17 @@ def test_not_an_error_for_all_needs_a_reason(client, review, article):
 
 
 def test_the_page_does_not_query_per_finding(client, review, article, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     login(client, review.reporter)
-    url = reverse("proofing_story", args=[article.pk])
-    client.get(url)  # warm: the check exists, caches are filled
-    with django_assert_max_num_queries(40):
-        response = client.get(url)
+    small = review.add_story(title="小稿", body="<p>今天,我们开会.</p>")
+    for story in (small, article):
+        client.get(reverse("proofing_story", args=[story.pk]))  # the check exists, caches are warm
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("proofing_story", args=[small.pk])).status_code == 200
+    # hundreds of findings cost no more queries than two
+    with django_assert_max_num_queries(len(queries) + 2):
+        response = client.get(reverse("proofing_story", args=[article.pk]))
     assert response.status_code == 200
+    assert len(queries) < 45
