@@ -31,6 +31,7 @@ from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
 
 from rongmei.distribution.panels import ChannelVersionsPanel
+from rongmei.organisation.widgets import StaffSelect
 from rongmei.proofing.panels import ProofingPanel
 
 STORY_BODY_FEATURES = [
@@ -544,7 +545,10 @@ class StoryCredit(Orderable):
         help_text=_("For people who are not staff, e.g. a correspondent."),
     )
 
-    panels = [FieldRowPanel([FieldPanel("role"), FieldPanel("staff"), FieldPanel("name")])]
+    # The staff list names people as bylines do (李静（editor）), not by username.
+    panels = [
+        FieldRowPanel([FieldPanel("role"), FieldPanel("staff", widget=StaffSelect), FieldPanel("name")])
+    ]
 
     class Meta(Orderable.Meta):
         ordering = ["sort_order", "pk"]  # credits added in code may share a sort_order

@@ -132,3 +132,9 @@ def test_demo_users_save_unchanged_through_the_admin_form(db):
         assert response.status_code == 302, (username, response.context["form"].errors)
     editor = User.objects.get(username="editor")
     assert editor.get_full_name() == names.display_name(editor) == "李静"
+
+
+def test_the_story_credit_staff_list_names_people_not_usernames(admin_client, newsroom):
+    story = newsroom.add_story(title="署名选择")
+    body = admin_client.get(reverse("wagtailadmin_pages:edit", args=[story.pk])).content.decode()
+    assert "李初审（editor）" in body  # the staff profile's byline name, then the username
