@@ -13,6 +13,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from rongmei.core.admin_columns import yes_no
+
 from . import desk, services, views
 from .models import Channel
 
@@ -148,7 +150,14 @@ class ChannelViewSet(SnippetViewSet):
     menu_label = _("Channels (渠道)")
     add_to_settings_menu = True
     menu_order = 420
-    list_display = ["name", "code", "kind", "enabled", "selection", ChannelCredentialsColumn("credentials")]
+    list_display = [
+        "name",
+        "code",
+        "kind",
+        yes_no(Channel, "enabled"),
+        "selection",
+        ChannelCredentialsColumn("credentials", label=_("Credentials")),
+    ]
     list_filter = ["enabled", "selection", "kind"]
     search_fields = ["name", "code"]
     search_backend_name = None  # a handful of rows: plain ORM lookups

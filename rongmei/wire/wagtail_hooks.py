@@ -13,6 +13,8 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from rongmei.core.admin_columns import yes_no
+
 from . import services, views
 from .forms import WireSourceForm
 from .models import WireItem, WireSource
@@ -46,7 +48,7 @@ class WireSourceViewSet(SnippetViewSet):
     model = WireSource
     icon = "site"
     add_to_admin_menu = False
-    list_display = ["name", "kind", "active", "poll_interval_minutes"]
+    list_display = ["name", "kind", yes_no(WireSource, "active"), "poll_interval_minutes"]
     search_fields = ["name", "url"]
     edit_handler = ObjectList(
         [
