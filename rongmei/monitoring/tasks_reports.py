@@ -17,7 +17,7 @@ def send_due_reports() -> list[int]:
 def generate_report_now(
     client_id: int, period: str, day: str | None = None, user_id: int | None = None, email: bool = False
 ) -> int | None:
-    """Generate one client's report on demand (``day`` as YYYY-MM-DD, default the last period);
+    """Generate one client's report on demand (``day`` as YYYY-MM-DD, default `reports.default_day`);
     e-mail it too when asked. Returns the report id, or None when the client is gone."""
     from datetime import date
 
@@ -26,7 +26,7 @@ def generate_report_now(
         return None
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     report = reports.generate_report(
-        client, period, date.fromisoformat(day) if day else None, acting_user=user
+        client, period, date.fromisoformat(day) if day else reports.default_day(period), acting_user=user
     )
     if email:
         reports.email_report(report, acting_user=user)

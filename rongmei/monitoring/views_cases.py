@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -118,7 +119,10 @@ class CaseBoardView(WagtailAdminTemplateMixin, TemplateView):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    # Not "Note" alone: the site's catalogue says 提示 (a hint) for that.
+    text = forms.CharField(
+        label=pgettext_lazy("case note", "Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
 
 class StateForm(forms.Form):
@@ -126,7 +130,7 @@ class StateForm(forms.Form):
     state = forms.CharField(label=_("Move to"), widget=forms.Select(choices=Case.State.choices))
     reopen = forms.BooleanField(label=_("Reopen the resolved case"), required=False)
     note = forms.CharField(
-        label=_("Note"),
+        label=pgettext_lazy("case note", "Note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Resolving without a recorded response needs a note saying why there is none."),

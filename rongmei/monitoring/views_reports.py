@@ -45,12 +45,17 @@ class GenerateReportForm(forms.Form):
         label=_("Date"),
         required=False,
         max_length=20,
-        widget=forms.TextInput(attrs={"placeholder": "2026-03-02"}),
         help_text=_(
-            "A day of the period (for a weekly report, any day of that week). Empty: yesterday, or last week."
+            "A day of the period (for a weekly report, any day of that week). Empty: yesterday for a "
+            "daily report, this week so far for a weekly one."
         ),
     )
     email = forms.BooleanField(label=_("Also send it to the client's report recipients"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Today, in the form the field reads: an example that is also a likely answer.
+        self.fields["day"].widget.attrs["placeholder"] = f"{timezone.localdate():%Y-%m-%d}"
 
     def clean_day(self):
         raw = self.cleaned_data["day"].strip()
@@ -64,7 +69,8 @@ class GenerateReportForm(forms.Form):
                 continue
         else:
             raise forms.ValidationError(
-                _("“%(value)s” is not a date. Write it like 2026-03-02."), params={"value": raw}
+                _("“%(value)s” is not a date. Write it like %(example)s."),
+                params={"value": raw, "example": f"{timezone.localdate():%Y-%m-%d}"},
             )
         if day > timezone.localdate():
             raise forms.ValidationError(
@@ -132,7 +138,10 @@ class ReportsView(ReportPermissionMixin, WagtailAdminTemplateMixin, TemplateView
         client, period = form.cleaned_data["client"], form.cleaned_data["period"]
         try:
             report = reports.generate_report(
-                client, period, form.cleaned_data["day"], acting_user=request.user
+                client,
+                period,
+                form.cleaned_data["day"] or reports.default_day(period),
+                acting_user=request.user,
             )
             if form.cleaned_data["email"]:
                 sent_to = reports.email_report(report, acting_user=request.user)

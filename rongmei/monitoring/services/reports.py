@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Coalesce, TruncDate, TruncHour
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -79,7 +79,21 @@ def last_complete_day(period: str, now: datetime | None = None) -> date:
     return today - timedelta(days=1)
 
 
+def default_day(period: str, now: datetime | None = None) -> date:
+    """The day of a report made on demand without a date: yesterday's daily report, but this
+    week's weekly one so far. (Last week would often be empty, in a new installation always;
+    the scheduled run redoes a week reported early once it is over.)"""
+    if period == Report.Period.WEEKLY:
+        return timezone.localdate(now or timezone.now())
+    return last_complete_day(period, now)
+
+
 # --- the numbers -------------------------------------------------------------------------------------
+def percent(share: float) -> str:
+    """A share (0..1) as every table of the report writes it: 12.5%."""
+    return f"{share * 100:.1f}%"
+
+
 @dataclass
 class VolumeBucket:
     start: datetime
@@ -96,7 +110,7 @@ class SentimentShare:
 
     @property
     def percent(self) -> str:
-        return f"{self.share * 100:.1f}%"
+        return percent(self.share)
 
 
 @dataclass
@@ -111,11 +125,14 @@ class ReportData:
     top_events: list[Event]  # each with .period_items
     top_sources: list[dict]  # source_id, name, category, items, negative
     negative_total: int
-    negative_items: list[MonitoredItem]  # each with .at and .analysis
+    # One row per text: each the first copy, with .at, .analysis, .copies, .sites, .probability
+    # (the highest of its copies); most certain first.
+    negative_items: list[MonitoredItem]
     cases: list[Case]
     case_states: list[dict]  # state, label, count
     reprint_total: int
     reprint_stories: list[dict]  # story_id, title, reprints, unauthorised, sites
+    negative_texts: int = 0  # negative items counted once per text (copies of one text: one)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -124,7 +141,7 @@ class ReportData:
 
     @property
     def negative_percent(self) -> str:
-        return f"{self.negative_share * 100:.1f}%"
+        return percent(self.negative_share)
 
     @property
     def peak(self) -> VolumeBucket | None:
@@ -192,6 +209,32 @@ def _sentiment(items, total: int) -> list[SentimentShare]:
     return shares
 
 
+def _negative_rows(negative) -> list[MonitoredItem]:
+    """The period's negative items, copies of one text (one `ItemGroup`) as one row.
+
+    Twenty sites copying one post are one row "…等 20 家", not twenty rows of the same title.
+    """
+    groups = list(
+        negative.values("analysis__group_id")
+        .annotate(
+            copies=Count("pk"),
+            sites=Count("source_id", distinct=True),
+            probability=Max("analysis__sentiment_probability"),
+            latest=Max("at"),
+            first=Min("pk"),
+        )
+        .order_by("-probability", "-latest", "first")[:NEGATIVE_ITEMS]
+    )
+    firsts = negative.select_related("source", "analysis").in_bulk([row["first"] for row in groups])
+    rows = []
+    for row in groups:
+        item = firsts[row["first"]]
+        item.copies, item.sites, item.probability = row["copies"], row["sites"], row["probability"]
+        item.probability_percent = percent(row["probability"])
+        rows.append(item)
+    return rows
+
+
 def report_data(client: Client, starts_at: datetime, ends_at: datetime) -> ReportData:
     """Everything a report shows, for the client's matched items between the two times."""
     hourly = ends_at - starts_at <= timedelta(days=1)
@@ -205,6 +248,8 @@ def report_data(client: Client, starts_at: datetime, ends_at: datetime) -> Repor
         .annotate(period_items=Count("groups__analyses", distinct=True))
         .order_by("-heat", "-period_items", "pk")[:TOP_EVENTS]
     )
+    for event in top_events:
+        event.negative_percent = percent(event.negative_share)
     top_sources = list(
         items.values("source_id", "source__name", "source__category")
         .annotate(
@@ -223,14 +268,12 @@ def report_data(client: Client, starts_at: datetime, ends_at: datetime) -> Repor
             "category": str(categories.get(row["source__category"], row["source__category"])),
             "items": row["items"],
             "negative": row["negative"],
+            "negative_percent": percent(row["negative"] / row["items"] if row["items"] else 0.0),
         }
         for row in top_sources
     ]
-    negative_items = list(
-        negative.select_related("source", "analysis").order_by(
-            "-analysis__sentiment_probability", "-at", "pk"
-        )[:NEGATIVE_ITEMS]
-    )
+    negative_items = _negative_rows(negative)
+    negative_counts = negative.aggregate(items=Count("pk"), texts=Count("analysis__group_id", distinct=True))
 
     # Cases open at some point of the period, in their current state.
     cases_qs = Case.objects.filter(client=client, created_at__lt=ends_at).filter(
@@ -276,8 +319,9 @@ def report_data(client: Client, starts_at: datetime, ends_at: datetime) -> Repor
         sentiment=_sentiment(items, total),
         top_events=top_events,
         top_sources=sources,
-        negative_total=negative.count(),
+        negative_total=negative_counts["items"],
         negative_items=negative_items,
+        negative_texts=negative_counts["texts"],
         cases=cases,
         case_states=case_states,
         reprint_total=reprint_total,
@@ -334,7 +378,8 @@ def render_html(data: ReportData, period: str, *, generated_at: datetime) -> str
                 "data": data,
                 "period": period,
                 "title": str(PERIOD_TITLES[period]),
-                "last_moment": data.ends_at - timedelta(seconds=1),
+                # A period reported before it is over ends, for the reader, when the report was made.
+                "last_moment": min(data.ends_at - timedelta(seconds=1), generated_at),
                 "generated_at": generated_at,
                 # Built by charts.py, which escapes every label.
                 "volume_chart": mark_safe(volume_chart(data)),
@@ -376,10 +421,15 @@ def render_pdf(html: str) -> bytes:
 
 
 def report_filename(report: Report, extension: str = "pdf") -> str:
-    """The name a person sees: client, period and date, e.g. 城东区政府-daily-2026-03-02.pdf."""
+    """The name a person sees, in the site's language: 城东区政府舆情日报-2026-03-02.pdf.
+
+    (A week's report is named by its Monday.) Downloads send it as RFC 6266 ``filename*`` (UTF-8).
+    """
     start = timezone.localdate(report.starts_at)
-    name = "".join(ch for ch in report.client.name if ch not in '\\/:*?"<>|\r\n').strip() or "client"
-    return f"{name}-{report.period}-{start:%Y-%m-%d}.{extension}"
+    with translation.override(settings.LANGUAGE_CODE):
+        kind = str(PERIOD_TITLES.get(report.period, report.period))  # 舆情日报
+    name = "".join(ch for ch in report.client.name if ch not in '\\/:*?"<>|\r\n').strip()
+    return f"{name}{kind}-{start:%Y-%m-%d}.{extension}"
 
 
 def generate_report(

@@ -214,10 +214,13 @@ def test_report_data_of_a_day(world):
         ("东方日报", 2, 1),
         ("新华网", 1, 1),
     ]
-    assert [i.pk for i in data.negative_items] == [world.i1.pk, world.i2.pk, world.i5.pk]
+    # i1 and i2 are copies of one text (one group): one row, its first copy, its best probability
+    assert [i.pk for i in data.negative_items] == [world.i1.pk, world.i5.pk]
+    assert [(i.copies, i.sites) for i in data.negative_items] == [(2, 2), (1, 1)]
+    assert data.negative_texts == 2
     assert data.negative_items[0].source.name == "东方日报"
-    assert data.negative_items[0].analysis.sentiment_probability == 0.91
-    assert data.negative_items[2].at == at(DAY, 14, 50)  # the fetch time stands in for the date
+    assert data.negative_items[0].probability == 0.91
+    assert data.negative_items[1].at == at(DAY, 14, 50)  # the fetch time stands in for the date
 
     assert [c.pk for c in data.cases] == [world.case_open.pk, world.case_done.pk]
     assert {row["state"]: row["count"] for row in data.case_states} == {
@@ -431,7 +434,7 @@ def test_email_report_sends_the_pdf_to_valid_recipients(world):
     message = mail.outbox[0]
     assert message.to == sent_to and "城东区人民政府" in message.subject and "2026-03-02" in message.subject
     ((filename, content, mimetype),) = message.attachments
-    assert filename == "城东区人民政府-daily-2026-03-02.pdf" and mimetype == "application/pdf"
+    assert filename == "城东区人民政府舆情日报-2026-03-02.pdf" and mimetype == "application/pdf"
     assert content.startswith(b"%PDF")
     report.refresh_from_db()
     assert report.emailed_at is not None
@@ -567,7 +570,8 @@ def test_admin_form_rejects_a_bad_date_and_keeps_the_input(world, web):
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "“2026-13-45” is not a date. Write it like 2026-03-02." in page
+    today = f"{timezone.localdate():%Y-%m-%d}"
+    assert f"“2026-13-45” is not a date. Write it like {today}." in page
     assert 'value="2026-13-45"' in page and Report.objects.count() == 0
 
     future = (timezone.localdate() + timedelta(days=3)).isoformat()
@@ -657,3 +661,120 @@ def test_migration_moves_public_report_files_into_private_storage(world, setting
         assert (Path(settings.PRIVATE_ROOT) / stored).read_bytes() == b"%PDF-1.7 " + stored.encode()
     assert report.pdf.read().startswith(b"%PDF")
     report.pdf.close()
+
+
+# --- what the report's reader saw (issue 10) -------------------------------------------------------
+def row_of(html: str, attribute: str, pk) -> str:
+    return re.search(rf'<tr {attribute}="{pk}"[^>]*>(.*?)</tr>', html, re.S).group(1)
+
+
+def test_report_tables_write_shares_as_percentages(world):
+    world.event_big.negative_share = 1.0
+    world.event_big.save()
+    data = reports.report_data(world.client, *daily_bounds())
+    html = reports.render_html(data, Report.Period.DAILY, generated_at=at(DAY + timedelta(days=1), 7))
+    assert '<th class="num">负面占比</th>' in html
+    forum = row_of(html, "data-source", world.forum.pk)  # 3 items, 1 negative
+    assert "33.3%" in forum and '<td class="num" title="1">' in forum
+    event = row_of(html, "data-event", world.event_big.pk)
+    assert "100.0%" in event and "1.00" not in event
+    assert "0.0%" in row_of(html, "data-event", world.event_small.pk)
+    assert "91.0%" in row_of(html, "data-item", world.i1.pk)  # the probability too
+
+
+def test_copies_of_one_text_are_one_row_naming_the_sites(world):
+    group = ItemGroup.objects.create(first_seen_at=at(DAY, 12))
+    first = None
+    for number in range(20):
+        source = Source.objects.create(name=f"转载站{number:02d}", url=f"https://copy{number}.example/")
+        item = MonitoredItem.objects.create(
+            source=source,
+            url=f"https://copy{number}.example/a.html",
+            normalized_url=f"https://copy{number}.example/a.html",
+            title="鑫苑小区停水三天了，有没有人管？",
+            published_at=at(DAY, 12, number),
+            fetched_at=at(DAY, 12, number),
+        )
+        first = first or item
+        ItemAnalysis.objects.create(
+            item=item,
+            group=group,
+            signature=b"",
+            sentiment="negative",
+            sentiment_probability=0.8 + number / 1000,
+            analysed_at=at(DAY, 13),
+        )
+        RuleMatch.objects.create(item=item, rule=world.rule1, client=world.client, matched_at=at(DAY, 13))
+    data = reports.report_data(world.client, *daily_bounds())
+    assert data.negative_total == 23 and data.negative_texts == 3
+    row = next(i for i in data.negative_items if i.pk == first.pk)
+    assert (row.copies, row.sites, row.probability) == (20, 20, pytest.approx(0.819))
+    html = reports.render_html(data, Report.Period.DAILY, generated_at=at(DAY + timedelta(days=1), 7))
+    assert html.count("鑫苑小区停水三天了") == 1
+    # Needs the merged catalogue (var/po-pending/monitoring.po): "%(source)s等 %(sites)s 家".
+    assert "转载站00等 20 家" in row_of(html, "data-item", first.pk)
+
+
+def test_short_labels_are_not_broken_inside_a_word(world):
+    Case.objects.create(
+        client=world.client,
+        title="关于城东区化工厂异味问题的网络舆情持续发酵需要多个部门联合核实并统一发布权威信息的处置工作",
+        state=Case.State.VERIFYING,
+        created_at=at(DAY, 11),
+        owner=world.case_open.owner,
+    )
+    report = reports.generate_report(world.client, Report.Period.DAILY, DAY)
+    report.pdf.open("rb")
+    text = pdf_text(report.pdf.read())
+    report.pdf.close()
+    # The cases table, from its header to the next section: 核实中, 处置中, 所有者 each on one line.
+    table = text[text.index("处置工单") : text.index("本台稿件转载")]
+    for label in ("核实中", "处置中", "已办结", "所有者", "管理员"):
+        assert label in table and f"{label[:-1]}\n{label[-1]}" not in table
+    assert "核实中 管理员 03-02 11:00" in table  # a row's short cells on one line
+
+
+def test_report_file_name_is_in_the_site_language(world, web):
+    daily = reports.generate_report(world.client, Report.Period.DAILY, DAY)
+    weekly = reports.generate_report(world.client, Report.Period.WEEKLY, DAY)
+    with translation.override("en"):  # whoever asks: the report itself is in the site's language
+        assert reports.report_filename(daily) == "城东区人民政府舆情日报-2026-03-02.pdf"
+        assert reports.report_filename(weekly) == "城东区人民政府舆情周报-2026-03-02.pdf"
+    pdf = web.get(reverse("monitoring_report_pdf", args=[daily.pk]))
+    from urllib.parse import quote
+
+    assert (
+        pdf["Content-Disposition"]
+        == f"attachment; filename*=utf-8''{quote('城东区人民政府舆情日报-2026-03-02.pdf')}"
+    )
+
+
+def test_a_weekly_report_without_a_date_covers_this_week_so_far(world, web):
+    wednesday = at(DAY + timedelta(days=2), 15)
+    assert reports.default_day(Report.Period.WEEKLY, wednesday) == DAY + timedelta(days=2)
+    assert reports.default_day(Report.Period.DAILY, wednesday) == DAY + timedelta(days=1)
+    report = reports.generate_report(
+        world.client,
+        Report.Period.WEEKLY,
+        reports.default_day(Report.Period.WEEKLY, wednesday),
+        now=wednesday,
+    )
+    assert report.starts_at == at(DAY, 0) and 'data-label="03-04" data-value="1"' in report.html
+    # The reader is told the period so far, not a Sunday still to come.
+    meta = re.search(r'<p class="meta">(.*?)</p>', report.html, re.S).group(1)
+    assert "2026-03-02 – 2026-03-04" in meta and "2026-03-08" not in meta
+
+    response = web.post(
+        reverse("monitoring_reports"), {"client": world.client.pk, "period": "weekly", "day": ""}
+    )
+    assert response.status_code == 302
+    today = timezone.localdate()
+    made = Report.objects.get(period="weekly", starts_at__gte=at(today - timedelta(days=today.weekday()), 0))
+    assert timezone.localdate(made.starts_at) == today - timedelta(days=today.weekday())
+
+
+def test_the_date_field_suggests_today(world, web):
+    page = web.get(reverse("monitoring_reports")).content.decode()
+    field = re.search(r'<input[^>]*name="day"[^>]*>', page).group(0)
+    assert f'placeholder="{timezone.localdate():%Y-%m-%d}"' in field
+    assert "2026-03-02" not in field
