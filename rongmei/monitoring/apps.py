@@ -17,9 +17,7 @@ class MonitoringConfig(AppConfig):
 
         register_periodic_job("monitoring_fetch_due_sources", "rongmei.monitoring.tasks.fetch_due_sources")
         register_periodic_job("monitoring_alerts", "rongmei.monitoring.tasks_alerts.evaluate_alerts_task")
-        register_periodic_job(
-            "monitoring_analyse", "rongmei.monitoring.tasks_analysis.analyse_new_items_task"
-        )
+        register_periodic_job("monitoring_analyse", "rongmei.monitoring.tasks_analysis.analyse_new_items_task")
         register_periodic_job(
             "monitoring_reports", "rongmei.monitoring.tasks_reports.send_due_reports", every_minutes=60
         )

@@ -118,10 +118,7 @@ class SourceImportView(WagtailAdminTemplateMixin, FormView):
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
-            {
-                "url": reverse("wagtailsnippets_monitoring_source:list"),
-                "label": Source._meta.verbose_name_plural,
-            },
+            {"url": reverse("wagtailsnippets_monitoring_source:list"), "label": Source._meta.verbose_name_plural},
             {"url": "", "label": self.get_page_title()},
         ]
 
@@ -151,10 +148,7 @@ class SourceImportView(WagtailAdminTemplateMixin, FormView):
                     "Skipped %(count)d addresses already watched: %(names)s.",
                     len(skipped),
                 )
-                % {
-                    "count": len(skipped),
-                    "names": "、".join(skipped[:10]) + ("…" if len(skipped) > 10 else ""),
-                },
+                % {"count": len(skipped), "names": "、".join(skipped[:10]) + ("…" if len(skipped) > 10 else "")},
             )
         if plan.repeated:
             messages.info(

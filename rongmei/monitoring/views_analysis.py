@@ -120,10 +120,7 @@ class MatchFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
-        label=_("To"),
-        required=False,
-        validators=[_day_in_range],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("To"), required=False, validators=[_day_in_range], widget=forms.DateInput(attrs={"type": "date"})
     )
 
 

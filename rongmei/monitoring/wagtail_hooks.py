@@ -21,9 +21,7 @@ def register_monitoring_urls():
         path("monitoring/health/", views.SourceHealthView.as_view(), name="monitoring_health"),
         path("monitoring/sources/import/", views.SourceImportView.as_view(), name="monitoring_source_import"),
         path("monitoring/sources/fetch/", views.FetchNowView.as_view(), name="monitoring_fetch_all"),
-        path(
-            "monitoring/sources/<int:pk>/fetch/", views.FetchNowView.as_view(), name="monitoring_fetch_source"
-        ),
+        path("monitoring/sources/<int:pk>/fetch/", views.FetchNowView.as_view(), name="monitoring_fetch_source"),
     ]
 
 
@@ -123,60 +121,36 @@ class MonitoringViewSetGroup(SnippetViewSetGroup):
         )
         return [
             AnalysisMenuItem(
-                _("Events"),
-                reverse("monitoring_events"),
-                name="monitoring-events",
-                icon_name="pick",
-                order=1,
-                shown_to=can_see_events,
+                _("Events"), reverse("monitoring_events"), name="monitoring-events",
+                icon_name="pick", order=1, shown_to=can_see_events,
             ),
             AnalysisMenuItem(
-                _("Matched items"),
-                reverse("monitoring_matches"),
-                name="monitoring-matches",
-                icon_name="search",
-                order=2,
-                shown_to=can_see_matches,
+                _("Matched items"), reverse("monitoring_matches"), name="monitoring-matches",
+                icon_name="search", order=2, shown_to=can_see_matches,
             ),
             AlertsMenuItem(
-                _("Alerts"),
-                reverse("monitoring_alerts"),
-                name="monitoring-alert-list",
-                icon_name="warning",
-                order=3,
+                _("Alerts"), reverse("monitoring_alerts"), name="monitoring-alert-list",
+                icon_name="warning", order=3,
             ),
             CaseBoardMenuItem(
-                _("Case board"),
-                reverse("monitoring_cases"),
-                name="monitoring-cases",
-                icon_name="tasks",
-                order=4,
+                _("Case board"), reverse("monitoring_cases"), name="monitoring-cases",
+                icon_name="tasks", order=4,
             ),
             ReportsMenuItem(
-                _("Monitoring reports (舆情报告)"),
-                reverse("monitoring_reports"),
-                name="monitoring-reports",
-                icon_name="doc-full",
-                order=5,
+                _("Monitoring reports (舆情报告)"), reverse("monitoring_reports"), name="monitoring-reports",
+                icon_name="doc-full", order=5,
             ),
             AnalysisMenuItem(
-                _("Reprints of our stories"),
-                reverse("monitoring_reprints"),
-                name="monitoring-reprints",
-                icon_name="doc-full",
-                order=6,
-                shown_to=can_see_reprints,
+                _("Reprints of our stories"), reverse("monitoring_reprints"), name="monitoring-reprints",
+                icon_name="doc-full", order=6, shown_to=can_see_reprints,
             ),
             clients,
             rules,
             alert_rules,
             sources,
             SourceHealthMenuItem(
-                _("Source health"),
-                reverse("monitoring_health"),
-                name="monitoring-health",
-                icon_name="pick",
-                order=31,
+                _("Source health"), reverse("monitoring_health"), name="monitoring-health",
+                icon_name="pick", order=31,
             ),
             items,
         ]

@@ -79,14 +79,7 @@ class AlertRuleViewSet(SnippetViewSet):
     model = AlertRule
     icon = "warning"
     menu_label = _("Alert rules")
-    list_display = [
-        "name",
-        "client",
-        "kind",
-        "cooldown_minutes",
-        "max_alerts_per_hour",
-        yes_no(AlertRule, "enabled"),
-    ]
+    list_display = ["name", "client", "kind", "cooldown_minutes", "max_alerts_per_hour", yes_no(AlertRule, "enabled")]
     list_filter = ["kind", "enabled", "client"]
     search_fields = ["name"]
     edit_handler = ObjectList(
@@ -127,6 +120,9 @@ class AlertsMenuItem(MenuItem):
 class CaseBoardMenuItem(MenuItem):
     def is_shown(self, request):
         return views_cases.can_see_cases(request.user)
+
+
+
 
 
 @hooks.register("register_admin_urls")

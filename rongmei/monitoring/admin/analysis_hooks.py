@@ -65,11 +65,7 @@ class WatchRuleEditView(EditView):
 
     @property
     def header_buttons(self):
-        url = (
-            reverse("monitoring_rule_trial")
-            + "?"
-            + urlencode({"expression": self.object.expression, "days": 7})
-        )
+        url = reverse("monitoring_rule_trial") + "?" + urlencode({"expression": self.object.expression, "days": 7})
         return [*super().header_buttons, HeaderButton(_("Try this rule"), url=url, icon_name="search")]
 
 

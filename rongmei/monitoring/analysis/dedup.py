@@ -63,10 +63,9 @@ class Signature:
     shingle: int = SHINGLE
 
     def to_bytes(self) -> bytes:
-        return (
-            _FORMAT.pack(_VERSION, self.shingle, len(self.values), self.size)
-            + self.values.astype("<u4").tobytes()
-        )
+        return _FORMAT.pack(_VERSION, self.shingle, len(self.values), self.size) + self.values.astype(
+            "<u4"
+        ).tobytes()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "Signature":

@@ -12,9 +12,7 @@ def gettext_noop(message: str) -> str:
 
 RULE_EMPTY = gettext_noop("The rule is empty.")
 RULE_UNCLOSED_PAREN = gettext_noop("Opening parenthesis at character %(position)s is never closed.")
-RULE_UNOPENED_PAREN = gettext_noop(
-    "Closing parenthesis at character %(position)s has no opening parenthesis."
-)
+RULE_UNOPENED_PAREN = gettext_noop("Closing parenthesis at character %(position)s has no opening parenthesis.")
 RULE_EMPTY_GROUP = gettext_noop("Empty parentheses at character %(position)s.")
 RULE_UNCLOSED_QUOTE = gettext_noop("Quotation mark at character %(position)s is never closed.")
 RULE_EMPTY_PHRASE = gettext_noop("Empty quoted phrase at character %(position)s.")

@@ -64,9 +64,7 @@ class SentimentModel:
     def scores(self, text: str, *, matching: str | None = None) -> list[float]:
         """Probability per label, in ``labels`` order (``matching``: ``for_matching(text)`` if at hand)."""
         ids = self.feature_ids(text, matching=matching)
-        logits = (
-            (self.weights.take(ids, axis=0).sum(axis=0) + self.bias).tolist() if ids else self.bias.tolist()
-        )
+        logits = (self.weights.take(ids, axis=0).sum(axis=0) + self.bias).tolist() if ids else self.bias.tolist()
         # Three numbers: plain Python beats numpy's per-call overhead here.
         top = max(logits)
         exps = [math.exp(v - top) for v in logits]

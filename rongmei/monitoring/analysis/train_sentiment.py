@@ -113,10 +113,7 @@ def evaluate(model: SentimentModel, items: list[tuple[str, str]]) -> dict:
     """Accuracy and per-class precision/recall on (label, text) items."""
     predicted = [model.predict(text).label for _, text in items]
     gold = [label for label, _ in items]
-    out = {
-        "items": len(items),
-        "accuracy": sum(p == g for p, g in zip(predicted, gold, strict=True)) / len(items),
-    }
+    out = {"items": len(items), "accuracy": sum(p == g for p, g in zip(predicted, gold, strict=True)) / len(items)}
     for label in model.labels:
         tp = sum(p == g == label for p, g in zip(predicted, gold, strict=True))
         n_pred = predicted.count(label)
@@ -135,9 +132,7 @@ def confusion(model: SentimentModel, items: list[tuple[str, str]]) -> list[list[
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="train and evaluate without writing the model")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     args = parser.parse_args(argv)
@@ -150,12 +145,8 @@ def main(argv=None) -> int:
         model.meta[f"{name}_confusion"] = table = confusion(model, heldout)
         for key, value in scores.items():
             print(f"{name} {key}: {value:.3f}" if isinstance(value, float) else f"{name} {key}: {value}")
-        print(
-            f"{name} confusion (rows gold, columns predicted; {'/'.join(model.labels)}): "
-            + "; ".join(
-                f"{label} {'/'.join(map(str, row))}" for label, row in zip(model.labels, table, strict=True)
-            )
-        )
+        print(f"{name} confusion (rows gold, columns predicted; {'/'.join(model.labels)}): "
+              + "; ".join(f"{label} {'/'.join(map(str, row))}" for label, row in zip(model.labels, table, strict=True)))
     model.meta["training"] = {key: round(value, 4) for key, value in evaluate(model, items).items()}
     print(f"training items {len(items)}, vocabulary {len(model.index)}")
     if not args.check:

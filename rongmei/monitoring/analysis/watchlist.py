@@ -102,7 +102,7 @@ def _is_span_node(node) -> bool:
 # --- tokens ------------------------------------------------------------------------------------------
 
 _QUOTES = {'"': '"', "“": "”", "「": "」"}
-_STOP = set(' \t\r\n\u3000()（）"“”「」')
+_STOP = set(" \t\r\n\u3000()（）\"“”「」")
 _NEAR = re.compile(r"near/(\d*)", re.IGNORECASE)
 _PREFIXES = {"region": "region", "地区": "region", "person": "person", "人物": "person"}
 

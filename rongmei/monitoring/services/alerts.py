@@ -420,7 +420,9 @@ def send_alert(message, **channel_options) -> SendResult:
     """The outbox sender of the ``monitoring.<channel>`` targets: one alert on one channel."""
     channel = message.payload.get("channel", "")
     with translation.override(settings.LANGUAGE_CODE):
-        alert = Alert.objects.select_related("rule", "client").filter(pk=message.payload.get("alert")).first()
+        alert = (
+            Alert.objects.select_related("rule", "client").filter(pk=message.payload.get("alert")).first()
+        )
         if alert is None:
             return SendResult.failure(_("The alert was deleted; nothing to send."), retryable=False)
         text = alert_message(alert)

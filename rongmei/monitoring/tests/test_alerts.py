@@ -367,12 +367,7 @@ def test_existing_deliveries_move_into_the_outbox_pending_ones_stay_pending():
     Delivery.objects.create(alert=alert, channel="in_app", recipient="editor", status="sent", attempts=1)
     Delivery.objects.create(alert=alert, channel="email", recipient="a@b.cn", status="pending")
     Delivery.objects.create(
-        alert=alert,
-        channel="wecom",
-        status="failed",
-        attempts=2,
-        error="WeCom error 93000",
-        next_attempt_at=soon,
+        alert=alert, channel="wecom", status="failed", attempts=2, error="WeCom error 93000", next_attempt_at=soon
     )
     Delivery.objects.create(alert=alert, channel="feishu", status="sent", attempts=1, sent_at=timezone.now())
 
@@ -387,10 +382,7 @@ def test_existing_deliveries_move_into_the_outbox_pending_ones_stay_pending():
     wecom = rows["wecom"].outbox_message
     assert (wecom.status, wecom.attempts, wecom.last_error) == ("failed", 2, "WeCom error 93000")
     assert wecom.next_attempt_at == soon
-    assert (
-        rows["feishu"].outbox_message.status == "sent"
-        and rows["feishu"].outbox_message.next_attempt_at is None
-    )
+    assert rows["feishu"].outbox_message.status == "sent" and rows["feishu"].outbox_message.next_attempt_at is None
     assert set(outbox.messages_about(Alert.objects.get(pk=alert.pk)).values_list("target", flat=True)) == {
         "monitoring.email",
         "monitoring.wecom",

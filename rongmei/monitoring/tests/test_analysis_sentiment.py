@@ -34,9 +34,7 @@ NEUTRAL = [
 
 @pytest.mark.parametrize(
     "text, label",
-    [(t, "negative") for t in NEGATIVE]
-    + [(t, "positive") for t in POSITIVE]
-    + [(t, "neutral") for t in NEUTRAL],
+    [(t, "negative") for t in NEGATIVE] + [(t, "positive") for t in POSITIVE] + [(t, "neutral") for t in NEUTRAL],
 )
 def test_clear_news_items(text, label):
     result = sentiment.classify(text)

@@ -23,18 +23,9 @@ def items():
     source = make_source("鲁中网")
     now = timezone.now()
     return [
-        make_item(
-            source,
-            "张店区鑫苑小区停水三天",
-            "居民反映小区停水，物业称管网破裂。",
-            fetched_at=now - timedelta(hours=1),
-        ),
-        make_item(
-            source, "張店區一路段施工擾民", "居民投訴夜間施工噪音。", fetched_at=now - timedelta(hours=2)
-        ),
-        make_item(
-            source, "淄川区停水通知", "因管网检修，淄川区部分小区停水。", fetched_at=now - timedelta(hours=3)
-        ),
+        make_item(source, "张店区鑫苑小区停水三天", "居民反映小区停水，物业称管网破裂。", fetched_at=now - timedelta(hours=1)),
+        make_item(source, "張店區一路段施工擾民", "居民投訴夜間施工噪音。", fetched_at=now - timedelta(hours=2)),
+        make_item(source, "淄川区停水通知", "因管网检修，淄川区部分小区停水。", fetched_at=now - timedelta(hours=3)),
         make_item(source, "张店停水已恢复", "十天前的报道。", fetched_at=now - timedelta(days=10)),
     ]
 
@@ -73,11 +64,9 @@ def test_the_page_lists_the_hits_and_keeps_a_broken_rule_in_the_box(client, item
     assert "▲" in page and 'id="trial-hits"' not in page
 
     # Each saved rule's page links to a trial of its text.
-    rule = WatchRule.objects.create(
-        client=Client.objects.create(name="张店区政府"), name="停水", expression="张店 AND 停水"
-    )
+    rule = WatchRule.objects.create(client=Client.objects.create(name="张店区政府"), name="停水", expression="张店 AND 停水")
     edit = client.get(reverse("wagtailsnippets_monitoring_watchrule:edit", args=[rule.pk])).content.decode()
-    assert f"{url}?expression=%E5%BC%A0%E5%BA%97+AND+%E5%81%9C%E6%B0%B4&amp;days=7" in edit
+    assert f'{url}?expression=%E5%BC%A0%E5%BA%97+AND+%E5%81%9C%E6%B0%B4&amp;days=7' in edit
 
     client.login(username="reporter", password=TEST_PASSWORD)
     assert client.get(url).status_code == 302  # Wagtail's refusal: back to the dashboard
@@ -112,9 +101,7 @@ def test_the_trial_page_shows_a_hostile_rule_as_an_error(client, items, newsroom
     make_user("analyst", roles.ANALYST)
     client.login(username="analyst", password=TEST_PASSWORD)
     client.cookies["django_language"] = "en"
-    response = client.get(
-        reverse("monitoring_rule_trial"), {"expression": "(" * 1000 + "淄博" + ")" * 1000, "days": 7}
-    )
+    response = client.get(reverse("monitoring_rule_trial"), {"expression": "(" * 1000 + "淄博" + ")" * 1000, "days": 7})
     assert response.status_code == 200
     assert "nested more than 20 deep at character 21" in response.content.decode()
 

@@ -22,7 +22,6 @@ def english():
     with translation.override("en"):
         yield
 
-
 OPML = """<?xml version="1.0" encoding="UTF-8"?>
 <opml version="2.0">
   <head><title>淄博媒体</title></head>
@@ -63,9 +62,7 @@ def test_lines_read_names_on_either_side_and_report_bad_lines_by_number():
 
 
 def test_plan_skips_watched_addresses_and_repeats(newsroom):
-    watched = Source.objects.create(
-        name="大众网", url="https://www.dzwww.com/rss/zibo.xml", category="provincial"
-    )
+    watched = Source.objects.create(name="大众网", url="https://www.dzwww.com/rss/zibo.xml", category="provincial")
     plan = source_import.plan_import(
         "大众网 HTTPS://WWW.DZWWW.COM/rss/zibo.xml#top\n"
         "鲁中网 http://www.lznews.cn/rss.xml\n"
@@ -177,9 +174,7 @@ def test_fetch_now_fetches_on_the_worker_and_the_health_page_shows_it(
         server.add("/rss.xml", FEED.replace("{base}", "{{BASE}}"), content_type="application/rss+xml")
         server.add("/a/1.html", ARTICLE)
         on = Source.objects.create(name="本地", url=f"{server.base}/rss.xml", category="local")
-        off = Source.objects.create(
-            name="停用", url=f"{server.base}/none.xml", category="local", enabled=False
-        )
+        off = Source.objects.create(name="停用", url=f"{server.base}/none.xml", category="local", enabled=False)
         client.login(username="analyst", password=TEST_PASSWORD)
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("monitoring_fetch_all"), follow=True)

@@ -21,9 +21,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "file", help="path to a UTF-8 text file with one item per line, or - for standard input"
-        )
+        parser.add_argument("file", help="path to a UTF-8 text file with one item per line, or - for standard input")
 
     def handle(self, *args, file, **options):
         model = default_model()
