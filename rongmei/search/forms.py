@@ -54,6 +54,7 @@ class SearchForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # labels stand above their fields: no colon
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = SectionPage.objects.live().public().order_by("path")
         # "from" and "to" are Python keywords, so these two are added here; the URL stays short:

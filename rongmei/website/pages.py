@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import queries, site_url
+from .rich_text import without_image
 
 STORIES_PER_PAGE = 20
 LATEST_ON_HOME = 12
@@ -119,6 +120,8 @@ def story_context(page, request, context):
         regions=list(page.regions.all()),
         topics=queries.story_topics(page),
         related=queries.related_stories(page, queries.public_stories()),
+        # The lead image is shown above the text: never a second time inside it.
+        body=without_image(page.body, page.cover_image_id),
         og_type="article",
     )
     return context

@@ -6,12 +6,15 @@ checked them, or by a script) renders as nothing or a plain link instead of fail
 only known format names reach the HTML.
 """
 
+import re
+
 from django.utils.html import format_html, format_html_join
 from wagtail.embeds.rich_text import MediaEmbedHandler
 from wagtail.images.formats import get_image_format
 from wagtail.images.rich_text import ImageEmbedHandler
 from wagtail.images.shortcuts import get_renditions_or_not_found
 from wagtail.rich_text.pages import PageLinkHandler
+from wagtail.rich_text.rewriters import extract_attrs
 
 from rongmei.newsroom.rich_text import DEFAULT_IMAGE_FORMAT, known_image_format, valid_id
 
@@ -90,3 +93,23 @@ def figure_html(image, format_name, alt_text):
     figcaption = format_html("<figcaption>{}</figcaption>", caption) if caption else ""
     css_class = f"body-figure body-figure--{image_format.name}"  # a registered name, never the stored one
     return format_html('<figure class="{}">{}{}</figure>', css_class, img, figcaption)
+
+
+_IMAGE_EMBED = re.compile(r"<embed\b[^>]*>", re.IGNORECASE)
+
+
+def without_image(html: str, image_id) -> str:
+    """Stored rich text with every embed of image ``image_id`` left out.
+
+    The article shows its lead image (cover) above the text; the same image inside the body would
+    show it twice, so the body drops it, wherever it is and whatever its format.
+    """
+    if not html or image_id is None:
+        return html
+
+    def keep(match):
+        attrs = extract_attrs(match.group(0))
+        is_cover = attrs.get("embedtype") == "image" and valid_id(attrs.get("id")) == image_id
+        return "" if is_cover else match.group(0)
+
+    return _IMAGE_EMBED.sub(keep, html)
