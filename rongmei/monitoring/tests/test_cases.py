@@ -302,3 +302,18 @@ def test_retry_button_sends_again(admin_client, alert):
     assert list(outbox.claimable(timezone.now()).values_list("pk", flat=True)) == [delivery.outbox_message_id]
     sent = outbox.deliver(delivery.outbox_message_id)
     assert sent.status == "sent" and sent.attempts == 1
+
+
+def test_the_note_box_says_it_is_a_note_in_chinese(client, alert, newsroom):
+    # "Note" alone is 提示 (a hint) in the site's catalogue; the box records what was done.
+    case = cases.open_case_from_alert(alert, owner=newsroom.admin, acting_user=newsroom.admin)
+    client.cookies["django_language"] = "zh-hans"
+    client.login(username="admin", password=TEST_PASSWORD)
+    with translation.override("zh-hans"):
+        page = client.get(reverse("monitoring_case", args=[case.pk])).content.decode()
+    import re
+
+    labels = re.findall(r'<label[^>]*for="id_(?:note-text|state-note)"[^>]*>(.*?)</label>', page, re.S)
+    assert len(labels) == 2 and not any("提示" in label for label in labels)
+    # Needs the merged catalogue (var/po-pending/monitoring.po): msgctxt "case note" "Note" → 备注.
+    assert all("备注" in label for label in labels)
