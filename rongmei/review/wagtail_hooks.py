@@ -136,7 +136,7 @@ def story_action_menu(menu_items, request, context):
     user = request.user
     page = context.get("page")
     hidden = {"action-publish"}  # a story goes live by passing 三审 (or as a recorded 突发)
-    if page is not None and _in_review_workflow(page):
+    if page is not None and page.pk and _in_review_workflow(page):
         # One way to (re)submit: "submit" resumes a returned story at the right level (see
         # ReviewLevelTask.start); "restart workflow" beside "resubmit to 初审" only confused.
         hidden.add("action-restart-workflow")
