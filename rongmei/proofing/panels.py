@@ -25,7 +25,13 @@ class ProofingPanel(Panel):
             context["check"] = check
             context["story_url"] = reverse("proofing_story", args=[story.pk]) if story.pk else ""
             if check is not None:
-                context["open_findings"] = list(
-                    check.findings.filter(status=ProofFinding.Status.OPEN).order_by("pk")[:PANEL_FINDINGS]
+                # One line per kind of finding ("半角逗号 … 119 处"), not 119 lines of commas.
+                from .story_checks import group_findings
+                from .templatetags.proofing_tags import annotate_groups
+
+                groups = annotate_groups(
+                    group_findings(check.findings.filter(status=ProofFinding.Status.OPEN))
                 )
+                context["open_groups"] = groups[:PANEL_FINDINGS]
+                context["open_findings"] = [group.first for group in groups[:PANEL_FINDINGS]]
             return context

@@ -16,6 +16,7 @@ from .forms import ImportTermsForm, NotAnErrorForm
 from .models import CATEGORY_LABELS, ProofCheck, ProofFinding, WordList
 from .spreadsheets import escape_cell
 from .story_text import StoryText
+from .templatetags.proofing_tags import annotate_groups
 
 
 class ImportTermsView(WagtailAdminTemplateMixin, FormView):
@@ -257,6 +258,7 @@ class StoryProofingView(WagtailAdminTemplateMixin, TemplateView):
             for name, _offset, plain in text.fields
         ]
         groups = story_checks.group_findings(findings)
+        annotate_groups(groups)
         context.update(
             story=self.story,
             check=check,

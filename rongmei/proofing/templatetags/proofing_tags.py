@@ -24,3 +24,16 @@ def finding_message(finding) -> str:
 @register.filter
 def category_label(category: str) -> str:
     return CATEGORY_LABELS.get(category, category)
+
+
+def annotate_groups(groups) -> list:
+    """Give each group of findings its message and whether to show “old” → “new” beside it (not
+    when the message already says what to write instead)."""
+    for group in groups:
+        group.message = finding_message(group.representative)
+        group.show_change = bool(
+            not group.by_rule
+            and group.first.suggestion
+            and f"“{group.first.suggestion}”" not in group.message
+        )
+    return groups

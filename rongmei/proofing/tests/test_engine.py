@@ -266,3 +266,21 @@ def test_full_stops_after_closing_quotes_and_percentages_and_straight_single_quo
 def test_marks_before_chinese_closing_quotes_and_bylines_in_brackets():
     assert found("他说：“感谢党和政府!”", f.PUNCTUATION) == [("!", "！")]
     assert found("(责任编辑：李文静)", f.PUNCTUATION) == [("(责任编辑：李文静)", "（责任编辑：李文静）")]
+
+
+def test_messages_read_as_one_chinese_sentence():
+    # Needs the merged catalogue (var/po-pending/proofing.po).
+    from django.utils import translation
+
+    from rongmei.proofing.engine import render_message
+
+    def messages(text):
+        return [render_message(x) for x in proofread(text) if x.category == f.PUNCTUATION]
+
+    with translation.override("zh-hans"):
+        assert messages("今天,我们开会") == ["中文句子中使用了半角逗号“,”，应改为全角“，”。"]
+        assert messages("会议(第一次)召开") == ["中文内容使用了半角括号“()”，应改为全角括号“（）”。"]
+        assert messages("他说：“今天天气很好。") == ["本段的前引号没有对应的后引号。"]
+        assert messages("会议学习了《关于加强基层治理的意见。") == [
+            "本段的前书名号“《”没有对应的后书名号“》”。"
+        ]

@@ -252,3 +252,12 @@ def test_the_page_does_not_query_per_finding(client, review, article, django_ass
         response = client.get(reverse("proofing_story", args=[article.pk]))
     assert response.status_code == 200
     assert len(queries) < 45
+
+
+def test_the_editor_panel_lists_kinds_of_findings_not_every_comma(client, review, article):
+    login(client, review.reporter)
+    page = client.get(reverse("wagtailadmin_pages:edit", args=[article.pk])).content.decode()
+    panel = page[page.index('id="proofing-panel"') :]
+    panel = panel[: panel.index("</ul>")]
+    assert panel.count("<li ") <= 8
+    assert panel.count("“,”") == 1  # the comma line once, with its count
