@@ -277,3 +277,15 @@ def test_people_work_like_places(district_head):
         events.JOIN_SAME_PLACE
     )
     assert events.threshold(["李卫东", "张店"], words, places, people) == events.JOIN_NO_COMMON_PLACE
+
+
+def test_the_sentiment_badge_writes_the_probability_as_a_percentage():
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    analysis_ = SimpleNamespace(
+        sentiment="negative", sentiment_probability=0.914, get_sentiment_display="负面"
+    )
+    html = render_to_string("monitoring/analysis/_sentiment.html", {"analysis": analysis_})
+    assert "负面 91%" in html and "0.91" not in html
