@@ -1,5 +1,8 @@
 from django.template.response import TemplateResponse
+from django.urls import path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from rongmei.newsroom.models import HomePage, SectionPage, StoryPage, TopicIndexPage, TopicPage
 
@@ -41,3 +44,30 @@ def mark_public_pages(next_serve_page):
         return next_serve_page(page, request, serve_args, serve_kwargs)
 
     return serve
+
+
+# --- The help menu: the newsroom's own Chinese guide instead of Wagtail's English pages -----------
+
+
+@hooks.register("register_admin_urls")
+def register_guide_url():
+    from .guide import guide_view
+
+    return [
+        path("guide/", guide_view, name="rongmei_guide"),
+        path("guide/<slug:name>/", guide_view, name="rongmei_guide_page"),
+    ]
+
+
+@hooks.register("register_help_menu_item")
+def register_guide_menu_item():
+    return MenuItem(
+        _("Newsroom guide"), reverse_lazy("rongmei_guide"), icon_name="help", order=900, name="rongmei-guide"
+    )
+
+
+@hooks.register("construct_help_menu")
+def replace_wagtails_english_help(request, menu_items):
+    from .guide import REPLACED_HELP_ITEMS
+
+    menu_items[:] = [item for item in menu_items if not item.name.startswith(REPLACED_HELP_ITEMS)]
