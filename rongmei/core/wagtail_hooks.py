@@ -31,7 +31,7 @@ def register_outbox_menu_item():
 
 
 # --- Wagtail screens that stay English in zh-Hans ------------------------------------------------
-# Three Wagtail 7.4 screens build their labels in ways no catalogue can reach; these put them back
+# Some Wagtail 7.4 screens build their labels in ways no catalogue can reach; these put them back
 # through gettext. rongmei/core/tests/test_admin_zh_hans.py walks every admin screen as each demo
 # role and fails on English left in them.
 
@@ -82,6 +82,13 @@ def _translate_snippet_chooser_texts():
     AdminSnippetChooser.__init__ = __init__
 
 
+def _translate_workflow_page_label():
+    """Settings → Workflows: the page chooser's field has no label, so Django shows its name "Page"."""
+    from wagtail.admin.forms.workflows import WorkflowPageForm
+
+    WorkflowPageForm.base_fields["page"].label = _("Page")
+
+
 def _format_object_message(message, model):
     return gettext(message) % {"object": model._meta.verbose_name}
 
@@ -91,3 +98,4 @@ _format_lazy_object = lazy(_format_object_message, str)
 _translate_site_columns()
 _translate_redirect_filters()
 _translate_snippet_chooser_texts()
+_translate_workflow_page_label()
