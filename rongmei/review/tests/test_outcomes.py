@@ -14,7 +14,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Workflow, WorkflowState
 
 from rongmei.newsroom.models import StoryPage
@@ -208,6 +208,7 @@ def test_returned_is_called_tuihui_in_the_history_and_on_the_dashboard(client, r
     assert "请求的更改" not in dashboard
 
 
+@translation.override("zh-hans")
 def test_relative_times_and_go_live_times_in_chinese():
     now = timezone.now()
     assert outcomes.relative_time(now - timedelta(seconds=27), now) == "27 秒前"
