@@ -37,6 +37,7 @@ from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRe
 
 from rongmei.newsroom.models import Region, StoryType
 from rongmei.newsroom.rich_text import DEFAULT_IMAGE_FORMAT, known_image_format, valid_id
+from rongmei.website.site_url import page_url, public_root
 
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_2.1.json#"
 LANGUAGE = "zh-Hans"
@@ -61,7 +62,8 @@ class Context:
         self.request = request
         self.site = site
         self.host = site.hostname if site is not None else "localhost"
-        self.root_url = site.root_url if site is not None else request.build_absolute_uri("/")
+        # SITE_URL, else the Site record, else the reader's host: never the record's localhost.
+        self.root_url = public_root(request, site.root_url if site is not None else "")
 
     def absolute(self, url: str) -> str:
         return urljoin(self.root_url + "/", url)
@@ -127,7 +129,7 @@ def _page_links(ctx):
     def expand(attrs_list):
         ids = [valid_id(attrs.get("id")) for attrs in attrs_list]
         pages = Page.objects.live().public().filter(pk__in=[i for i in ids if i]).specific()
-        urls = {page.pk: page.get_full_url(ctx.request) for page in pages}
+        urls = {page.pk: page_url(page, ctx.request) for page in pages}
         # A link to a page the public cannot see keeps its text and loses its address.
         return [format_html('<a href="{}">', ctx.absolute(urls[i])) if urls.get(i) else "<a>" for i in ids]
 
@@ -295,7 +297,7 @@ def story_item(story, ctx: Context, *, sections=(), topics=(), full=True) -> dic
             item["headlines"].append({"role": "kicker", "value": story.kicker})
         if story.lead:
             item["descriptions"] = [{"role": "lead", "contenttype": "text/plain", "value": story.lead}]
-        url = story.get_full_url(ctx.request)
+        url = page_url(story, ctx.request)
         if url:
             item["renditions"] = [{"name": "web", "href": ctx.absolute(url), "contenttype": "text/html"}]
         byline = story.credit_line()

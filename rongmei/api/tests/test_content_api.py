@@ -93,14 +93,14 @@ def test_item_is_valid_ninjs_with_everything_an_app_needs(client, api_site, vali
     cover = item["associations"][0]
     assert cover["name"] == "featureimage" and cover["type"] == "picture"
     assert cover["descriptions"][0]["value"] == "市民在广场参加活动" and cover["by"] == "记者 王明 摄"
-    assert all(r["href"].startswith("http://localhost/media/images/") for r in cover["renditions"])
+    assert all(r["href"].startswith("http://testserver/media/images/") for r in cover["renditions"])
 
     main = next(b for b in item["bodies"] if b["role"] == "main")["value"]
     assert "<embed" not in main and "linktype" not in main and "class=" not in main
     assert "body-figure" not in main and "srcset" not in main and "<iframe" not in main
-    assert '<img src="http://localhost/media/images/' in main
+    assert '<img src="http://testserver/media/images/' in main
     assert "<figcaption>正文图片 摄影 李四</figcaption>" in main
-    assert '<a href="http://localhost/yaowen/">要闻</a>' in main
+    assert '<a href="http://testserver/yaowen/">要闻</a>' in main
     assert '<a href="https://v.example.com/1">' in main
     correction = next(b for b in item["bodies"] if b["role"] == "correction")["value"]
     assert 'datetime="2025-03-02T09:30:00Z"' in correction and "一百亿元" in correction
