@@ -43,3 +43,9 @@ def test_cover_images_follow_site_url(client, story_with_cover, settings):
 def test_cover_images_use_the_readers_host_while_the_site_record_says_localhost(client, story_with_cover):
     hrefs = cover_addresses(client, story_with_cover, HTTP_HOST="127.0.0.1:8000")
     assert hrefs and all(href.startswith("http://127.0.0.1:8000/media/images/") for href in hrefs)
+
+
+def test_the_h5_header_links_the_search(client, newsroom):
+    html = client.get("/h5/").content.decode()
+    header = html.split('<header class="topbar">', 1)[1].split("</header>", 1)[0]
+    assert '<a class="topbar__search" href="/search/" aria-label="搜索新闻">' in header
