@@ -122,6 +122,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Wagtail formats relative times ("27 seconds ago") with humanize; installed, its zh_Hans catalogue loads.
+    "django.contrib.humanize",
     "axes",
     "csp",
 ]

@@ -11,7 +11,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import npgettext, pgettext
+from django.utils.translation import gettext_noop, npgettext, pgettext
 from wagtail.models import TaskState, WorkflowState
 
 from .models import ReviewEvent, ReviewLevelTask
@@ -216,6 +216,16 @@ def returned(story) -> Returned | None:
 
 
 # --- labels: 退回, never "rejected" or "changes requested" ----------------------------------------
+
+# Wagtail renders these itself (the editor's status side panel, its workflow history, a task
+# state's status), so no context can be added; they are listed here so that makemessages keeps
+# them in our catalogue, which comes first (LOCALE_PATHS) and says 退回 as the newsroom does.
+WAGTAIL_MSGIDS_SAID_AS_RETURNED = (
+    gettext_noop("Changes requested %(finished_at)s"),
+    gettext_noop("Changes requested at"),
+    gettext_noop("Rejected"),
+    gettext_noop("Rejected at '%(task)s'. Changes requested"),
+)
 
 
 def task_status_label(status: str) -> str:

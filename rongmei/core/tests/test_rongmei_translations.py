@@ -245,10 +245,14 @@ DELIBERATE_OVERRIDES = {
     "Actions": "操作",  # Wagtail: 动作 (dropdown labels); 操作 is the usual admin word
     "Reject": "退回",  # Wagtail: 拒绝 (moderation log label); the newsroom says 退回
     "Schedule publication": "定时发布",  # Wagtail: 计划发布; rongmei/core/locale says 定时发布 elsewhere
-    "Latest": "最新",  # Wagtail: 最近的 (revisions heading)
     "Previous": "上一页",  # Wagtail: 上一个 (pagination)
     "Next": "下一页",  # Wagtail: 下一个 (pagination)
     "To": "到",  # Wagtail's has a stray leading space: " 到"
+    # Wagtail: 要求修改 / 已拒绝 (status panel, workflow history); the newsroom says 退回 (review/outcomes.py)
+    "Changes requested %(finished_at)s": "%(finished_at)s退回",
+    "Changes requested at": "退回于",
+    "Rejected": "退回",
+    "Rejected at '%(task)s'. Changes requested": "在“%(task)s”退回，等待作者修改",
 }
 
 

@@ -36,10 +36,9 @@ def _entry(case: Case, kind: str, *, actor, now, text: str = "", **data) -> Case
 
 
 def _user_label(user) -> str:
-    if user is None:
-        return ""
-    profile = getattr(user, "staff_profile", None)
-    return getattr(profile, "display_name", "") or user.get_full_name() or user.get_username()
+    from rongmei.organisation.names import display_name
+
+    return display_name(user) if user is not None else ""
 
 
 def open_case(
