@@ -56,6 +56,8 @@ def region_changed(sender, **kwargs):
     from .queries import REGION_CHANNELS_KEY
 
     bump_generation_on_commit()
+    # Now (this process) and after the commit (a request that read the old rows meanwhile).
+    cache.delete(REGION_CHANNELS_KEY)
     transaction.on_commit(lambda: cache.delete(REGION_CHANNELS_KEY), robust=True)
 
 
