@@ -297,6 +297,9 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "rongmei.media.forms.NewsImageForm"
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "融媒")
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
+# The public site's address for canonical links, feeds, the sitemap and the apps' image URLs
+# (rongmei/website/site_url.py); empty: the Site record decides (checked at start: website.checks).
+SITE_URL = os.environ.get("RONGMEI_SITE_URL", "")
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True

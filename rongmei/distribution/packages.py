@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
 
 from rongmei.core.storage import private_storage
+from rongmei.website.site_url import page_url
 
 PACKAGE_DIR = "distribution/xuexi"
 HTML_TAGS = {
@@ -146,7 +147,7 @@ def _page_links(attrs_list):
 
     ids = [_valid_id(attrs.get("id")) for attrs in attrs_list]
     pages = Page.objects.live().public().filter(pk__in=[i for i in ids if i]).specific()
-    urls = {page.pk: page.get_full_url() for page in pages}
+    urls = {page.pk: page_url(page) for page in pages}
     return [format_html('<a href="{}">', urls[i]) if urls.get(i) else "<a>" for i in ids]
 
 

@@ -14,6 +14,8 @@ from modelcluster.forms import BaseChildFormSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import InlinePanel
 
+from rongmei.website.site_url import page_url
+
 VERSION_FIELDS = ("title", "author", "summary", "text", "target_length", "image")
 
 
@@ -52,7 +54,7 @@ def probable_link(story) -> str:
     """The story's public address, or for a story not yet saved one of the same length (its
     section's address and a date-and-random slug, as ``newsroom.models.new_story_slug`` makes)."""
     try:
-        url = story.get_full_url() if story is not None and story.pk else ""
+        url = page_url(story) if story is not None and story.pk else ""
     except Exception:  # outside any site
         url = ""
     if url:

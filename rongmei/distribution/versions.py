@@ -8,6 +8,8 @@ story itself.
 
 from django.utils.html import strip_tags
 
+from rongmei.website.site_url import page_url
+
 from .adapters import ChannelVersion, adapter_for
 
 
@@ -56,7 +58,7 @@ def generated(story, channel, *, adapter=None) -> ChannelVersion:
     """Each field made from the story alone, clipped to the platform's limit."""
     adapter = adapter or adapter_for(channel)
     try:
-        link = story.get_full_url() or ""
+        link = page_url(story)
     except Exception:  # a story outside any site has no address
         link = ""
     lead = strip_tags(getattr(story, "lead", "") or "").strip()

@@ -8,6 +8,8 @@ retryable error (another process may not have committed yet), never a made-up su
 
 from django.utils.translation import gettext as _
 
+from rongmei.website.site_url import page_url
+
 from .base import AdapterError, Capabilities, ChannelAdapter, Item, Result
 
 
@@ -33,7 +35,7 @@ class WebsiteAdapter(ChannelAdapter):
             raise AdapterError(
                 _("The site does not show the correction yet: %(text)s") % {"text": missing[0]}
             )
-        url = story.get_full_url()
+        url = page_url(story)
         if not url:
             raise AdapterError(_("The story has no address: its site is not set up."), retryable=False)
         return Result(remote_id=str(story.pk), remote_url=url)

@@ -34,6 +34,8 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write("Loading demo data …")
         summary = load_demo_data(stdout=self.stdout)
+        # The Site record names the address the demo serves, so feeds and canonical links work.
+        call_command("site_url", f"http://{host}:{port}", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(summary))
         self.print_logins(host, port)
         if setup_only:
