@@ -186,9 +186,14 @@ class MonitoredItem(models.Model):
     title_simplified = models.CharField(max_length=500, blank=True)
     content_hash = models.CharField(max_length=64, db_index=True, blank=True)
     raw_encoding = models.CharField(_("encoding"), max_length=40, blank=True)
-    extraction = models.CharField(
-        _("extracted by"), max_length=20, blank=True, help_text=_("trafilatura, fallback, feed or ninjs.")
-    )
+    # The stored values name the tool (fetching/extract.py); people read what it did.
+    EXTRACTION_CHOICES = [
+        ("trafilatura", _("article text extractor")),
+        ("fallback", _("page structure (fallback)")),
+        ("feed", _("feed entry")),
+        ("ninjs", _("ninjs item")),
+    ]
+    extraction = models.CharField(_("extracted by"), max_length=20, blank=True, choices=EXTRACTION_CHOICES)
     notes = models.JSONField(default=list, blank=True)
 
     class Meta:
@@ -243,8 +248,8 @@ class WatchRule(models.Model):
     name = models.CharField(_("name"), max_length=120)
     expression = models.TextField(_("rule"))
     enabled = models.BooleanField(_("enabled"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["client", "name"]

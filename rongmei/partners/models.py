@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 
 class Partner(models.Model):
@@ -74,7 +74,10 @@ class Partner(models.Model):
         verbose_name = _("partner center")
         verbose_name_plural = _("partner centers")
         ordering = ["name"]
-        permissions = [("manage_partner", "Can manage partner centers, their tokens and secrets")]
+        # Django stores this name as written; the group screens translate it (core's permission_label).
+        permissions = [
+            ("manage_partner", gettext_noop("Can manage partner centers, their tokens and secrets"))
+        ]
 
     def __str__(self):
         return self.name
@@ -103,7 +106,10 @@ class PartnerToken(models.Model):
         Partner, on_delete=models.CASCADE, related_name="tokens", verbose_name=_("partner")
     )
     label = models.CharField(
-        pgettext_lazy("partner token", "label"), max_length=100, blank=True, help_text=_("E.g. which system of theirs uses it.")
+        pgettext_lazy("partner token", "label"),
+        max_length=100,
+        blank=True,
+        help_text=_("E.g. which system of theirs uses it."),
     )
     shown_part = models.CharField(_("token starts with"), max_length=20)
     digest = models.CharField(max_length=64, unique=True, editable=False)

@@ -39,15 +39,16 @@ SKIPPED = re.compile(
 )
 
 # Latin words a Chinese newsroom's admin legitimately shows: brand and product names, file formats
-# and units, protocols and their header words, the watch rules' query operators, and the language
-# switcher's "English" (each language is named in itself).
+# and units, protocols and their header words, the watch rules' query operators and field prefixes
+# (region:张店, typed as they are), and the language switcher's "English" (each language is named in
+# itself).
 ALLOWED_WORDS = {
     word.lower()
     for word in """
     Rongmei Wagtail WeChat Weibo WeCom DingTalk Feishu Douyin Kuaishou Toutiao Bilibili
     RSS Atom OPML URL URLs API APIs PDF HTML CSS H5 ID IDs CSV TSV XLSX DOCX ZIP JSON XML ninjs IPTC
     GIF JPG JPEG PNG WEBP KB MB GB SEO SMS APP QR HTTP HTTPS UTF Webhook HMAC SHA Authorization Bearer
-    AND OR NOT NEAR English
+    AND OR NOT NEAR region person English
     """.split()
 }
 
