@@ -7,6 +7,8 @@ allowed for outbound calls); ``configure_demo_channels()`` points the channels a
 Nothing here is a secret: these values exist only for the demo's stand-in servers.
 """
 
+import os
+
 DEMO_HOST = "127.0.0.1"
 WECHAT_PORT = 8791
 WEIBO_PORT = 8792
@@ -36,6 +38,14 @@ def demo_environment() -> dict:
     }
 
 
+def demo_safe_domain() -> str:
+    """The Weibo app's 安全域名 in the demo: the host the demo serves its site on (``rongmei demo``
+    sets BASE_URL before loading, and the processes it starts inherit it), else localhost."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(os.environ.get("BASE_URL", "")).hostname or "localhost"
+
+
 def demo_servers() -> list:
     """The servers, not yet started: (name, server, port)."""
     from rongmei.partners.demo import DEMO_PUSH_PORT, DEMO_PUSH_SECRET
@@ -49,7 +59,7 @@ def demo_servers() -> list:
         ("wechat", WeChatContractServer(app_id=WECHAT_APP_ID, secret=WECHAT_SECRET), WECHAT_PORT),
         (
             "weibo",
-            WeiboContractServer(access_token=WEIBO_TOKEN, safe_domain="localhost", uid=WEIBO_UID),
+            WeiboContractServer(access_token=WEIBO_TOKEN, safe_domain=demo_safe_domain(), uid=WEIBO_UID),
             WEIBO_PORT,
         ),
         (
@@ -74,7 +84,7 @@ def demo_channel_configs() -> dict:
         },
         "weibo": {
             "base_url": base_url(WEIBO_PORT),
-            "safe_domain": "localhost",
+            "safe_domain": demo_safe_domain(),
             "rip": DEMO_HOST,
             "uid": WEIBO_UID,
         },

@@ -33,3 +33,10 @@ def test_markdown_subset_escapes_everything():
     assert "<strong>粗体</strong>" in html and "<code>code</code>" in html
     assert "&lt;script&gt;" in html and "<script>" not in html
     assert "<ul>\n<li>一</li>\n<li>二</li>\n</ul>" in html and "<ol>\n<li>甲</li>\n</ol>" in html
+
+
+def test_the_dashboard_account_panel_links_the_newsroom_guide_not_wagtails(client, newsroom):
+    client.force_login(newsroom.reporter)
+    page = client.get("/admin/").content.decode()
+    assert "/admin/guide/" in page
+    assert "guide.wagtail.org" not in page
