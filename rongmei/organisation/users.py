@@ -19,6 +19,20 @@ from .models import StaffProfile
 class NameFieldMixin:
     """Replaces the two required halves (first_name, last_name) with one optional 姓名."""
 
+    # Wagtail declares both halves as required form fields; None removes a declared field.
+    first_name = None
+    last_name = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_name_field()
+
+    def _post_clean(self):
+        # The password validators compare the password with the user's name: give them the name.
+        if hasattr(self, "cleaned_data"):
+            self._apply_name(self.instance)
+        super()._post_clean()
+
     def _add_name_field(self):
         self.fields["name"] = forms.CharField(
             label=pgettext_lazy("person", "Full name"),
@@ -45,20 +59,6 @@ class NameFieldMixin:
 
 
 class NewsroomUserCreationForm(NameFieldMixin, UserCreationForm):
-    # Wagtail declares both halves as required form fields; None removes a declared field.
-    first_name = None
-    last_name = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._add_name_field()
-
-    def _post_clean(self):
-        # The password validators compare the password with the user's name: give them the name.
-        if hasattr(self, "cleaned_data"):
-            self._apply_name(self.instance)
-        super()._post_clean()
-
     def save(self, commit=True):
         user = self._apply_name(super().save(commit=False))
         if commit:
@@ -71,19 +71,6 @@ class NewsroomUserCreationForm(NameFieldMixin, UserCreationForm):
 
 
 class NewsroomUserEditForm(NameFieldMixin, UserEditForm):
-    # Wagtail declares both halves as required form fields; None removes a declared field.
-    first_name = None
-    last_name = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._add_name_field()
-
-    def _post_clean(self):
-        if hasattr(self, "cleaned_data"):
-            self._apply_name(self.instance)
-        super()._post_clean()
-
     def save(self, commit=True):
         user = self._apply_name(super().save(commit=False))
         if commit:

@@ -254,9 +254,9 @@ def block_dismissal_barred_reason(story, user):
     return None
 
 
-@transaction.atomic
-def mark_not_an_error(finding: ProofFinding, *, acting_user, reason: str) -> ProofDecision:
-    """Record that the finding is correct copy; it stays dismissed for this story from now on."""
+def _check_may_dismiss(finding: ProofFinding, acting_user, reason: str):
+    """The rules for "not an error" (one finding or its group): a reason, a right to decide on the
+    story, a reviewer of the current level for a blocking finding, the story's current check."""
     story = _story_of(finding)
     reason = (reason or "").strip()
     if not reason:
@@ -268,6 +268,13 @@ def mark_not_an_error(finding: ProofFinding, *, acting_user, reason: str) -> Pro
         if reason_barred is not None:
             raise ProofingError(reason_barred, code="block_needs_reviewer")
     _require_current(finding, story)
+    return story, reason
+
+
+@transaction.atomic
+def mark_not_an_error(finding: ProofFinding, *, acting_user, reason: str) -> ProofDecision:
+    """Record that the finding is correct copy; it stays dismissed for this story from now on."""
+    story, reason = _check_may_dismiss(finding, acting_user, reason)
     decision = ProofDecision.objects.create(
         story=story,
         finding=finding,
@@ -539,17 +546,7 @@ def accept_group(finding: ProofFinding, *, acting_user) -> GroupResult:
 def mark_group_not_an_error(finding: ProofFinding, *, acting_user, reason: str) -> ProofDecision:
     """ "Not an error" for every open occurrence of ``finding``'s group: one decision, remembered
     for each occurrence (a later revision does not bring them back)."""
-    story = _story_of(finding)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ProofingError(_("Say why this is not an error."), code="reason_required")
-    if not story.permissions_for_user(acting_user).can_edit() and not _is_reviewer(acting_user):
-        raise ProofingError(_("You may not decide on this story's findings."), code="forbidden")
-    if finding.severity == f.BLOCK:
-        reason_barred = block_dismissal_barred_reason(story, acting_user)
-        if reason_barred is not None:
-            raise ProofingError(reason_barred, code="block_needs_reviewer")
-    _require_current(finding, story)
+    story, reason = _check_may_dismiss(finding, acting_user, reason)
     members = open_group_members(finding)
     if not members:
         raise ProofingError(_("Nothing in this group is left to decide."), code="stale")
