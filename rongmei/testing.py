@@ -99,6 +99,16 @@ def publish_outside_review(revision, *, user=None):
         return revision.publish(user=user)
 
 
+@pytest.fixture(autouse=True)
+def fresh_monitoring_analysis():
+    """The 舆情 analysis keeps a per-process index of the database's items (its groups by id); each
+    test's database is rolled back, so the index must start anew too, as in a new process."""
+    yield
+    from rongmei.monitoring.services import analysis
+
+    analysis.reset()
+
+
 @pytest.fixture
 def newsroom(db):
     return Newsroom()
