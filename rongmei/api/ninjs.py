@@ -37,6 +37,7 @@ from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRe
 
 from rongmei.newsroom.models import Region, StoryType
 from rongmei.newsroom.rich_text import DEFAULT_IMAGE_FORMAT, known_image_format, valid_id
+from rongmei.website.rich_text import without_image
 from rongmei.website.site_url import page_url, public_root
 
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_2.1.json#"
@@ -328,7 +329,12 @@ def story_item(story, ctx: Context, *, sections=(), topics=(), full=True) -> dic
             item["associations"] = associations
         if full:
             item["bodies"] = [
-                {"role": "main", "contenttype": "text/html", "value": body_html(story.body, ctx)}
+                # The cover is an association shown above the text (as on the website): not again in it.
+                {
+                    "role": "main",
+                    "contenttype": "text/html",
+                    "value": body_html(without_image(story.body, story.cover_image_id), ctx),
+                }
             ]
             item["bodies"] += [
                 {

@@ -346,3 +346,24 @@ def test_hostile_parameters_never_500(client, api_site, value):
         assert response.status_code in (200, 400, 404), (url, response.status_code)
         if response.status_code != 404 or response["Content-Type"].startswith("application/json"):
             assert response.json()
+
+
+def test_the_body_does_not_repeat_the_cover_image(client, api_site, valid):
+    """The app shows the cover (associations) above the text, as the website does: the same image
+    embedded in the body would show twice. Other body images stay."""
+    cover = make_image()
+    other = make_image(caption="正文图片")
+    story = api_site.story(
+        title="封面不重复",
+        body=(
+            f'<embed embedtype="image" id="{cover.pk}" format="fullwidth" alt="封面"/>'
+            "<p>正文</p>"
+            f'<embed embedtype="image" id="{other.pk}" format="fullwidth" alt="另一张"/>'
+        ),
+        cover_image=cover,
+    )
+    item = valid(client.get(f"/api/v1/items/{story.pk}").json())
+    body = next(b["value"] for b in item["bodies"] if b["role"] == "main")
+    assert 'alt="封面"' not in body
+    assert 'alt="另一张"' in body
+    assert f":image:{cover.pk}" in " ".join(a["uri"] for a in item["associations"])
