@@ -321,9 +321,9 @@ def reopen_finding(finding: ProofFinding, *, acting_user) -> ProofDecision:
     return decision
 
 
-@transaction.atomic
-def accept_suggestion(finding: ProofFinding, *, acting_user) -> ProofCheck:
-    """Put the suggestion in the story's text as a new revision (by ``acting_user``) and re-check."""
+def _check_may_accept(finding: ProofFinding, acting_user):
+    """The rules for putting a suggestion in the text (one place or its group): a suggestion, the
+    right to edit the story now, the story's current check. Returns the story."""
     story = _story_of(finding)
     if not finding.suggestion:
         raise ProofingError(_("This finding has no suggestion to accept."), code="no_suggestion")
@@ -333,6 +333,13 @@ def accept_suggestion(finding: ProofFinding, *, acting_user) -> ProofCheck:
             code="forbidden",
         )
     _require_current(finding, story)
+    return story
+
+
+@transaction.atomic
+def accept_suggestion(finding: ProofFinding, *, acting_user) -> ProofCheck:
+    """Put the suggestion in the story's text as a new revision (by ``acting_user``) and re-check."""
+    story = _check_may_accept(finding, acting_user)
     page = page_for(story)
     try:
         current = get_field(page, finding.field)
@@ -464,15 +471,7 @@ def accept_group(finding: ProofFinding, *, acting_user) -> GroupResult:
     Occurrences whose text has changed, that cross formatting or overlap another are left for the
     editor (``skipped``); if none can be replaced nothing is saved.
     """
-    story = _story_of(finding)
-    if not finding.suggestion:
-        raise ProofingError(_("This finding has no suggestion to accept."), code="no_suggestion")
-    if not user_may_edit(story, acting_user):
-        raise ProofingError(
-            _("You cannot edit this story now (no permission, or someone else has locked it)."),
-            code="forbidden",
-        )
-    _require_current(finding, story)
+    story = _check_may_accept(finding, acting_user)
     members = [x for x in open_group_members(finding) if x.suggestion]
     if not members:
         raise ProofingError(_("Nothing in this group is left to replace."), code="stale")
