@@ -12,6 +12,60 @@ from rongmei.organisation.models import Outlet, StaffProfile
 TEST_PASSWORD = "test-password-123"
 
 
+def login(client, user, *, language=None):
+    """Sign `user` in on a test client through the real login (password and all).
+
+    `language` sets the language cookie ("en" for a test that matches English msgids); without it
+    the pages come in the site's language, zh-Hans.
+    """
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    assert client.login(username=user.username, password=TEST_PASSWORD), f"{user.username} could not sign in"
+    return client
+
+
+def fresh(instance):
+    """The row as the database has it now, as a new object (a page caches its revision and workflow
+    state; refresh_from_db does not clear those)."""
+    return type(instance)._default_manager.get(pk=instance.pk)
+
+
+def make_image(
+    title="现场图片",
+    *,
+    size=(1200, 800),
+    colour=(180, 40, 40),
+    caption="市民在广场参加活动",
+    credit="记者 王明 摄",
+    fmt="JPEG",
+    name=None,
+    noise=False,
+    quality=None,
+):
+    """A NewsImage with a real picture file. `noise` makes it incompressible (a camera's size)."""
+    import random
+    from io import BytesIO
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+
+    from rongmei.media.models import NewsImage
+
+    if noise:
+        width, height = size
+        picture = PILImage.frombytes("RGB", size, random.Random(7).randbytes(width * height * 3))
+    else:
+        picture = PILImage.new("RGB", size, colour)
+    buffer = BytesIO()
+    options = {"quality": quality} if quality else {}
+    picture.save(buffer, fmt, **options)
+    if name is None:
+        name = "test.png" if fmt == "PNG" else "test.jpg"
+    return NewsImage.objects.create(
+        title=title, caption=caption, credit=credit, file=ImageFile(buffer, name=name)
+    )
+
+
 def make_user(username, *role_list, display_name=None, outlet=None):
     user = get_user_model().objects.create_user(
         username=username, password=TEST_PASSWORD, email=f"{username}@example.test"
@@ -107,6 +161,12 @@ def fresh_monitoring_analysis():
     from rongmei.monitoring.services import analysis
 
     analysis.reset()
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """`with on_commit():` runs the on-commit callbacks (outbox sends, events) when the block ends."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture
