@@ -9,6 +9,9 @@ code, form values and elements marked with another language (the language switch
 are not read; the demo's own data is Chinese, so the few Latin words it legitimately shows
 (usernames, slugs, file names, brand names) are allowed explicitly.
 
+The same walk checks that a page view only reads: no screen of ours writes to the database on a GET
+(Wagtail's own bookkeeping, listed in WAGTAIL_WRITES_ON_VIEW, aside).
+
 Run with -s to see, per page, which words were found.
 """
 
@@ -20,7 +23,9 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import lxml.html
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from rongmei.demo.loader import DEMO_USERS, load_demo_data
 
@@ -199,6 +204,50 @@ def walk_admin(client, allowed, report, kinds):
     return english, errors, visited
 
 
+# Tables Wagtail itself writes while showing a screen: image renditions made on first view, the
+# editing-session heartbeat, the editor's comment subscription, and an image's or document's file
+# size and hash (with its search entry) filled in lazily by the edit screen. Nothing of ours.
+WAGTAIL_WRITES_ON_VIEW = {
+    "media_newsimagerendition",
+    "wagtailadmin_editingsession",
+    "wagtailcore_pagesubscription",
+    "media_newsimage",
+    "wagtaildocs_document",
+    "wagtailsearch_indexentry",
+    "django_session",
+    "auth_user",  # last_login
+}
+WRITE_STATEMENT = re.compile(
+    r'^\s*(INSERT|UPDATE|DELETE)\s+(?:OR \w+\s+)?(?:INTO\s+|FROM\s+)?[`"]?(\w+)', re.I
+)
+
+
+def tables_written(queries):
+    """The tables a list of captured queries wrote to, outside Wagtail's own bookkeeping."""
+    tables = set()
+    for query in queries:
+        match = WRITE_STATEMENT.match(query["sql"])
+        if match and match.group(2) not in WAGTAIL_WRITES_ON_VIEW:
+            tables.add(match.group(2))
+    return tables
+
+
+class ReadOnlyClient(Client):
+    """A test client that notes, per GET, the tables it wrote to."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.writes = {}
+
+    def get(self, path, *args, **kwargs):
+        with CaptureQueriesContext(connection) as captured:
+            response = super().get(path, *args, **kwargs)
+        tables = tables_written(captured.captured_queries)
+        if tables:
+            self.writes[path] = sorted(tables)
+        return response
+
+
 def demo_user_content():
     """Latin words of the demo's own data that screens show as they are (usernames, slugs, files)."""
     from wagtail.documents import get_document_model
@@ -249,6 +298,17 @@ def test_links_are_same_origin_admin_pages_without_logout_or_deletes():
     assert kind_of("/admin/pages/search/?q=x&p=2") == "/admin/pages/search/?q"
 
 
+def test_the_read_only_check_names_the_tables_a_view_writes():
+    queries = [
+        {"sql": 'SELECT "x" FROM "proofing_proofcheck"'},
+        {"sql": 'INSERT INTO "proofing_proofcheck" ("story_id") VALUES (1)'},
+        {"sql": 'UPDATE "review_reviewevent" SET "data" = 1'},
+        {"sql": 'INSERT OR IGNORE INTO "media_newsimagerendition" ("image_id") VALUES (1)'},
+        {"sql": 'UPDATE "django_session" SET "expire_date" = 1'},
+    ]
+    assert tables_written(queries) == {"proofing_proofcheck", "review_reviewevent"}
+
+
 # --- every screen, every role ----------------------------------------------------------------
 
 
@@ -261,9 +321,9 @@ def test_every_admin_screen_the_demo_reaches_is_chinese(django_capture_on_commit
     assert sorted(users) == sorted(ROLES)
 
     found_by_page = defaultdict(lambda: {"roles": [], "words": set(), "plain": set()})
-    errors, kinds, total = {}, defaultdict(int), 0
+    errors, writes, kinds, total = {}, {}, defaultdict(int), 0
     for role in ROLES:
-        client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans", raise_request_exception=False)
+        client = ReadOnlyClient(HTTP_ACCEPT_LANGUAGE="zh-hans", raise_request_exception=False)
         client.force_login(users[role])
 
         def report(url, found, role=role):
@@ -283,6 +343,7 @@ def test_every_admin_screen_the_demo_reaches_is_chinese(django_capture_on_commit
                 entry["words"].add(f"{where}: “{text}”")
                 entry["plain"].update(words)
         errors.update({f"[{role}] {url}": status for url, status in role_errors.items()})
+        writes.update({f"[{role}] {url}": tables for url, tables in client.writes.items()})
 
     lines = [
         f"{entry['url']} [{', '.join(entry['roles'])}]: {' '.join(sorted(entry['plain']))}\n    "
@@ -292,4 +353,5 @@ def test_every_admin_screen_the_demo_reaches_is_chinese(django_capture_on_commit
     print(f"{total} admin pages read as {len(ROLES)} roles, {len(lines)} kinds of screen with English")
     assert total > 100, f"the walk reached only {total} admin pages"
     assert not errors, f"server errors: {errors}"
+    assert not writes, f"page views that wrote to the database: {writes}"
     assert not lines, f"English on {len(lines)} admin screens:\n" + "\n".join(lines)
