@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from . import permissions
 from .engine import ListBundle, PersonEntry, TermEntry, default_bundle, proofread
 from .models import ListsVersion, PersonTitle, Term, WordList
 from .spreadsheets import escape_cell, unescape_cell, xlsx_text_row
@@ -159,8 +160,12 @@ def import_terms(word_list: WordList, file, *, acting_user, filename: str = "") 
     The first row is a header naming the columns (term, suggestion, note, enabled; or 词条, 建议,
     备注, 启用). Terms already in the list are kept as they are (nothing is overwritten); duplicate and
     empty terms are skipped with a reason; malformed rows are reported by row number and the other
-    rows still imported. Raises ``ImportFileError`` only when the file as a whole is unreadable.
+    rows still imported. Raises ``ImportFileError`` only when the file as a whole is unreadable, and
+    ``ProofingPermissionDenied`` for someone without the right to add terms (``acting_user=None``
+    is the system: a command, the demo loader).
     """
+    if acting_user is not None:
+        permissions.check_may_import_terms(acting_user)
     filename = filename or getattr(file, "name", "") or ""
     rows = _rows_from_file(file, filename)
     report = ImportReport()

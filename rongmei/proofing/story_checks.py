@@ -17,8 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
+from . import permissions
 from .engine import CHECKS, proofread
 from .engine import findings as f
+from .errors import ProofingError, ProofingPermissionDenied  # noqa: F401 (callers catch story_checks.ProofingError)
 from .models import ProofCheck, ProofDecision, ProofFinding
 from .services import current_lists, lists_version
 from .story_text import (
@@ -39,15 +41,6 @@ FINGERPRINT_CONTEXT = 4
 
 NEWS_CHECKS = tuple(name for name in CHECKS if name != "adlaw")
 ADVERTORIAL_CHECKS = tuple(CHECKS)
-
-
-class ProofingError(Exception):
-    """A proofing act the rules do not allow; ``message`` is translated, fit to show to staff."""
-
-    def __init__(self, message, code="invalid"):
-        super().__init__(str(message))
-        self.message = message
-        self.code = code
 
 
 # --- running checks -------------------------------------------------------------------------------
@@ -159,6 +152,12 @@ def run_check(story, revision=None, *, trigger, acting_user=None) -> ProofCheck:
     return check
 
 
+def recheck(story, *, acting_user) -> ProofCheck:
+    """ "Check again" on the 审校 page: the latest revision against today's lists, on request."""
+    permissions.check_may_recheck(story, acting_user)
+    return run_check(story, trigger=ProofCheck.Trigger.MANUAL, acting_user=acting_user)
+
+
 def check_after_save(revision) -> None:
     """A story revision was saved: check it now, or on the worker when the story is long."""
     from .tasks import check_revision_task
@@ -227,31 +226,8 @@ def _require_current(finding: ProofFinding, story) -> None:
         )
 
 
-def user_may_edit(story, user) -> bool:
-    lock = story.get_lock()
-    return story.permissions_for_user(user).can_edit() and not (lock is not None and lock.for_user(user))
-
-
-def block_dismissal_barred_reason(story, user):
-    """Why ``user`` may not mark a *block* finding of ``story`` "not an error", or ``None``.
-
-    A block (a banned word) stops 终审; clearing it is a review decision, so only someone who may
-    decide the level the story is waiting at may do it, never its author on their own.
-    """
-    from rongmei.review import services as review_services
-
-    task_state = story.current_workflow_task_state
-    if task_state is None:
-        return _(
-            "Only the reviewers of the story's current review level may mark a blocking finding “not an "
-            "error”. Fix the text, or submit the story and explain it to the reviewer."
-        )
-    if review_services.decision_barred_reason(task_state, user) is not None:
-        return _(
-            "Only the reviewers who decide at %(level)s may mark a blocking finding “not an error”; "
-            "fix the text or explain it to them."
-        ) % {"level": task_state.task.name}
-    return None
+# Kept under its old name for callers outside the app (the rule is permissions.may_edit_now).
+user_may_edit = permissions.may_edit_now
 
 
 def _check_may_dismiss(finding: ProofFinding, acting_user, reason: str):
@@ -261,12 +237,7 @@ def _check_may_dismiss(finding: ProofFinding, acting_user, reason: str):
     reason = (reason or "").strip()
     if not reason:
         raise ProofingError(_("Say why this is not an error."), code="reason_required")
-    if not story.permissions_for_user(acting_user).can_edit() and not _is_reviewer(acting_user):
-        raise ProofingError(_("You may not decide on this story's findings."), code="forbidden")
-    if finding.severity == f.BLOCK:
-        reason_barred = block_dismissal_barred_reason(story, acting_user)
-        if reason_barred is not None:
-            raise ProofingError(reason_barred, code="block_needs_reviewer")
+    permissions.check_may_dismiss(story, acting_user, finding.severity)
     _require_current(finding, story)
     return story, reason
 
@@ -303,8 +274,7 @@ def mark_not_an_error(finding: ProofFinding, *, acting_user, reason: str) -> Pro
 def reopen_finding(finding: ProofFinding, *, acting_user) -> ProofDecision:
     """Undo a "not an error": the finding counts again (and blocks again, if it is a block)."""
     story = _story_of(finding)
-    if not story.permissions_for_user(acting_user).can_edit() and not _is_reviewer(acting_user):
-        raise ProofingError(_("You may not decide on this story's findings."), code="forbidden")
+    permissions.check_may_reopen(story, acting_user)
     _require_current(finding, story)
     decision = ProofDecision.objects.create(
         story=story,
@@ -327,11 +297,7 @@ def _check_may_accept(finding: ProofFinding, acting_user):
     story = _story_of(finding)
     if not finding.suggestion:
         raise ProofingError(_("This finding has no suggestion to accept."), code="no_suggestion")
-    if not user_may_edit(story, acting_user):
-        raise ProofingError(
-            _("You cannot edit this story now (no permission, or someone else has locked it)."),
-            code="forbidden",
-        )
+    permissions.check_may_accept(story, acting_user)
     _require_current(finding, story)
     return story
 
@@ -579,12 +545,6 @@ def mark_group_not_an_error(finding: ProofFinding, *, acting_user, reason: str) 
         },
     )
     return decision
-
-
-def _is_reviewer(user) -> bool:
-    from rongmei.review.models import ReviewLevelTask
-
-    return ReviewLevelTask.objects.filter(active=True, groups__in=user.groups.all()).exists()
 
 
 def record_override(findings, *, story, acting_user, reason: str) -> None:

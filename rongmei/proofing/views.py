@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from . import services, story_checks
+from . import permissions, services, story_checks
 from .forms import ImportTermsForm, NotAnErrorForm
-from .models import CATEGORY_LABELS, ProofCheck, ProofFinding, WordList
+from .models import CATEGORY_LABELS, ProofFinding, WordList
 from .spreadsheets import escape_cell
 from .story_text import StoryText
 from .templatetags.proofing_tags import annotate_groups
@@ -28,7 +28,7 @@ class ImportTermsView(WagtailAdminTemplateMixin, FormView):
     header_icon = "upload"
 
     def dispatch(self, request, pk, *args, **kwargs):
-        if not request.user.has_perm("proofing.add_term"):
+        if not permissions.may_import_terms(request.user):
             raise PermissionDenied
         self.word_list = get_object_or_404(WordList, pk=pk)
         return super().dispatch(request, *args, **kwargs)
@@ -66,7 +66,7 @@ class ImportTermsView(WagtailAdminTemplateMixin, FormView):
 
 
 def export_terms(request, pk, fmt):
-    if not (request.user.has_perm("proofing.view_term") or request.user.has_perm("proofing.change_term")):
+    if not permissions.may_export_terms(request.user):
         raise PermissionDenied
     if fmt not in ("csv", "xlsx"):
         raise Http404
@@ -144,10 +144,9 @@ class StoryProofingView(WagtailAdminTemplateMixin, TemplateView):
 
     def dispatch(self, request, page_id, *args, **kwargs):
         from rongmei.newsroom.models import StoryPage
-        from rongmei.review.views import user_can_see_history
 
         self.story = get_object_or_404(StoryPage, pk=page_id)
-        if not user_can_see_history(request.user, self.story):
+        if not permissions.may_see_findings(request.user, self.story):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -227,9 +226,7 @@ class StoryProofingView(WagtailAdminTemplateMixin, TemplateView):
                 story_checks.reopen_finding(finding, acting_user=request.user)
                 messages.success(request, _("“%(term)s” counts again.") % {"term": finding.flagged_text})
             elif action == "recheck":
-                story_checks.run_check(
-                    self.story, trigger=ProofCheck.Trigger.MANUAL, acting_user=request.user
-                )
+                story_checks.recheck(self.story, acting_user=request.user)
                 messages.success(request, _("The story was checked again."))
             else:
                 return HttpResponseBadRequest("unknown action")
@@ -266,14 +263,14 @@ class StoryProofingView(WagtailAdminTemplateMixin, TemplateView):
             findings=findings,
             groups=groups,
             several_fields=len(by_field) > 1,
-            can_edit=story_checks.user_may_edit(self.story, self.request.user),
+            can_edit=permissions.may_edit_now(self.story, self.request.user),
             in_review=self.story.workflow_in_progress,
             checks=self.story.proof_checks.select_related("requested_by")[:20],
             decisions=self.story.proof_decisions.select_related("decided_by").order_by("-decided_at", "-pk"),
             edit_url=reverse("wagtailadmin_pages:edit", args=[self.story.pk]),
             history_url=reverse("review_history", args=[self.story.pk]),
             not_error_form=NotAnErrorForm(),
-            block_dismissal_barred=story_checks.block_dismissal_barred_reason(self.story, self.request.user),
+            block_dismissal_barred=permissions.block_dismissal_barred_reason(self.story, self.request.user),
             error_finding=kwargs.get("error_finding"),
             error_group=kwargs.get("error_group"),
             error_form=kwargs.get("error_form"),
@@ -290,7 +287,7 @@ class ProofingReportView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "doc-full"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("proofing.view_proofcheck"):
+        if not permissions.may_see_report(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

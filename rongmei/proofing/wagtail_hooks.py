@@ -17,7 +17,7 @@ from wagtail.snippets.views.snippets import (
 
 from rongmei.core.admin_columns import yes_no
 
-from . import views
+from . import permissions, views
 from .models import PersonTitle, Term, WordList
 
 
@@ -57,9 +57,8 @@ class StoryProofingMenuItem(PageMenuItem):
 
     def is_shown(self, user):
         from rongmei.newsroom.models import StoryPage
-        from rongmei.review.views import user_can_see_history
 
-        return issubclass(self.page.specific_class or object, StoryPage) and user_can_see_history(
+        return issubclass(self.page.specific_class or object, StoryPage) and permissions.may_see_findings(
             user, self.page
         )
 
@@ -76,7 +75,7 @@ def proofing_header_button(page, user, view_name, next_url=None):
 
 class ProofingReportMenuItem(AdminMenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("proofing.view_proofcheck")
+        return permissions.may_see_report(request.user)
 
 
 @hooks.register("register_reports_menu_item")
@@ -90,7 +89,7 @@ class WordListIndexView(IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         user = self.request.user
-        if user.has_perm("proofing.add_term"):
+        if permissions.may_import_terms(user):
             buttons.append(
                 MenuItem(
                     _("Import terms"),

@@ -2,8 +2,8 @@
 
 A review workflow is an ordinary Wagtail ``Workflow`` whose tasks are ``ReviewLevelTask``s, one per
 level (初审 → 复审 → 终审). Who may decide, and the separation-of-duties rules, live in
-``review/services.py``; the task methods below only ask it, so the admin, the services and any
-other caller obey the same rules.
+``review/permissions.py``; the task methods below only ask it, and the decisions go through
+``review/services.py``, so the admin, the services and any other caller obey the same rules.
 """
 
 from django import forms
@@ -83,10 +83,9 @@ class ReviewLevelTask(Task):
         return super().start(workflow_state, user=user)
 
     def user_in_groups(self, user) -> bool:
-        cache = user.__dict__.setdefault("_review_level_task_groups", {})
-        if self.pk not in cache:
-            cache[self.pk] = user.is_active and self.groups.filter(pk__in=user.groups.all()).exists()
-        return cache[self.pk]
+        from .permissions import in_level_groups
+
+        return in_level_groups(self, user)
 
     def _current_task_state(self, obj):
         task_state = obj.current_workflow_task_state
@@ -95,10 +94,10 @@ class ReviewLevelTask(Task):
         return task_state
 
     def user_may_decide(self, obj, user) -> bool:
-        from . import services
+        from .permissions import may_decide
 
         task_state = self._current_task_state(obj)
-        return task_state is not None and services.decision_barred_reason(task_state, user) is None
+        return task_state is not None and may_decide(task_state, user)
 
     def get_actions(self, obj, user):
         from . import services
@@ -167,14 +166,14 @@ class ReviewLevelTask(Task):
         return False
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-        from . import services
+        from .permissions import may_decide
 
         if not self.user_in_groups(user):
             return TaskState.objects.none()
         candidates = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS).select_related(
             "workflow_state", "revision", "task"
         )
-        allowed = [state.pk for state in candidates if services.decision_barred_reason(state, user) is None]
+        allowed = [state.pk for state in candidates if may_decide(state, user)]
         return self.task_states.filter(pk__in=allowed)
 
 

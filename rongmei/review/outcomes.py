@@ -8,13 +8,12 @@ submission, a story sent back) in the words the newsroom uses: "已通过初审�
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, npgettext, pgettext
 from wagtail.models import TaskState, WorkflowState
 
-from .models import ReviewEvent, ReviewLevelTask
+from .models import ReviewEvent
 
 
 def _display_name(user) -> str:
@@ -27,21 +26,10 @@ def _display_name(user) -> str:
 
 
 def reviewers_for(task_state) -> list:
-    """The people who may decide ``task_state`` now: members of its level's groups, less those the
-    separation-of-duties rule bars (the author, whoever decided another level of this submission)."""
-    from . import services
+    """The people who may decide ``task_state`` now (see ``permissions.reviewers_for``)."""
+    from . import permissions
 
-    task = task_state.task.specific
-    if not isinstance(task, ReviewLevelTask):
-        return []
-    members = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__in=task.groups.all())
-        .distinct()
-        .select_related("staff_profile")
-        .order_by("pk")
-    )
-    return [user for user in members if services.decision_barred_reason(task_state, user) is None]
+    return permissions.reviewers_for(task_state)
 
 
 def reviewers_text(users) -> str:
@@ -170,9 +158,9 @@ def submission_message(workflow_state, *, resubmitted=False) -> str:
 
 
 def _story(workflow_state):
-    from . import services
+    from .queries import story_under_review
 
-    return services._story_for(workflow_state)
+    return story_under_review(workflow_state)
 
 
 # --- sent back ---------------------------------------------------------------------------------
@@ -257,14 +245,14 @@ def workflow_status_label(status: str) -> str:
 
 def lock_message(story, task, user) -> str:
     """Why ``user`` may not edit or decide ``story`` while it waits at ``task``: the real reason."""
-    from . import services
+    from . import permissions
 
     task_state = story.current_workflow_task_state
     if task_state is None:
         return ""
     if task.user_in_groups(user):
         # A reviewer of this level whom the separation-of-duties rule bars.
-        reason = services.decision_barred_reason(task_state, user)
+        reason = permissions.decision_barred_reason(task_state, user)
         if reason is not None:
             return _("This story is waiting for %(level)s. %(reason)s") % {
                 "level": task.name,

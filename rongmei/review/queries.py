@@ -8,6 +8,14 @@ from wagtail.models import TaskState, WorkflowState
 from .models import ReviewEvent, ReviewLevelTask
 
 
+def story_under_review(workflow_state):
+    """The page a workflow runs on, as its specific type (a workflow may also run on other pages)."""
+    from wagtail.models import Page
+
+    page = Page.objects.filter(pk=workflow_state.object_id).first()
+    return page.specific if page is not None else None
+
+
 def review_history(story):
     """Every review event of a story, oldest first, with who made it."""
     return (
@@ -58,14 +66,9 @@ def review_queue_for(user) -> list[WaitingStory]:
     from rongmei.newsroom import visibility
     from rongmei.newsroom.models import StoryPage
 
-    from . import services
+    from . import permissions
 
-    if user is None or not user.is_authenticated or not user.is_active:
-        return []
-    tasks = {
-        task.pk: task
-        for task in ReviewLevelTask.objects.filter(active=True, groups__in=user.groups.all()).distinct()
-    }
+    tasks = {task.pk: task for task in permissions.review_levels_of(user)}
     if not tasks:
         return []
     states = list(
@@ -85,7 +88,7 @@ def review_queue_for(user) -> list[WaitingStory]:
             continue
         if not visibility.user_can_see_work(user, story):
             continue  # a newsroom that withholds colleagues' work withholds it here too
-        reason = services.decision_barred_reason(state, user)
+        reason = permissions.decision_barred_reason(state, user)
         queue.append(
             WaitingStory(
                 story=story,

@@ -22,10 +22,8 @@ makes a story live or schedules it, whatever path (admin, bulk action, admin API
 import contextlib
 from contextvars import ContextVar
 
-from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import LogContext
@@ -33,8 +31,10 @@ from wagtail.models import Revision, TaskState, Workflow, WorkflowPage, Workflow
 
 from rongmei.organisation import roles
 
-from . import events
+from . import events, permissions
+from .errors import PublicationRefused, ReviewError, ReviewPermissionDenied
 from .models import EmergencyPublication, ReviewEvent, ReviewLevelTask
+from .queries import story_under_review
 
 APPROVE = "approve"
 REJECT = "reject"
@@ -49,30 +49,6 @@ TWO_LEVEL_WORKFLOW_NAME = "二审（评论）"
 # (task name, level, role) for each workflow ensure_review_workflow() creates.
 THREE_LEVELS = (("初审", 1, roles.EDITOR), ("复审", 2, roles.DIRECTOR), ("终审", 3, roles.CHIEF))
 TWO_LEVELS = (("评论初审", 1, roles.EDITOR), ("评论终审", 2, roles.CHIEF))
-
-
-class ReviewError(Exception):
-    """A review act that the rules do not allow; ``message`` is translated, fit to show to staff."""
-
-    def __init__(self, message, code="invalid"):
-        super().__init__(str(message))
-        self.message = message
-        self.code = code
-
-
-class ReviewPermissionDenied(ReviewError, PermissionDenied):
-    """The acting user may not make this decision (also a ``PermissionDenied`` for Django views)."""
-
-    def __init__(self, message, code="forbidden"):
-        super().__init__(message, code)
-
-
-class PublicationRefused(ReviewPermissionDenied):
-    """A story would go live (or be scheduled) with a revision that did not pass 三审. Being a
-    ``PermissionDenied``, a path that reaches it unguarded (the admin API) answers 403, not 500."""
-
-    def __init__(self, message, code="not_reviewed"):
-        super().__init__(message, code)
 
 
 # --- Configuration ------------------------------------------------------------------------------
@@ -105,76 +81,6 @@ def ensure_review_workflow(home_page) -> Workflow:
     return workflow
 
 
-# --- Rules --------------------------------------------------------------------------------------
-
-
-def _story_for(workflow_state):
-    """The page under review, as its specific type (a workflow may also run on other pages)."""
-    from wagtail.models import Page
-
-    page = Page.objects.filter(pk=workflow_state.object_id).first()
-    return page.specific if page is not None else None
-
-
-def credited_staff_ids(story, revision=None) -> set[int]:
-    """Staff credited on the story, both as published and in the revision under review."""
-    from rongmei.newsroom.models import StoryCredit
-
-    ids = set(
-        StoryCredit.objects.filter(story_id=story.pk, staff__isnull=False).values_list("staff_id", flat=True)
-    )
-    if revision is not None:
-        for credit in revision.content.get("credits", []) or []:
-            if credit.get("staff"):
-                ids.add(int(credit["staff"]))
-    return ids
-
-
-def is_own_story(story, user, revision=None) -> bool:
-    return story.owner_id == user.pk or user.pk in credited_staff_ids(story, revision)
-
-
-def decision_barred_reason(task_state, user):
-    """Why ``user`` may not approve or reject ``task_state`` now, or ``None`` if they may."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return gettext_lazy("Sign in as an active staff member to review stories.")
-    if task_state.status != TaskState.STATUS_IN_PROGRESS:
-        return gettext_lazy("This review step has already been decided.")
-    task = task_state.task.specific
-    if not isinstance(task, ReviewLevelTask):
-        return gettext_lazy("This step is not a review level.")
-    if not task.user_in_groups(user):
-        return _("Only members of %(groups)s may decide at %(level)s.") % {
-            "groups": "、".join(task.groups.values_list("name", flat=True)) or "—",
-            "level": task.name,
-        }
-    story = _story_for(task_state.workflow_state)
-    if story is not None and is_own_story(story, user, task_state.revision):
-        return gettext_lazy("You cannot review your own story.")
-    other_level = (
-        TaskState.objects.filter(
-            workflow_state_id=task_state.workflow_state_id,
-            status=TaskState.STATUS_APPROVED,
-            finished_by=user,
-        )
-        .exclude(task_id=task_state.task_id)
-        .select_related("task")
-        .first()
-    )
-    if other_level is not None:
-        return _("You already decided %(level)s of this story; you cannot also decide %(this_level)s.") % {
-            "level": other_level.task.name,
-            "this_level": task.name,
-        }
-    return None
-
-
-def check_can_decide(task_state, user) -> None:
-    reason = decision_barred_reason(task_state, user)
-    if reason is not None:
-        raise ReviewPermissionDenied(reason)
-
-
 # --- Acts ---------------------------------------------------------------------------------------
 
 
@@ -203,7 +109,7 @@ def blocking_findings(task_state, *, acting_user=None):
 
     if not is_final_level(task_state):
         return []
-    story = _story_for(task_state.workflow_state)
+    story = story_under_review(task_state.workflow_state)
     if story is None or not hasattr(story, "proof_checks"):
         return []
     check = story_checks.current_check(story, acting_user=acting_user)
@@ -228,8 +134,8 @@ def decide(task_state, *, acting_user, action, opinion="", override_reason="") -
     with transaction.atomic(), LogContext(user=acting_user):
         # Lock the step so two reviewers at one level cannot both decide it.
         task_state = TaskState.objects.select_for_update().get(pk=task_state.pk).specific
-        check_can_decide(task_state, acting_user)
-        story = _story_for(task_state.workflow_state)
+        permissions.check_may_decide(task_state, acting_user)
+        story = story_under_review(task_state.workflow_state)
         if action == APPROVE:
             opinion = opinion or DEFAULT_APPROVAL_OPINION
             _approve_current_text(task_state, story)
@@ -297,7 +203,7 @@ def _record_schedule_of_live_story(task_state, acting_user):
         return
     revision = task_state.revision
     revision.refresh_from_db(fields=["approved_go_live_at"])
-    story = _story_for(workflow_state)
+    story = story_under_review(workflow_state)
     if revision.approved_go_live_at and story.live:
         events.record(
             story,
@@ -333,8 +239,9 @@ def submit_for_review(story, *, acting_user) -> WorkflowState:
     """
     story = story.specific
     with transaction.atomic(), LogContext(user=acting_user):
-        if not story.permissions_for_user(acting_user).can_edit():
-            raise ReviewPermissionDenied(gettext_lazy("You may not submit this story for review."))
+        reason = permissions.submit_barred_reason(story, acting_user)
+        if reason is not None:
+            raise ReviewPermissionDenied(reason)
         workflow_state = story.current_workflow_state
         if workflow_state is not None and workflow_state.status == WorkflowState.STATUS_IN_PROGRESS:
             raise ReviewError(gettext_lazy("This story is already in review."), code="in_review")
@@ -355,26 +262,6 @@ def submit_for_review(story, *, acting_user) -> WorkflowState:
         return workflow.start(story, acting_user)
 
 
-def withdraw_barred_reason(story, user, workflow_state=None):
-    """Why ``user`` may not take ``story`` out of review (撤回, or restart its review), or ``None``.
-
-    Only its author, whoever submitted it, or a superuser may: a reviewer decides (approve or
-    reject with an opinion), never cancels someone else's submission. Wagtail's own "cancel
-    workflow" lets any reviewer of the current step do it; ``wagtail_hooks`` applies this rule there.
-    """
-    workflow_state = workflow_state or story.current_workflow_state
-    if workflow_state is None:
-        return gettext_lazy("This story is not in review.")
-    if user is None or not user.is_authenticated or not user.is_active:
-        return gettext_lazy("Sign in as an active staff member to review stories.")
-    if user.is_superuser or user.pk in (workflow_state.requested_by_id, story.owner_id):
-        return None
-    return gettext_lazy(
-        "Only the author or whoever submitted this story may withdraw it from review. As a reviewer, "
-        "approve it or reject it with your opinion."
-    )
-
-
 def withdraw(story, *, acting_user) -> WorkflowState:
     """The author (or whoever submitted it) takes the story out of review (撤回)."""
     story = story.specific
@@ -382,7 +269,7 @@ def withdraw(story, *, acting_user) -> WorkflowState:
         workflow_state = story.current_workflow_state
         if workflow_state is None:
             raise ReviewError(gettext_lazy("This story is not in review."), code="not_in_review")
-        reason = withdraw_barred_reason(story, acting_user, workflow_state)
+        reason = permissions.withdraw_barred_reason(story, acting_user, workflow_state)
         if reason is not None:
             raise ReviewPermissionDenied(reason)
         workflow_state.cancel(user=acting_user)
@@ -390,9 +277,6 @@ def withdraw(story, *, acting_user) -> WorkflowState:
 
 
 # --- Going live: only after 三审, or as a recorded emergency (突发) ---------------------------------
-
-EMERGENCY_PERMISSION_APP = "newsroom"
-EMERGENCY_PERMISSION_CODENAME = "emergency_publish_storypage"
 
 # Set while code that loads content published elsewhere runs (see publishing_outside_review) and
 # while emergency_publish() works (its own cancellation of the review is not a withdrawal).
@@ -415,23 +299,6 @@ def publishing_outside_review(reason: str):
 
 def emergency_cancellation_in_progress() -> bool:
     return _emergency_in_progress.get()
-
-
-def holds_emergency_permission(user) -> bool:
-    """Whether ``user`` was granted 突发 publishing, themselves or through a group.
-
-    Django gives a superuser every permission; this one is deliberately not implied: it must be
-    granted like any other role's, so publishing around 三审 is always a named, visible decision.
-    """
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return (
-        Permission.objects.filter(
-            content_type__app_label=EMERGENCY_PERMISSION_APP, codename=EMERGENCY_PERMISSION_CODENAME
-        )
-        .filter(Q(user=user) | Q(group__user=user))
-        .exists()
-    )
 
 
 def approved_by_review(story, revision):
@@ -484,13 +351,9 @@ def emergency_publish(story, *, acting_user, reason) -> EmergencyPublication:
     from rongmei.proofing import story_checks
 
     reason = (reason or "").strip()
-    if not holds_emergency_permission(acting_user):
-        raise ReviewPermissionDenied(
-            gettext_lazy(
-                "Publishing without completing review (突发) needs its own permission, which you do not "
-                "have. Submit the story to 三审, or ask the chief editor."
-            )
-        )
+    barred = permissions.emergency_barred_reason(acting_user)
+    if barred is not None:
+        raise ReviewPermissionDenied(barred)
     if not reason:
         raise ReviewError(
             gettext_lazy("Write why this story must go out before its review is complete."),
@@ -498,8 +361,9 @@ def emergency_publish(story, *, acting_user, reason) -> EmergencyPublication:
         )
     with transaction.atomic(), LogContext(user=acting_user):
         story = StoryPage.objects.select_for_update().get(pk=story.pk)
-        if not story.permissions_for_user(acting_user).can_publish():
-            raise ReviewPermissionDenied(gettext_lazy("You may not publish stories in this section."))
+        barred = permissions.emergency_barred_reason(acting_user, story)
+        if barred is not None:
+            raise ReviewPermissionDenied(barred)
         revision = story.get_latest_revision() or story.save_revision(user=acting_user)
         if story.live and story.live_revision_id == revision.pk:
             raise ReviewError(gettext_lazy("This version of the story is already live."), code="already_live")

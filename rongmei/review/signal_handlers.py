@@ -164,15 +164,9 @@ class ReviewLevelSubmissionEmailNotifier(GroupApprovalTaskStateSubmissionEmailNo
         return isinstance(instance, TaskState) and isinstance(instance.task.specific, ReviewLevelTask)
 
     def get_recipient_users(self, task_state, **kwargs):
-        from . import services
+        from .permissions import reviewers_for
 
-        members = (
-            get_user_model()
-            .objects.filter(is_active=True, groups__in=task_state.task.specific.groups.all())
-            .distinct()
-        )
-        allowed = [user.pk for user in members if services.decision_barred_reason(task_state, user) is None]
-        return get_user_model().objects.filter(pk__in=allowed)
+        return get_user_model().objects.filter(pk__in=[user.pk for user in reviewers_for(task_state)])
 
 
 review_submission_email_notifier = ReviewLevelSubmissionEmailNotifier()

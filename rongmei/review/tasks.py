@@ -15,7 +15,9 @@ def notify_emergency_publication(emergency_id: int) -> int:
 
     from .models import EmergencyPublication
 
-    emergency = EmergencyPublication.objects.select_related("story", "published_by").filter(pk=emergency_id).first()
+    emergency = (
+        EmergencyPublication.objects.select_related("story", "published_by").filter(pk=emergency_id).first()
+    )
     if emergency is None:
         return 0
     addresses = sorted(
@@ -31,7 +33,9 @@ def notify_emergency_publication(emergency_id: int) -> int:
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     with translation.override(settings.LANGUAGE_CODE):
         # A header takes one line: a title with a line break (a forged POST) would make send_mail fail.
-        subject = _("Emergency publication (突发): %(title)s") % {"title": " ".join(emergency.story.title.split())}
+        subject = _("Emergency publication (突发): %(title)s") % {
+            "title": " ".join(emergency.story.title.split())
+        }
         body = _(
             "%(name)s published “%(title)s” without completing review at %(time)s.\n"
             "Review stage at the time: %(stage)s\n"

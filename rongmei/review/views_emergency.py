@@ -14,7 +14,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from rongmei.newsroom.models import StoryPage
 
-from . import services
+from . import permissions, services
 from .forms import EmergencyPublishForm
 from .models import EmergencyPublication
 
@@ -29,7 +29,7 @@ class EmergencyPublishView(WagtailAdminTemplateMixin, FormView):
 
     def dispatch(self, request, page_id, *args, **kwargs):
         self.story = get_object_or_404(StoryPage, pk=page_id)
-        if not services.holds_emergency_permission(request.user):
+        if not permissions.holds_emergency_permission(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -38,7 +38,10 @@ class EmergencyPublishView(WagtailAdminTemplateMixin, FormView):
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
-            {"url": reverse("wagtailadmin_pages:edit", args=[self.story.pk]), "label": self.get_page_subtitle()},
+            {
+                "url": reverse("wagtailadmin_pages:edit", args=[self.story.pk]),
+                "label": self.get_page_subtitle(),
+            },
             {"url": "", "label": self.page_title},
         ]
 
@@ -59,7 +62,9 @@ class EmergencyPublishView(WagtailAdminTemplateMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.emergency_publish(self.story, acting_user=self.request.user, reason=form.cleaned_data["reason"])
+            services.emergency_publish(
+                self.story, acting_user=self.request.user, reason=form.cleaned_data["reason"]
+            )
         except services.ReviewError as error:
             # Keep the typed reason in the form, with the refusal beside it.
             form.add_error(None, error.message)
@@ -70,10 +75,6 @@ class EmergencyPublishView(WagtailAdminTemplateMixin, FormView):
             % {"title": self.story.title},
         )
         return redirect("wagtailadmin_pages:edit", self.story.pk)
-
-
-def user_can_see_emergency_report(user) -> bool:
-    return user.is_active and user.has_perm("review.view_emergencypublication")
 
 
 class StoryTitleColumn(TitleColumn):
@@ -91,7 +92,14 @@ class EmergencyPublicationReportView(ReportView):
     permission_policy = ModelPermissionPolicy(EmergencyPublication)
     any_permission_required = ["view"]
     model = EmergencyPublication
-    list_export = ["created_at", "story.title", "published_by_name", "review_stage", "reason", "overridden_findings"]
+    list_export = [
+        "created_at",
+        "story.title",
+        "published_by_name",
+        "review_stage",
+        "reason",
+        "overridden_findings",
+    ]
     export_headings = {
         "created_at": _("Time"),
         "story.title": _("Story"),
@@ -102,7 +110,9 @@ class EmergencyPublicationReportView(ReportView):
     }
 
     def get_queryset(self):
-        return EmergencyPublication.objects.select_related("story", "published_by").order_by("-created_at", "-pk")
+        return EmergencyPublication.objects.select_related("story", "published_by").order_by(
+            "-created_at", "-pk"
+        )
 
     @property
     def columns(self):
@@ -117,7 +127,9 @@ class EmergencyPublicationReportView(ReportView):
             Column("published_by_name", label=_("Published by")),
             Column("review_stage", label=_("Review stage at the time")),
             Column("reason", label=_("Reason")),
-            Column("overridden", label=_("Blocking proofreading findings overridden"), accessor="overridden_text"),
+            Column(
+                "overridden", label=_("Blocking proofreading findings overridden"), accessor="overridden_text"
+            ),
         ]
 
     def decorate_paginated_queryset(self, object_list):

@@ -14,8 +14,7 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.views.home import UserObjectsInWorkflowModerationPanel, WorkflowObjectsToModeratePanel
 from wagtail.models import TaskState, WorkflowState
 
-from . import outcomes, queries, services, views, views_emergency
-from .models import ReviewLevelTask
+from . import outcomes, permissions, queries, services, views, views_emergency
 
 
 @hooks.register("register_log_actions")
@@ -72,7 +71,7 @@ def register_review_urls():
 
 
 # --- 三审 cannot be gone around from the page editor -------------------------------------------------
-# The rules are in services (check_may_go_live, withdraw_barred_reason); these hooks keep the editor
+# The rules are in services (check_may_go_live) and permissions (withdraw_barred_reason); these hooks keep the editor
 # from offering what the rules refuse, and turn a forged POST into a message instead of an error.
 
 
@@ -140,14 +139,14 @@ def story_action_menu(menu_items, request, context):
         # One way to (re)submit: "submit" resumes a returned story at the right level (see
         # ReviewLevelTask.start); "restart workflow" beside "resubmit to 初审" only confused.
         hidden.add("action-restart-workflow")
-    if page is not None and services.withdraw_barred_reason(page.specific, user) is not None:
+    if page is not None and permissions.withdraw_barred_reason(page.specific, user) is not None:
         hidden |= {"action-cancel-workflow", "action-restart-workflow"}
     menu_items[:] = [
         SubmitToReviewMenuItem(order=item.order) if item.name == "action-submit" else item
         for item in menu_items
         if item.name not in hidden
     ]
-    if page is not None and services.holds_emergency_permission(user):
+    if page is not None and permissions.holds_emergency_permission(user):
         item = EmergencyPublishMenuItem()
         if item.is_shown(context):
             menu_items.append(item)
@@ -187,7 +186,7 @@ def refuse_cancelling_others_review(request, page):
     story = page.specific
     if story.current_workflow_state is None:
         return None
-    reason = services.withdraw_barred_reason(story, request.user)
+    reason = permissions.withdraw_barred_reason(story, request.user)
     if reason is not None:
         return _refuse(request, page, reason)
     return None
@@ -366,7 +365,7 @@ def register_newsroom_permissions():
     return Permission.objects.filter(
         Q(
             content_type__app_label="newsroom",
-            codename__in=[services.EMERGENCY_PERMISSION_CODENAME, "view_others_work_storypage"],
+            codename__in=[permissions.EMERGENCY_PERMISSION_CODENAME, "view_others_work_storypage"],
         )
         | Q(content_type__app_label="review", codename="view_emergencypublication")
     )
@@ -374,7 +373,7 @@ def register_newsroom_permissions():
 
 class EmergencyReportMenuItem(MenuItem):
     def is_shown(self, request):
-        return views_emergency.user_can_see_emergency_report(request.user)
+        return permissions.may_see_emergency_report(request.user)
 
 
 @hooks.register("register_reports_menu_item")
@@ -395,9 +394,8 @@ class WaitingForMePanel(Component):
     order = 50
 
     def render_html(self, parent_context=None):
-        user = parent_context["request"].user
-        if not ReviewLevelTask.objects.filter(active=True, groups__in=user.groups.all()).exists():
-            return ""  # not a reviewer: nothing will ever wait for them
+        if not permissions.may_see_waiting_for_me(parent_context["request"].user):
+            return ""
         return super().render_html(parent_context)
 
     def get_context_data(self, parent_context):
@@ -444,7 +442,7 @@ class ReviewHistoryMenuItem(PageMenuItem):
     def is_shown(self, user):
         from rongmei.newsroom.models import StoryPage
 
-        return issubclass(self.page.specific_class or object, StoryPage) and views.user_can_see_history(
+        return issubclass(self.page.specific_class or object, StoryPage) and permissions.may_see_history(
             user, self.page
         )
 

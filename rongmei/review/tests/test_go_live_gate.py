@@ -17,7 +17,7 @@ from rongmei.newsroom.models import StoryPage
 from rongmei.proofing import story_checks
 from rongmei.proofing.engine import findings as f
 from rongmei.proofing.models import ProofDecision, Term, WordList
-from rongmei.review import queries, services
+from rongmei.review import permissions, queries, services
 from rongmei.review.models import EmergencyPublication, ReviewEvent
 
 D = ReviewEvent.Decision
@@ -120,7 +120,9 @@ def test_chief_cannot_publish_an_unreviewed_story_with_a_banned_word(client, new
     en_client(client, newsroom.chief)
     edit_url = reverse("wagtailadmin_pages:edit", args=[story.pk])
     assert 'name="action-publish"' not in client.get(edit_url).content.decode()
-    response = client.post(edit_url, edit_form_data(story, **{"action-publish": "action-publish"}), follow=True)
+    response = client.post(
+        edit_url, edit_form_data(story, **{"action-publish": "action-publish"}), follow=True
+    )
     assert not fresh(story).live
     assert "has not passed 三审" in response.content.decode()
     assert D.OVERRIDE not in decisions(fresh(story))
@@ -190,7 +192,7 @@ def test_copying_a_live_story_as_live_is_refused(client, newsroom):
 def test_emergency_publishing_is_held_by_nobody_by_default(review):
     story = review.add_story(title="突发稿件")
     for user in (review.chief, review.admin):  # the admin is a superuser
-        assert not services.holds_emergency_permission(user)
+        assert not permissions.holds_emergency_permission(user)
         with pytest.raises(services.ReviewPermissionDenied):
             services.emergency_publish(story, acting_user=user, reason="突发事件")
     assert not fresh(story).live
@@ -250,9 +252,10 @@ def test_without_the_permission_there_is_no_emergency_form_or_report(client, rev
     en_client(client, review.admin)
     response = client.get(reverse("review_emergency_publish", args=[story.pk]))
     assert response.status_code in (302, 403)
-    assert reverse("review_emergency_publish", args=[story.pk]) not in client.get(
-        reverse("wagtailadmin_pages:edit", args=[story.pk])
-    ).content.decode()
+    assert (
+        reverse("review_emergency_publish", args=[story.pk])
+        not in client.get(reverse("wagtailadmin_pages:edit", args=[story.pk])).content.decode()
+    )
     en_client(client, review.reporter)
     assert client.get(reverse("review_emergency_report")).status_code in (302, 403)
 
@@ -317,5 +320,7 @@ def test_administrators_grant_emergency_publishing_under_settings_groups(client,
     en_client(client, review.admin)
     group = roles.group_for(roles.CHIEF)
     html = client.get(reverse("wagtailusers_groups:edit", args=[group.pk])).content.decode()
-    permission = Permission.objects.get(content_type__app_label="newsroom", codename="emergency_publish_storypage")
+    permission = Permission.objects.get(
+        content_type__app_label="newsroom", codename="emergency_publish_storypage"
+    )
     assert f'value="{permission.pk}"' in html
