@@ -33,10 +33,10 @@ sys.path.insert(0, str(REPO))
 
 import opencc  # noqa: E402
 
-from rongmei.monitoring.analysis import Analyser, Watchlist, normalize  # noqa: E402
-from rongmei.monitoring.analysis.dedup import DedupIndex  # noqa: E402
-from rongmei.monitoring.analysis.sentiment import default_model  # noqa: E402
-from rongmei.monitoring.analysis.train_sentiment import (  # noqa: E402
+from rongmei.monitoring.analysis.engine import Analyser, Watchlist, normalize  # noqa: E402
+from rongmei.monitoring.analysis.engine.dedup import DedupIndex  # noqa: E402
+from rongmei.monitoring.analysis.engine.sentiment import default_model  # noqa: E402
+from rongmei.monitoring.analysis.engine.train_sentiment import (  # noqa: E402
     HELDOUT2_PATH,
     HELDOUT_PATH,
     evaluate,
@@ -47,8 +47,21 @@ PLACES = [
     "淄博", "张店", "周村", "临淄", "博山", "淄川", "高青", "沂源", "桓台", "济南", "青岛", "潍坊",
     "烟台", "临沂", "东营", "滨州", "德州", "聊城", "泰安", "日照",
 ]  # fmt: skip
-DISTRICTS = ["城东街道", "南关社区", "幸福小区", "人民路", "高新区", "经开区", "西湖村", "老城片区", "滨河新区", "北郊镇"]
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+DISTRICTS = [
+    "城东街道",
+    "南关社区",
+    "幸福小区",
+    "人民路",
+    "高新区",
+    "经开区",
+    "西湖村",
+    "老城片区",
+    "滨河新区",
+    "北郊镇",
+]
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+)
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红文辉建国志鹏飞宇晨浩然"
 ORGS = ["生态环境局", "市场监管局", "住建局", "教育局", "卫健委", "交警支队", "消防救援支队", "街道办事处",
         "供电公司", "自来水公司", "文旅局", "农业农村局", "应急管理局", "人社局", "城管局", "公安分局"]  # fmt: skip
@@ -263,7 +276,9 @@ def make_corpus(rng, posts):
             ctitle, cbody, ckinds = reprint(rng, title, body, s2t)
             kinds.update(ckinds)
             if rng.random() < 0.05:
-                curl = url + rng.choice(["?utm_source=wechat&utm_medium=share", "?spm=a1.b2.0&from=timeline", "#comments"])
+                curl = url + rng.choice(
+                    ["?utm_source=wechat&utm_medium=share", "?spm=a1.b2.0&from=timeline", "#comments"]
+                )
                 kinds["same_url"] += 1
             else:
                 curl = f"https://{rng.choice(HOSTS)}/a/{story}-{c}"
@@ -329,7 +344,9 @@ def maxrss_mb():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--rules", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=20261127)
@@ -410,16 +427,25 @@ def main(argv=None):
     figures["sentiment2_negative_p"] = scores2["negative_precision"]
     figures["sentiment2_negative_r"] = scores2["negative_recall"]
 
-    print(f"{len(corpus):,} posts ({figures['avg_chars']:.0f} chars on average), {figures['true_groups']:,} stories, "
-          f"largest group {figures['largest_group']}; copies: " + ", ".join(f"{k} {v}" for k, v in kinds.most_common()))
-    print(f"pipeline      : {figures['posts_per_s']:,.0f} posts/s on one core (goal ≥ 1,500); "
-          f"{matched:,} posts matched {figures['rules']} rules; sentiment of new texts {dict(labels)}")
+    print(
+        f"{len(corpus):,} posts ({figures['avg_chars']:.0f} chars on average), {figures['true_groups']:,} stories, "
+        f"largest group {figures['largest_group']}; copies: "
+        + ", ".join(f"{k} {v}" for k, v in kinds.most_common())
+    )
+    print(
+        f"pipeline      : {figures['posts_per_s']:,.0f} posts/s on one core (goal ≥ 1,500); "
+        f"{matched:,} posts matched {figures['rules']} rules; sentiment of new texts {dict(labels)}"
+    )
     print("per post      : " + ", ".join(f"{k[:-3]} {figures[k]:.0f} µs" for k in stage))
-    print(f"dedup         : pairwise precision {precision:.4f}, recall {recall:.4f} (goal ≥ 0.95 both); "
-          f"{true_pairs:,} true pairs, {predicted_pairs:,} predicted; "
-          f"{figures['predicted_groups']:,} groups for {figures['true_groups']:,} stories")
+    print(
+        f"dedup         : pairwise precision {precision:.4f}, recall {recall:.4f} (goal ≥ 0.95 both); "
+        f"{true_pairs:,} true pairs, {predicted_pairs:,} predicted; "
+        f"{figures['predicted_groups']:,} groups for {figures['true_groups']:,} stories"
+    )
     print(f"sentiment     : held-out accuracy {scores['accuracy']:.3f} on {scores['items']} items")
-    print(f"memory        : peak RSS {figures['rss_peak_mb']:.0f} MB (+{figures['rss_growth_mb']:.0f} MB during the run)")
+    print(
+        f"memory        : peak RSS {figures['rss_peak_mb']:.0f} MB (+{figures['rss_growth_mb']:.0f} MB during the run)"
+    )
     print(" ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in figures.items()))
 
 

@@ -158,7 +158,7 @@ def fresh_monitoring_analysis():
     """The 舆情 analysis keeps a per-process index of the database's items (its groups by id); each
     test's database is rolled back, so the index must start anew too, as in a new process."""
     yield
-    from rongmei.monitoring.services import analysis
+    from rongmei.monitoring.analysis import services as analysis
 
     analysis.reset()
 

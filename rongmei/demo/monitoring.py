@@ -13,14 +13,15 @@ from . import monitoring_content as content
 
 
 def _item(source, title, body, hours_ago, now, url):
-    from rongmei.monitoring.analysis import normalize
+    from rongmei.core.weburls import normalize_url
+    from rongmei.monitoring.analysis.engine import normalize
     from rongmei.monitoring.models import MonitoredItem
 
     moment = now - timedelta(hours=hours_ago)
     return MonitoredItem.objects.create(
         source=source,
         url=url,
-        normalized_url=normalize.normalize_url(url),
+        normalized_url=normalize_url(url),
         title=title,
         published_at=moment,
         fetched_at=moment + timedelta(minutes=7),
@@ -35,8 +36,11 @@ def _item(source, title, body, hours_ago, now, url):
 
 def load_monitoring_demo(users: dict, now=None) -> bool:
     """Create the demo client and everything that hangs off it; False if it exists already."""
+    from rongmei.monitoring.alerts import services as alerts
+    from rongmei.monitoring.analysis import services as analysis
+    from rongmei.monitoring.cases import services as cases
     from rongmei.monitoring.models import AlertRule, Client, Source, WatchRule
-    from rongmei.monitoring.services import alerts, analysis, cases, reports
+    from rongmei.monitoring.reports import services as reports
     from rongmei.newsroom.models import Region, StoryPage
 
     if Client.objects.filter(name=content.CLIENT["name"]).exists():

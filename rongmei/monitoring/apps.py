@@ -11,13 +11,17 @@ class MonitoringConfig(AppConfig):
     def ready(self):
         from rongmei.core.scheduler import register_periodic_job
 
-        from .services.alerts import register_senders
+        from .alerts.services import register_senders
 
         register_senders()  # e-mail and the bots go out through the core outbox
 
-        register_periodic_job("monitoring_fetch_due_sources", "rongmei.monitoring.tasks.fetch_due_sources")
-        register_periodic_job("monitoring_alerts", "rongmei.monitoring.tasks_alerts.evaluate_alerts_task")
-        register_periodic_job("monitoring_analyse", "rongmei.monitoring.tasks_analysis.analyse_new_items_task")
         register_periodic_job(
-            "monitoring_reports", "rongmei.monitoring.tasks_reports.send_due_reports", every_minutes=60
+            "monitoring_fetch_due_sources", "rongmei.monitoring.sources.tasks.fetch_due_sources"
+        )
+        register_periodic_job("monitoring_alerts", "rongmei.monitoring.alerts.tasks.evaluate_alerts_task")
+        register_periodic_job(
+            "monitoring_analyse", "rongmei.monitoring.analysis.tasks.analyse_new_items_task"
+        )
+        register_periodic_job(
+            "monitoring_reports", "rongmei.monitoring.reports.tasks.send_due_reports", every_minutes=60
         )

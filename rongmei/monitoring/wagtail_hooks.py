@@ -1,107 +1,85 @@
-"""Admin entries: sources, fetched items (read-only) and the source health view under one 舆情 menu."""
+"""Everything 舆情 adds to the admin: its URLs, the one 舆情 menu and the dashboard panel."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.widgets.button import HeaderButton
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from rongmei.core.admin_columns import yes_no
-
-from . import views
-from .models import MonitoredItem, Source
+from .alerts import views as alert_views
+from .alerts.viewsets import AlertRuleViewSet
+from .analysis import views as analysis_views
+from .analysis.viewsets import WatchRuleViewSet
+from .cases import views as case_views
+from .clients.viewsets import ClientViewSet
+from .events import views as event_views
+from .reports import views as report_views
+from .sources import views as source_views
+from .sources.viewsets import MonitoredItemViewSet, SourceViewSet
 
 
 @hooks.register("register_admin_urls")
 def register_monitoring_urls():
     return [
-        path("monitoring/health/", views.SourceHealthView.as_view(), name="monitoring_health"),
-        path("monitoring/sources/import/", views.SourceImportView.as_view(), name="monitoring_source_import"),
-        path("monitoring/sources/fetch/", views.FetchNowView.as_view(), name="monitoring_fetch_all"),
-        path("monitoring/sources/<int:pk>/fetch/", views.FetchNowView.as_view(), name="monitoring_fetch_source"),
+        path("monitoring/health/", source_views.SourceHealthView.as_view(), name="monitoring_health"),
+        path(
+            "monitoring/sources/import/",
+            source_views.SourceImportView.as_view(),
+            name="monitoring_source_import",
+        ),
+        path("monitoring/sources/fetch/", source_views.FetchNowView.as_view(), name="monitoring_fetch_all"),
+        path(
+            "monitoring/sources/<int:pk>/fetch/",
+            source_views.FetchNowView.as_view(),
+            name="monitoring_fetch_source",
+        ),
+        path("monitoring/matches/", analysis_views.MatchedItemsView.as_view(), name="monitoring_matches"),
+        path("monitoring/rules/try/", analysis_views.RuleTrialView.as_view(), name="monitoring_rule_trial"),
+        path("monitoring/events/", event_views.EventsView.as_view(), name="monitoring_events"),
+        path("monitoring/events/<int:pk>/", event_views.EventDetailView.as_view(), name="monitoring_event"),
+        path("monitoring/reprints/", event_views.ReprintsView.as_view(), name="monitoring_reprints"),
+        path("monitoring/alerts/", alert_views.AlertsView.as_view(), name="monitoring_alerts"),
+        path(
+            "monitoring/alerts/deliveries/<int:pk>/retry/",
+            alert_views.RetryDeliveryView.as_view(),
+            name="monitoring_alert_retry",
+        ),
+        path(
+            "monitoring/notifications/read/",
+            alert_views.MarkNotificationsReadView.as_view(),
+            name="monitoring_notifications_read",
+        ),
+        path(
+            "monitoring/alerts/<int:pk>/case/",
+            case_views.OpenCaseView.as_view(),
+            name="monitoring_alert_case",
+        ),
+        path("monitoring/cases/", case_views.CaseBoardView.as_view(), name="monitoring_cases"),
+        path("monitoring/cases/<int:pk>/", case_views.CaseView.as_view(), name="monitoring_case"),
+        path("monitoring/reports/", report_views.ReportsView.as_view(), name="monitoring_reports"),
+        path("monitoring/reports/<int:pk>/", report_views.report_html, name="monitoring_report_html"),
+        path("monitoring/reports/<int:pk>/pdf/", report_views.report_pdf, name="monitoring_report_pdf"),
+        path(
+            "monitoring/reports/<int:pk>/email/",
+            report_views.EmailReportView.as_view(),
+            name="monitoring_report_email",
+        ),
     ]
 
 
-class SourceIndexView(IndexView):
-    """The sources list, with “Import sources” beside “Add” (many sources at once, or an OPML file)."""
-
-    @property
-    def header_buttons(self):
-        buttons = super().header_buttons
-        if self.request.user.has_perm("monitoring.add_source"):
-            buttons.append(
-                HeaderButton(_("Import sources"), url=reverse("monitoring_source_import"), icon_name="upload")
-            )
-        return buttons
+@hooks.register("construct_homepage_panels")
+def add_notifications_panel(request, panels):
+    panels.append(alert_views.NotificationsPanel())
 
 
-class SourceViewSet(SnippetViewSet):
-    model = Source
-    index_view_class = SourceIndexView
-    icon = "site"
-    menu_label = _("Sources")
-    list_display = [
-        "name",
-        "kind",
-        "category",
-        "region",
-        yes_no(Source, "enabled"),
-        "last_success_at",
-        "consecutive_failures",
-    ]
-    list_filter = ["kind", "category", "enabled", "authorised_to_reprint"]
-    search_fields = ["name", "url"]
-    list_export = ["name", "kind", "url", "category", "region", "fetch_interval_minutes", "enabled"]
+class ShownToMenuItem(MenuItem):
+    def __init__(self, *args, shown_to, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shown_to = shown_to
 
-
-class FetchedOnlyPolicy(ModelPermissionPolicy):
-    """Items come from fetching only: people may look at them, not add or edit them."""
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "change", "lock", "unlock", "publish"):
-            return False
-        return super().user_has_permission(user, action)
-
-
-class MonitoredItemViewSet(SnippetViewSet):
-    model = MonitoredItem
-    icon = "doc-full"
-    menu_label = _("Fetched items")
-    inspect_view_enabled = True
-    list_display = ["title", "source", "published_at", "fetched_at"]
-    list_filter = ["source"]
-    search_fields = ["title", "url"]
-    inspect_view_fields = [
-        "title",
-        "url",
-        "source",
-        "author",
-        "published_at",
-        "fetched_at",
-        "raw_encoding",
-        "extraction",
-        "body",
-    ]
-
-    @property
-    def permission_policy(self):
-        return FetchedOnlyPolicy(self.model)
-
-
-class SourceHealthMenuItem(MenuItem):
     def is_shown(self, request):
-        return views.can_see_sources(request.user)
-
-
-# Each part of monitoring keeps its views, snippets and URLs in its own module under admin/.
-from .admin import alerts_hooks, analysis_hooks, cases_hooks, reports_hooks  # noqa: E402,F401
-from .admin.alerts_hooks import AlertRuleViewSet, AlertsMenuItem, CaseBoardMenuItem  # noqa: E402
-from .admin.analysis_hooks import AnalysisMenuItem, ClientViewSet, WatchRuleViewSet  # noqa: E402
-from .admin.reports_hooks import ReportsMenuItem  # noqa: E402
-from .views_analysis import can_see_events, can_see_matches, can_see_reprints  # noqa: E402
+        return self.shown_to(request.user)
 
 
 class MonitoringViewSetGroup(SnippetViewSetGroup):
@@ -119,38 +97,67 @@ class MonitoringViewSetGroup(SnippetViewSetGroup):
             viewset.get_menu_item(order=order)
             for order, viewset in zip((20, 21, 22, 30, 32), self.registerables, strict=True)
         )
+        entry = ShownToMenuItem
         return [
-            AnalysisMenuItem(
-                _("Events"), reverse("monitoring_events"), name="monitoring-events",
-                icon_name="pick", order=1, shown_to=can_see_events,
+            entry(
+                _("Events"),
+                reverse("monitoring_events"),
+                name="monitoring-events",
+                icon_name="pick",
+                order=1,
+                shown_to=event_views.can_see_events,
             ),
-            AnalysisMenuItem(
-                _("Matched items"), reverse("monitoring_matches"), name="monitoring-matches",
-                icon_name="search", order=2, shown_to=can_see_matches,
+            entry(
+                _("Matched items"),
+                reverse("monitoring_matches"),
+                name="monitoring-matches",
+                icon_name="search",
+                order=2,
+                shown_to=analysis_views.can_see_matches,
             ),
-            AlertsMenuItem(
-                _("Alerts"), reverse("monitoring_alerts"), name="monitoring-alert-list",
-                icon_name="warning", order=3,
+            entry(
+                _("Alerts"),
+                reverse("monitoring_alerts"),
+                name="monitoring-alert-list",
+                icon_name="warning",
+                order=3,
+                shown_to=alert_views.can_see_alerts,
             ),
-            CaseBoardMenuItem(
-                _("Case board"), reverse("monitoring_cases"), name="monitoring-cases",
-                icon_name="tasks", order=4,
+            entry(
+                _("Case board"),
+                reverse("monitoring_cases"),
+                name="monitoring-cases",
+                icon_name="tasks",
+                order=4,
+                shown_to=case_views.can_see_cases,
             ),
-            ReportsMenuItem(
-                _("Monitoring reports (舆情报告)"), reverse("monitoring_reports"), name="monitoring-reports",
-                icon_name="doc-full", order=5,
+            entry(
+                _("Monitoring reports (舆情报告)"),
+                reverse("monitoring_reports"),
+                name="monitoring-reports",
+                icon_name="doc-full",
+                order=5,
+                shown_to=report_views.can_see_reports,
             ),
-            AnalysisMenuItem(
-                _("Reprints of our stories"), reverse("monitoring_reprints"), name="monitoring-reprints",
-                icon_name="doc-full", order=6, shown_to=can_see_reprints,
+            entry(
+                _("Reprints of our stories"),
+                reverse("monitoring_reprints"),
+                name="monitoring-reprints",
+                icon_name="doc-full",
+                order=6,
+                shown_to=event_views.can_see_reprints,
             ),
             clients,
             rules,
             alert_rules,
             sources,
-            SourceHealthMenuItem(
-                _("Source health"), reverse("monitoring_health"), name="monitoring-health",
-                icon_name="pick", order=31,
+            entry(
+                _("Source health"),
+                reverse("monitoring_health"),
+                name="monitoring-health",
+                icon_name="pick",
+                order=31,
+                shown_to=source_views.can_see_sources,
             ),
             items,
         ]

@@ -12,8 +12,8 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from rongmei.monitoring.services.charts import FONT_FAMILY
-from rongmei.monitoring.services.reports import offline_url_fetcher
+from rongmei.monitoring.events.charts import FONT_FAMILY
+from rongmei.monitoring.reports.services import offline_url_fetcher
 
 WATERMARK_LINES = 14
 WATERMARK_REPEAT = 5

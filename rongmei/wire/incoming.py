@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 
 import feedparser
 
-from rongmei.monitoring.fetching.dates import parse_datetime_text
-from rongmei.monitoring.fetching.errors import FetchError
-from rongmei.monitoring.fetching.parsers import html_to_text
-from rongmei.monitoring.fetching.urls import is_http_url
+from rongmei.core.weburls import is_http_url
+from rongmei.monitoring.sources.fetching.dates import parse_datetime_text
+from rongmei.monitoring.sources.fetching.errors import FetchError
+from rongmei.monitoring.sources.fetching.parsers import html_to_text
 
 from . import sanitise
 

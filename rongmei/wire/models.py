@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from rongmei.monitoring.fetching.urls import source_url_problem
+from rongmei.monitoring.sources.fetching.urls import source_url_problem
 
 from . import crypto
 from .messages import render

@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rongmei.monitoring.fetching.errors import FetchError
+from rongmei.monitoring.sources.fetching.errors import FetchError
 
 from . import incoming as parsing
 from . import messages, signing
@@ -190,7 +190,7 @@ def claim_due_sources(now=None, limit=200) -> list[int]:
 
 
 def _client():
-    from rongmei.monitoring.fetching.http import FetchPolicy, PoliteClient
+    from rongmei.monitoring.sources.fetching.http import FetchPolicy, PoliteClient
 
     # monitoring's polite client: the SSRF guard on every hop, timeouts, size cap, retries, per-host
     # throttle. A partner's feed is fetched by agreement, so robots.txt is not asked.

@@ -98,7 +98,7 @@ def test_analyst_day_from_sources_to_report_and_reprints(newsroom, zhangdian, li
     shots = settings.VAR_DIR
     make_user("analyst", roles.ANALYST, display_name="郑敏")
     story = newsroom.add_story(title=OUR_TITLE, body=OUR_BODY, publish=True)
-    from rongmei.monitoring.services.reprints import story_text
+    from rongmei.monitoring.events.reprints import story_text
 
     server = LocalServer().start()
     try:

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 
 from rongmei.core import outbox
+from rongmei.monitoring.alerts import services as alerts
 from rongmei.monitoring.models import Alert, AlertDelivery, AlertRule, Notification, Source
-from rongmei.monitoring.services import alerts
 
 from .test_alerts_factories import (
     analyse,
@@ -308,7 +308,7 @@ def test_after_max_attempts_the_delivery_stays_failed(t0, settings):
 
 def test_evaluate_task_runs_the_rules(t0):
     from rongmei.core.scheduler import registered_jobs
-    from rongmei.monitoring.tasks_alerts import evaluate_alerts_task
+    from rongmei.monitoring.alerts.tasks import evaluate_alerts_task
 
     assert any(job.name == "monitoring_alerts" and job.every_minutes == 1 for job in registered_jobs())
     client, watch = make_client()
@@ -367,7 +367,12 @@ def test_existing_deliveries_move_into_the_outbox_pending_ones_stay_pending():
     Delivery.objects.create(alert=alert, channel="in_app", recipient="editor", status="sent", attempts=1)
     Delivery.objects.create(alert=alert, channel="email", recipient="a@b.cn", status="pending")
     Delivery.objects.create(
-        alert=alert, channel="wecom", status="failed", attempts=2, error="WeCom error 93000", next_attempt_at=soon
+        alert=alert,
+        channel="wecom",
+        status="failed",
+        attempts=2,
+        error="WeCom error 93000",
+        next_attempt_at=soon,
     )
     Delivery.objects.create(alert=alert, channel="feishu", status="sent", attempts=1, sent_at=timezone.now())
 
@@ -382,7 +387,10 @@ def test_existing_deliveries_move_into_the_outbox_pending_ones_stay_pending():
     wecom = rows["wecom"].outbox_message
     assert (wecom.status, wecom.attempts, wecom.last_error) == ("failed", 2, "WeCom error 93000")
     assert wecom.next_attempt_at == soon
-    assert rows["feishu"].outbox_message.status == "sent" and rows["feishu"].outbox_message.next_attempt_at is None
+    assert (
+        rows["feishu"].outbox_message.status == "sent"
+        and rows["feishu"].outbox_message.next_attempt_at is None
+    )
     assert set(outbox.messages_about(Alert.objects.get(pk=alert.pk)).values_list("target", flat=True)) == {
         "monitoring.email",
         "monitoring.wecom",

@@ -101,7 +101,9 @@ def negative_items(n, *, event, watch=None, now=None, source=None, sentiment="ne
     return made
 
 
-def make_delivery(alert, channel="email", recipient="x", *, status="pending", attempts=0, error="", next_attempt_at=None):
+def make_delivery(
+    alert, channel="email", recipient="x", *, status="pending", attempts=0, error="", next_attempt_at=None
+):
     """An alert's delivery with its outbox message in the given state (as if tried ``attempts`` times)."""
     from rongmei.core.models import OutboxMessage
     from rongmei.monitoring.models import AlertDelivery
@@ -116,4 +118,6 @@ def make_delivery(alert, channel="email", recipient="x", *, status="pending", at
         next_attempt_at=next_attempt_at,
         object_id=alert.pk,
     )
-    return AlertDelivery.objects.create(alert=alert, channel=channel, recipient=recipient, outbox_message=message)
+    return AlertDelivery.objects.create(
+        alert=alert, channel=channel, recipient=recipient, outbox_message=message
+    )

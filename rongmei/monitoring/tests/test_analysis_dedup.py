@@ -8,8 +8,8 @@ import sys
 import numpy as np
 import pytest
 
-from rongmei.monitoring.analysis import dedup
-from rongmei.monitoring.analysis.dedup import DedupIndex, Signature, reprint_similarity
+from rongmei.monitoring.analysis.engine import dedup
+from rongmei.monitoring.analysis.engine.dedup import DedupIndex, Signature, reprint_similarity
 
 STORY = (
     "淄博市生态环境局今天通报，张店区一化工企业夜间偷排废水，导致附近河道出现大量泡沫并伴有刺鼻气味。"
@@ -112,7 +112,7 @@ def test_signature_round_trips_through_bytes_and_rejects_garbage():
 def test_signatures_are_stable_across_processes():
     # Stored signatures must stay comparable: nothing may depend on Python's per-process hash seed.
     code = (
-        "from rongmei.monitoring.analysis import dedup; "
+        "from rongmei.monitoring.analysis.engine import dedup; "
         "print(dedup.signature('淄博烧烤火了，游客点赞').to_bytes().hex())"
     )
     outputs = {

@@ -1,8 +1,8 @@
-"""Text and URL normalisation (rongmei.monitoring.analysis.normalize)."""
+"""Text and URL normalisation (rongmei.monitoring.analysis.engine.normalize)."""
 
 import pytest
 
-from rongmei.monitoring.analysis import normalize as n
+from rongmei.monitoring.analysis.engine import normalize as n
 
 
 def test_matching_form_is_simplified_halfwidth_lowercase_and_keeps_length():

@@ -6,8 +6,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from rongmei.monitoring.analysis import sentiment, sentiment_corpus
-from rongmei.monitoring.analysis.train_sentiment import (
+from rongmei.monitoring.analysis.engine import sentiment, sentiment_corpus
+from rongmei.monitoring.analysis.engine.train_sentiment import (
     HELDOUT2_PATH,
     HELDOUT_PATH,
     confusion,
@@ -34,7 +34,9 @@ NEUTRAL = [
 
 @pytest.mark.parametrize(
     "text, label",
-    [(t, "negative") for t in NEGATIVE] + [(t, "positive") for t in POSITIVE] + [(t, "neutral") for t in NEUTRAL],
+    [(t, "negative") for t in NEGATIVE]
+    + [(t, "positive") for t in POSITIVE]
+    + [(t, "neutral") for t in NEUTRAL],
 )
 def test_clear_news_items(text, label):
     result = sentiment.classify(text)

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rongmei.core.scheduler import registered_jobs
-from rongmei.monitoring import tasks_analysis
+from rongmei.monitoring.analysis import services as analysis
+from rongmei.monitoring.analysis import tasks as tasks_analysis
 from rongmei.monitoring.models import Client, ItemAnalysis, ItemGroup, RuleMatch, WatchRule
-from rongmei.monitoring.services import analysis
 from rongmei.newsroom.models import Region
 from rongmei.organisation import roles
 from rongmei.proofing.models import PersonTitle
@@ -224,7 +224,7 @@ def test_a_fetch_with_new_items_queues_the_analysis_then_the_alerts(django_captu
     ]
     job = next(job for job in registered_jobs() if job.name == "monitoring_analyse")
     assert (
-        job.task_path == "rongmei.monitoring.tasks_analysis.analyse_new_items_task" and job.every_minutes == 1
+        job.task_path == "rongmei.monitoring.analysis.tasks.analyse_new_items_task" and job.every_minutes == 1
     )
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from rongmei.monitoring.analysis import messages as m
-from rongmei.monitoring.analysis.watchlist import RuleError, Watchlist, parse_rule
+from rongmei.monitoring.analysis.engine import messages as m
+from rongmei.monitoring.analysis.engine.watchlist import RuleError, Watchlist, parse_rule
 
 REGIONS = {"张店": ["张店区", "张店"], "淄博": ["淄博市"]}
 PEOPLE = {"张三": ["张三同志", "张局长"]}
@@ -117,7 +117,7 @@ def test_thousand_rules_in_one_automaton_match_like_one_rule():
 
 # --- hostile rules (issue 8, point 9): refused with a position, never a crash --------------------
 
-from rongmei.monitoring.analysis import watchlist as wl  # noqa: E402
+from rongmei.monitoring.analysis.engine import watchlist as wl  # noqa: E402
 
 HOSTILE = [
     ("(" * 1000 + "淄博" + ")" * 1000, m.RULE_TOO_DEEP, wl.MAX_DEPTH),
@@ -148,13 +148,21 @@ def test_the_limits_leave_room_for_real_rules():
     places = " OR ".join(f"地名{i}" for i in range(300))
     nested = "(" * 10 + "淄博 AND 污染" + ")" * 10
     chain = " NEAR/20 ".join(["淄博", "化工", "排放", "污水"])
-    for rule in (f"({places}) AND (停水 OR 停电)", nested, chain, "淄博 NEAR/1000 污染", "淄博 NEAR/0010 污染"):
+    for rule in (
+        f"({places}) AND (停水 OR 停电)",
+        nested,
+        chain,
+        "淄博 NEAR/1000 污染",
+        "淄博 NEAR/0010 污染",
+    ):
         parse_rule(rule)
     assert rules_matching({"r": chain}, "淄博化工企业排放污水") == {"r"}
 
 
 def test_a_compiled_watchlist_skips_a_hostile_rule_and_matches_the_others():
-    watchlist = Watchlist.compile({"good": "停水", "deep": "(" * 1000 + "停水" + ")" * 1000, "not": "NOT " * 900 + "停水"})
+    watchlist = Watchlist.compile(
+        {"good": "停水", "deep": "(" * 1000 + "停水" + ")" * 1000, "not": "NOT " * 900 + "停水"}
+    )
     assert set(watchlist.errors) == {"deep", "not"}
     assert [mt.rule_id for mt in watchlist.match("明天停水")] == ["good"]
 

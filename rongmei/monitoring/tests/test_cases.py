@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from rongmei.core import outbox
+from rongmei.monitoring.alerts import services as alerts
+from rongmei.monitoring.cases import services as cases
+from rongmei.monitoring.cases.services import CaseError
 from rongmei.monitoring.models import Alert, AlertRule, Case, Notification
-from rongmei.monitoring.services import alerts, cases
-from rongmei.monitoring.services.cases import CaseError
 from rongmei.organisation import roles
 from rongmei.testing import TEST_PASSWORD, make_user
 

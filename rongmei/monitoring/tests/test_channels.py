@@ -17,10 +17,10 @@ import pytest
 from django.utils import timezone, translation
 
 from rongmei.core import outbox
-from rongmei.monitoring.channels import AlertMessage, DingTalkChannel, FeishuChannel, WeComChannel
-from rongmei.monitoring.channels.base import truncate_bytes
+from rongmei.monitoring.alerts import services as alerts
+from rongmei.monitoring.alerts.channels import AlertMessage, DingTalkChannel, FeishuChannel, WeComChannel
+from rongmei.monitoring.alerts.channels.base import truncate_bytes
 from rongmei.monitoring.models import AlertDelivery
-from rongmei.monitoring.services import alerts
 
 from .test_alerts_factories import make_alert_rule, make_client, make_event, negative_items
 
@@ -332,7 +332,7 @@ def test_dingtalk_signs_and_sends_markdown(dingtalk):
 
 
 def test_dingtalk_sign_is_url_encoded():
-    from rongmei.monitoring.channels.dingtalk import sign
+    from rongmei.monitoring.alerts.channels.dingtalk import sign
 
     # +, / and = in base64 must travel encoded, or DingTalk reads a different signature.
     encoded = sign(1_700_000_000_000, "SECsecret")

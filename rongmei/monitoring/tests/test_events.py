@@ -7,8 +7,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from rongmei.monitoring.analysis import services as analysis
+from rongmei.monitoring.events import services as events
 from rongmei.monitoring.models import Event, EventVolume, ItemGroup, Source
-from rongmei.monitoring.services import analysis, events
 from rongmei.newsroom.models import Region
 from rongmei.organisation import roles
 from rongmei.testing import TEST_PASSWORD, make_user
@@ -287,5 +288,5 @@ def test_the_sentiment_badge_writes_the_probability_as_a_percentage():
     analysis_ = SimpleNamespace(
         sentiment="negative", sentiment_probability=0.914, get_sentiment_display="负面"
     )
-    html = render_to_string("monitoring/analysis/_sentiment.html", {"analysis": analysis_})
+    html = render_to_string("monitoring/includes/sentiment.html", {"analysis": analysis_})
     assert "负面 91%" in html and "0.91" not in html

@@ -7,21 +7,21 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone, translation
 
-from rongmei.monitoring.fetching import extract as extract_module
-from rongmei.monitoring.fetching.charset import decode
-from rongmei.monitoring.fetching.dates import parse_datetime_text
-from rongmei.monitoring.fetching.errors import FetchError
-from rongmei.monitoring.fetching.extract import extract_article
-from rongmei.monitoring.fetching.http import FetchPolicy, PoliteClient, wait_for_host
-from rongmei.monitoring.fetching.parsers import (
+from rongmei.monitoring.models import HostThrottle, RobotsCache
+from rongmei.monitoring.sources.fetching import extract as extract_module
+from rongmei.monitoring.sources.fetching.charset import decode
+from rongmei.monitoring.sources.fetching.dates import parse_datetime_text
+from rongmei.monitoring.sources.fetching.errors import FetchError
+from rongmei.monitoring.sources.fetching.extract import extract_article
+from rongmei.monitoring.sources.fetching.http import FetchPolicy, PoliteClient, wait_for_host
+from rongmei.monitoring.sources.fetching.parsers import (
     check_selector,
     find_links,
     parse_feed,
     parse_ninjs,
     parse_sitemap,
 )
-from rongmei.monitoring.fetching.urls import host_key, normalize_url
-from rongmei.monitoring.models import HostThrottle, RobotsCache
+from rongmei.monitoring.sources.fetching.urls import host_key, normalize_url
 
 from .fetching_server import LocalServer, fixture, flaky, huge, redirect, slow, with_etag
 
@@ -372,7 +372,9 @@ def test_a_loopback_source_is_refused_before_any_request(server, client, setting
     assert server.paths() == []  # not even robots.txt
 
 
-def test_a_public_name_resolving_to_loopback_is_refused_when_connecting(server, client, settings, monkeypatch):
+def test_a_public_name_resolving_to_loopback_is_refused_when_connecting(
+    server, client, settings, monkeypatch
+):
     from rongmei.core import outbound
 
     settings.RONGMEI_OUTBOUND_ALLOWED_NETWORKS = []
@@ -394,7 +396,13 @@ def test_a_redirect_to_the_metadata_address_is_refused_at_that_hop(server, clien
 
 # -- hostile link selectors (issue 8, point 9's sibling) ------------------------------------------
 
-DEEP_PAGE = "<html><body>" + "<div>" * 200 + "<a href='/2024/1.html'>一篇足够长的文章标题</a>" + "</div>" * 200 + "</body></html>"
+DEEP_PAGE = (
+    "<html><body>"
+    + "<div>" * 200
+    + "<a href='/2024/1.html'>一篇足够长的文章标题</a>"
+    + "</div>" * 200
+    + "</body></html>"
+)
 
 
 def test_deeply_nested_selectors_are_refused_on_save_and_at_fetch(db):
@@ -406,4 +414,9 @@ def test_deeply_nested_selectors_are_refused_on_save_and_at_fetch(db):
     with pytest.raises(FetchError) as info:
         find_links(DEEP_PAGE, base_url="https://news.example.com/", selector=hostile)
     assert info.value.code == "selector_too_complex" and time.monotonic() - started < 1
-    assert len(find_links(DEEP_PAGE, base_url="https://news.example.com/", selector="div:has(:has(a)) a").entries) == 1
+    assert (
+        len(
+            find_links(DEEP_PAGE, base_url="https://news.example.com/", selector="div:has(:has(a)) a").entries
+        )
+        == 1
+    )

@@ -9,11 +9,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from rongmei.monitoring import tasks
-from rongmei.monitoring.fetching.http import FetchPolicy, PoliteClient
 from rongmei.monitoring.models import MonitoredItem, Source
-from rongmei.monitoring.services import fetching
-from rongmei.monitoring.services.health import source_health
+from rongmei.monitoring.sources import services as fetching
+from rongmei.monitoring.sources import tasks
+from rongmei.monitoring.sources.fetching.http import FetchPolicy, PoliteClient
+from rongmei.monitoring.sources.health import source_health
 from rongmei.newsroom.models import Region
 
 from .fetching_server import LocalServer, fixture, huge, with_etag
@@ -280,7 +280,9 @@ def test_periodic_task_fetches_due_sources(server, db):
 def test_periodic_job_is_declared():
     from rongmei.core.scheduler import registered_jobs
 
-    assert "rongmei.monitoring.tasks.fetch_due_sources" in {job.task_path for job in registered_jobs()}
+    assert "rongmei.monitoring.sources.tasks.fetch_due_sources" in {
+        job.task_path for job in registered_jobs()
+    }
 
 
 def test_fetch_sources_command(server, db, capsys):

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from wagtail.users.models import UserProfile
 
 from rongmei.core.scheduler import registered_jobs
-from rongmei.monitoring import tasks_reports
+from rongmei.monitoring.events import charts
 from rongmei.monitoring.models import (
     Case,
     Client,
@@ -33,7 +33,8 @@ from rongmei.monitoring.models import (
     Source,
     WatchRule,
 )
-from rongmei.monitoring.services import charts, reports
+from rongmei.monitoring.reports import services as reports
+from rongmei.monitoring.reports import tasks as tasks_reports
 from rongmei.organisation import roles
 from rongmei.testing import make_user
 
@@ -452,7 +453,7 @@ def test_email_report_without_recipients_says_so(world):
 # --- schedule ------------------------------------------------------------------------------------
 def test_reports_job_is_scheduled_hourly():
     job = next(job for job in registered_jobs() if job.name == "monitoring_reports")
-    assert job.every_minutes == 60 and job.task_path == "rongmei.monitoring.tasks_reports.send_due_reports"
+    assert job.every_minutes == 60 and job.task_path == "rongmei.monitoring.reports.tasks.send_due_reports"
 
 
 def test_scheduled_reports_are_generated_and_sent_once(world):

@@ -7,8 +7,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from rongmei.monitoring.analysis import services as analysis
+from rongmei.monitoring.events import reprints
 from rongmei.monitoring.models import Reprint
-from rongmei.monitoring.services import analysis, reprints
 from rongmei.organisation import roles
 from rongmei.testing import TEST_PASSWORD, make_user
 

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from rongmei.monitoring.analysis import services as analysis
 from rongmei.monitoring.models import Client, RuleMatch, WatchRule
-from rongmei.monitoring.services import analysis
 from rongmei.newsroom.models import Region
 from rongmei.organisation import roles
 from rongmei.testing import TEST_PASSWORD, make_user
@@ -23,9 +23,18 @@ def items():
     source = make_source("鲁中网")
     now = timezone.now()
     return [
-        make_item(source, "张店区鑫苑小区停水三天", "居民反映小区停水，物业称管网破裂。", fetched_at=now - timedelta(hours=1)),
-        make_item(source, "張店區一路段施工擾民", "居民投訴夜間施工噪音。", fetched_at=now - timedelta(hours=2)),
-        make_item(source, "淄川区停水通知", "因管网检修，淄川区部分小区停水。", fetched_at=now - timedelta(hours=3)),
+        make_item(
+            source,
+            "张店区鑫苑小区停水三天",
+            "居民反映小区停水，物业称管网破裂。",
+            fetched_at=now - timedelta(hours=1),
+        ),
+        make_item(
+            source, "張店區一路段施工擾民", "居民投訴夜間施工噪音。", fetched_at=now - timedelta(hours=2)
+        ),
+        make_item(
+            source, "淄川区停水通知", "因管网检修，淄川区部分小区停水。", fetched_at=now - timedelta(hours=3)
+        ),
         make_item(source, "张店停水已恢复", "十天前的报道。", fetched_at=now - timedelta(days=10)),
     ]
 
@@ -64,9 +73,11 @@ def test_the_page_lists_the_hits_and_keeps_a_broken_rule_in_the_box(client, item
     assert "▲" in page and 'id="trial-hits"' not in page
 
     # Each saved rule's page links to a trial of its text.
-    rule = WatchRule.objects.create(client=Client.objects.create(name="张店区政府"), name="停水", expression="张店 AND 停水")
+    rule = WatchRule.objects.create(
+        client=Client.objects.create(name="张店区政府"), name="停水", expression="张店 AND 停水"
+    )
     edit = client.get(reverse("wagtailsnippets_monitoring_watchrule:edit", args=[rule.pk])).content.decode()
-    assert f'{url}?expression=%E5%BC%A0%E5%BA%97+AND+%E5%81%9C%E6%B0%B4&amp;days=7' in edit
+    assert f"{url}?expression=%E5%BC%A0%E5%BA%97+AND+%E5%81%9C%E6%B0%B4&amp;days=7" in edit
 
     client.login(username="reporter", password=TEST_PASSWORD)
     assert client.get(url).status_code == 302  # Wagtail's refusal: back to the dashboard
@@ -101,7 +112,9 @@ def test_the_trial_page_shows_a_hostile_rule_as_an_error(client, items, newsroom
     make_user("analyst", roles.ANALYST)
     client.login(username="analyst", password=TEST_PASSWORD)
     client.cookies["django_language"] = "en"
-    response = client.get(reverse("monitoring_rule_trial"), {"expression": "(" * 1000 + "淄博" + ")" * 1000, "days": 7})
+    response = client.get(
+        reverse("monitoring_rule_trial"), {"expression": "(" * 1000 + "淄博" + ")" * 1000, "days": 7}
+    )
     assert response.status_code == 200
     assert "nested more than 20 deep at character 21" in response.content.decode()
 
@@ -112,7 +125,7 @@ def test_an_over_limit_rule_stored_earlier_is_skipped_and_logged_not_fatal(items
     good = WatchRule.objects.create(client=client, name="停水", expression="停水")
     WatchRule.objects.create(client=client, name="坏", expression="(" * 1000 + "停水" + ")" * 1000)
     try:
-        with caplog.at_level("ERROR", logger="rongmei.monitoring.services.analysis"):
+        with caplog.at_level("ERROR", logger="rongmei.monitoring.analysis.services"):
             analysis.analyse_new_items()
     finally:
         analysis.reset()
@@ -121,8 +134,8 @@ def test_an_over_limit_rule_stored_earlier_is_skipped_and_logged_not_fatal(items
 
 
 def test_the_rule_fields_help_text_states_the_limits():
-    from rongmei.monitoring.admin.analysis_hooks import RULE_HELP
-    from rongmei.monitoring.analysis import watchlist as wl
+    from rongmei.monitoring.analysis.engine import watchlist as wl
+    from rongmei.monitoring.analysis.viewsets import RULE_HELP
 
     with translation.override("en"):
         help_text = str(RULE_HELP)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from rongmei.monitoring.models import MonitoredItem, Source
-from rongmei.monitoring.services import source_import
+from rongmei.monitoring.sources import imports as source_import
 from rongmei.organisation import roles
 from rongmei.testing import TEST_PASSWORD, make_user
 
@@ -21,6 +21,7 @@ def english():
     # the pages (requests) still come in the site's language.
     with translation.override("en"):
         yield
+
 
 OPML = """<?xml version="1.0" encoding="UTF-8"?>
 <opml version="2.0">
@@ -62,7 +63,9 @@ def test_lines_read_names_on_either_side_and_report_bad_lines_by_number():
 
 
 def test_plan_skips_watched_addresses_and_repeats(newsroom):
-    watched = Source.objects.create(name="大众网", url="https://www.dzwww.com/rss/zibo.xml", category="provincial")
+    watched = Source.objects.create(
+        name="大众网", url="https://www.dzwww.com/rss/zibo.xml", category="provincial"
+    )
     plan = source_import.plan_import(
         "大众网 HTTPS://WWW.DZWWW.COM/rss/zibo.xml#top\n"
         "鲁中网 http://www.lznews.cn/rss.xml\n"
@@ -174,7 +177,9 @@ def test_fetch_now_fetches_on_the_worker_and_the_health_page_shows_it(
         server.add("/rss.xml", FEED.replace("{base}", "{{BASE}}"), content_type="application/rss+xml")
         server.add("/a/1.html", ARTICLE)
         on = Source.objects.create(name="本地", url=f"{server.base}/rss.xml", category="local")
-        off = Source.objects.create(name="停用", url=f"{server.base}/none.xml", category="local", enabled=False)
+        off = Source.objects.create(
+            name="停用", url=f"{server.base}/none.xml", category="local", enabled=False
+        )
         client.login(username="analyst", password=TEST_PASSWORD)
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("monitoring_fetch_all"), follow=True)

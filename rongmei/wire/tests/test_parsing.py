@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from rongmei.monitoring.fetching.errors import FetchError
+from rongmei.monitoring.sources.fetching.errors import FetchError
 from rongmei.wire import incoming, sanitise
 
 from .feed_server import fixture

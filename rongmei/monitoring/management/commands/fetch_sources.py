@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from rongmei.monitoring.models import Source
-from rongmei.monitoring.services import fetching
+from rongmei.monitoring.sources import services as fetching
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rongmei.monitoring.analysis.sentiment import default_model
+from rongmei.monitoring.analysis.engine.sentiment import default_model
 
 
 class Command(BaseCommand):
@@ -21,7 +21,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="path to a UTF-8 text file with one item per line, or - for standard input")
+        parser.add_argument(
+            "file", help="path to a UTF-8 text file with one item per line, or - for standard input"
+        )
 
     def handle(self, *args, file, **options):
         model = default_model()

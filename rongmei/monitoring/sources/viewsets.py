@@ -1,0 +1,78 @@
+"""Admin of the sources (snippets, with “Import sources” beside “Add”) and of the fetched items
+(read-only: they come from fetching)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
+
+from rongmei.core.admin_columns import yes_no
+
+from ..models import MonitoredItem, Source
+
+
+class SourceIndexView(IndexView):
+    """The sources list, with “Import sources” beside “Add” (many sources at once, or an OPML file)."""
+
+    @property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.request.user.has_perm("monitoring.add_source"):
+            buttons.append(
+                HeaderButton(_("Import sources"), url=reverse("monitoring_source_import"), icon_name="upload")
+            )
+        return buttons
+
+
+class SourceViewSet(SnippetViewSet):
+    model = Source
+    index_view_class = SourceIndexView
+    icon = "site"
+    menu_label = _("Sources")
+    list_display = [
+        "name",
+        "kind",
+        "category",
+        "region",
+        yes_no(Source, "enabled"),
+        "last_success_at",
+        "consecutive_failures",
+    ]
+    list_filter = ["kind", "category", "enabled", "authorised_to_reprint"]
+    search_fields = ["name", "url"]
+    list_export = ["name", "kind", "url", "category", "region", "fetch_interval_minutes", "enabled"]
+
+
+class FetchedOnlyPolicy(ModelPermissionPolicy):
+    """Items come from fetching only: people may look at them, not add or edit them."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "lock", "unlock", "publish"):
+            return False
+        return super().user_has_permission(user, action)
+
+
+class MonitoredItemViewSet(SnippetViewSet):
+    model = MonitoredItem
+    icon = "doc-full"
+    menu_label = _("Fetched items")
+    inspect_view_enabled = True
+    list_display = ["title", "source", "published_at", "fetched_at"]
+    list_filter = ["source"]
+    search_fields = ["title", "url"]
+    inspect_view_fields = [
+        "title",
+        "url",
+        "source",
+        "author",
+        "published_at",
+        "fetched_at",
+        "raw_encoding",
+        "extraction",
+        "body",
+    ]
+
+    @property
+    def permission_policy(self):
+        return FetchedOnlyPolicy(self.model)
