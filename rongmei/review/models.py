@@ -227,6 +227,9 @@ class ReviewEvent(models.Model):
     )
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
     opinion = models.TextField(_("opinion (审核意见)"), blank=True)
+    # What the kind of event needs besides the opinion (see review/events.py): the go-live time of
+    # a scheduling, the findings passed over, the corrections' texts, the revision it concerns.
+    data = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
 
     class Meta:
@@ -243,6 +246,13 @@ class ReviewEvent(models.Model):
         from rongmei.organisation.models import display_name_for
 
         return display_name_for(self.actor)
+
+    @property
+    def details(self) -> str:
+        """What ``data`` says, in a line for the history ("定于 12月6日 08:00 发布"), or ""."""
+        from .events import details
+
+        return details(self)
 
 
 class EmergencyPublication(models.Model):

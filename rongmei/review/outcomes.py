@@ -121,14 +121,29 @@ def decision_message(task_state) -> str:
 
 
 def final_approval_message(task_state) -> str:
+    from .events import go_live_at
+
     story = _story(task_state.workflow_state)
     level = task_state.task.name
-    revision = task_state.revision
-    revision.refresh_from_db(fields=["approved_go_live_at"])
-    if revision.approved_go_live_at and revision.approved_go_live_at > timezone.now():
+    # What the approval led to is in the review history: scheduled (with its time) or published.
+    outcome = (
+        ReviewEvent.objects.filter(
+            workflow_state_id=task_state.workflow_state_id,
+            decision__in=[ReviewEvent.Decision.SCHEDULE, ReviewEvent.Decision.PUBLISH],
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    when = go_live_at(outcome) if outcome is not None else None
+    if (
+        outcome is not None
+        and outcome.decision == ReviewEvent.Decision.SCHEDULE
+        and when
+        and when > timezone.now()
+    ):
         return _("%(level)s passed: the story will be published on %(when)s.") % {
             "level": level,
-            "when": go_live_text(revision.approved_go_live_at),
+            "when": go_live_text(when),
         }
     if story is not None and getattr(story, "is_retracted", False):
         return _("%(level)s passed: the story is retracted and off the site.") % {"level": level}

@@ -33,7 +33,7 @@ from rongmei.organisation import roles
 
 from . import events, permissions
 from .errors import PublicationRefused, ReviewError, ReviewPermissionDenied
-from .models import EmergencyPublication, ReviewEvent, ReviewLevelTask
+from .models import EmergencyPublication, ReviewLevelTask
 from .queries import story_under_review
 
 APPROVE = "approve"
@@ -140,15 +140,11 @@ def decide(task_state, *, acting_user, action, opinion="", override_reason="") -
             opinion = opinion or DEFAULT_APPROVAL_OPINION
             _approve_current_text(task_state, story)
             _pass_proofing_gate(task_state, story, acting_user, override_reason)
-            events.record(
-                story, ReviewEvent.Decision.APPROVE, actor=acting_user, task_state=task_state, opinion=opinion
-            )
+            events.approved(story, actor=acting_user, task_state=task_state, opinion=opinion)
             task_state.approve(user=acting_user, comment=opinion)
             _record_schedule_of_live_story(task_state, acting_user)
         else:
-            events.record(
-                story, ReviewEvent.Decision.REJECT, actor=acting_user, task_state=task_state, opinion=opinion
-            )
+            events.returned(story, actor=acting_user, task_state=task_state, opinion=opinion)
             task_state.reject(user=acting_user, comment=opinion)
     return task_state
 
@@ -185,13 +181,8 @@ def _pass_proofing_gate(task_state, story, acting_user, override_reason) -> None
             code="proofing_blocked",
         )
     record_override(blocking, story=story, acting_user=acting_user, reason=override_reason)
-    events.record(
-        story,
-        ReviewEvent.Decision.PROOF_OVERRIDE,
-        actor=acting_user,
-        task_state=task_state,
-        opinion=override_reason,
-        data={"findings": [finding.flagged_text for finding in blocking]},
+    events.findings_overridden(
+        story, actor=acting_user, reason=override_reason, findings=blocking, task_state=task_state
     )
 
 
@@ -205,13 +196,12 @@ def _record_schedule_of_live_story(task_state, acting_user):
     revision.refresh_from_db(fields=["approved_go_live_at"])
     story = story_under_review(workflow_state)
     if revision.approved_go_live_at and story.live:
-        events.record(
+        events.scheduled(
             story,
-            ReviewEvent.Decision.SCHEDULE,
             actor=acting_user,
-            workflow_state=workflow_state,
             revision=revision,
-            data={"go_live_at": revision.approved_go_live_at.isoformat()},
+            go_live_at=revision.approved_go_live_at,
+            workflow_state=workflow_state,
         )
 
 
@@ -387,14 +377,14 @@ def emergency_publish(story, *, acting_user, reason) -> EmergencyPublication:
         )
         if blocking:
             story_checks.record_override(blocking, story=story, acting_user=acting_user, reason=reason)
-            events.record(
+            events.findings_overridden(
                 story,
-                ReviewEvent.Decision.PROOF_OVERRIDE,
                 actor=acting_user,
+                reason=reason,
+                findings=blocking,
                 task_state=task_state,
-                opinion=reason,
                 revision=revision,
-                data={"findings": emergency.overridden_findings, "emergency": True},
+                emergency=True,
             )
         token = _emergency_in_progress.set(True)
         try:

@@ -19,9 +19,7 @@ from wagtail.models import Revision, TaskState
 from wagtail.signals import page_published, task_submitted, workflow_cancelled, workflow_submitted
 
 from . import events
-from .models import ReviewEvent, ReviewLevelTask
-
-Decision = ReviewEvent.Decision
+from .models import ReviewLevelTask
 
 
 def _story(workflow_state):
@@ -33,14 +31,7 @@ def _story(workflow_state):
 def on_workflow_submitted(sender, instance, user=None, **kwargs):
     story = _story(instance)
     if story is not None:
-        events.record(
-            story,
-            Decision.SUBMIT,
-            actor=user,
-            workflow_state=instance,
-            task_state=instance.current_task_state,
-            revision=story.get_latest_revision(),
-        )
+        events.submitted(story, actor=user, workflow_state=instance, revision=story.get_latest_revision())
 
 
 def on_task_submitted(sender, instance, user=None, **kwargs):
@@ -54,7 +45,7 @@ def on_task_submitted(sender, instance, user=None, **kwargs):
         return
     story = _story(workflow_state)
     if story is not None:
-        events.record(story, Decision.RESUBMIT, actor=user, task_state=instance)
+        events.resubmitted(story, actor=user, task_state=instance)
 
 
 def on_workflow_cancelled(sender, instance, user=None, **kwargs):
@@ -64,13 +55,7 @@ def on_workflow_cancelled(sender, instance, user=None, **kwargs):
         return  # recorded as the emergency publication (OVERRIDE) that cancelled it
     story = _story(instance)
     if story is not None:
-        events.record(
-            story,
-            Decision.WITHDRAW,
-            actor=user,
-            workflow_state=instance,
-            task_state=instance.current_task_state,
-        )
+        events.withdrawn(story, actor=user, workflow_state=instance)
 
 
 def on_page_published(sender, instance, revision, **kwargs):
@@ -85,26 +70,17 @@ def on_page_published(sender, instance, revision, **kwargs):
         return  # recorded as a retraction by rongmei.newsroom.services.story_published
     actor = get_active_log_context().user
     workflow_state = services.approved_by_review(instance, revision)
-    emergency = EmergencyPublication.objects.filter(revision_id=revision.pk).first()
-    opinion = ""
     if not instance.live:
-        decision = Decision.SCHEDULE
+        go_live_at = revision.approved_go_live_at or instance.go_live_at
+        events.scheduled(
+            instance, actor=actor, revision=revision, go_live_at=go_live_at, workflow_state=workflow_state
+        )
     elif workflow_state is not None:
-        decision = Decision.PUBLISH
+        events.published(instance, actor=actor, revision=revision, workflow_state=workflow_state)
     else:
         # Only an emergency publication, or content loaded outside review by code, gets here.
-        decision = Decision.OVERRIDE
-        opinion = emergency.reason if emergency else ""
-    go_live_at = revision.approved_go_live_at or instance.go_live_at
-    events.record(
-        instance,
-        decision,
-        actor=actor,
-        workflow_state=workflow_state,
-        revision=revision,
-        opinion=opinion,
-        data={"go_live_at": go_live_at.isoformat() if go_live_at and not instance.live else None},
-    )
+        emergency = EmergencyPublication.objects.filter(revision_id=revision.pk).first()
+        events.published_without_review(instance, actor=actor, revision=revision, emergency=emergency)
 
 
 # --- The go-live gate on the model layer ------------------------------------------------------------

@@ -19,32 +19,10 @@ from . import outcomes, permissions, queries, services, views, views_emergency
 
 @hooks.register("register_log_actions")
 def register_review_log_actions(actions):
-    actions.register_action("rongmei.review.submit", _("Submit for review"), _("Submitted for review (送审)"))
-    actions.register_action("rongmei.review.resubmit", _("Resubmit for review"), _("Resubmitted (重新送审)"))
-    actions.register_action("rongmei.review.approve", _("Approve review level"), _("Approved (通过)"))
-    actions.register_action("rongmei.review.reject", _("Reject"), _("Rejected (退回)"))
-    actions.register_action("rongmei.review.withdraw", _("Withdraw from review"), _("Withdrawn (撤回)"))
-    actions.register_action("rongmei.review.publish", _("Publish after review"), _("Published after review"))
-    actions.register_action(
-        "rongmei.review.schedule", _("Schedule publication"), _("Scheduled for publication (定时发布)")
-    )
-    actions.register_action(
-        "rongmei.review.override",
-        _("Publish without completing review"),
-        _("Published without completing review (越级发布)"),
-    )
-    actions.register_action(
-        "rongmei.review.proof_override",
-        _("Approve over blocking proofreading findings"),
-        _("Approved over blocking proofreading findings (越过审校拦截)"),
-    )
-    actions.register_action(
-        "rongmei.story.correct", _("Publish correction"), _("Correction published (更正)")
-    )
-    actions.register_action("rongmei.story.retract", _("Retract story"), _("Retracted (撤稿)"))
-    actions.register_action(
-        "rongmei.story.unpublish", _("Take story off the site"), _("Taken off the site (下线)")
-    )
+    from .events import KINDS
+
+    for kind in KINDS.values():
+        actions.register_action(kind.log_action, kind.log_label, kind.log_message)
 
 
 @hooks.register("register_admin_urls")
