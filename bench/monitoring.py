@@ -36,7 +36,7 @@ import opencc  # noqa: E402
 from rongmei.monitoring.analysis.engine import Analyser, Watchlist, normalize  # noqa: E402
 from rongmei.monitoring.analysis.engine.dedup import DedupIndex  # noqa: E402
 from rongmei.monitoring.analysis.engine.sentiment import default_model  # noqa: E402
-from rongmei.monitoring.analysis.engine.train_sentiment import (  # noqa: E402
+from tools.sentiment.train import (  # noqa: E402
     HELDOUT2_PATH,
     HELDOUT_PATH,
     evaluate,

@@ -1,19 +1,20 @@
-"""The shipped sentiment model and `rongmei sentiment`."""
+"""The shipped sentiment model, the tool that trains it (tools/sentiment/) and `rongmei sentiment`."""
 
 import io
 import json
+import subprocess
+import sys
+from pathlib import Path
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from rongmei.monitoring.analysis.engine import sentiment, sentiment_corpus
-from rongmei.monitoring.analysis.engine.train_sentiment import (
-    HELDOUT2_PATH,
-    HELDOUT_PATH,
-    confusion,
-    evaluate,
-    read_labelled,
-)
+from rongmei.monitoring.analysis.engine import sentiment
+from tools.sentiment import corpus
+from tools.sentiment.train import HELDOUT2_PATH, HELDOUT_PATH, confusion, evaluate, read_labelled
+
+REPO = Path(__file__).resolve().parents[3]
 
 NEGATIVE = [
     "化工厂发生爆炸，造成三人死亡、十余人受伤，周边居民紧急疏散。",
@@ -81,7 +82,7 @@ def test_second_heldout_set_figures_match_those_recorded_in_the_shipped_model():
     # Never trained on: no item of set 2 is also in set 1 or in the training set.
     texts = {text for _, text in heldout} | {text for _, text in read_labelled(HELDOUT_PATH)}
     assert len(texts) == len(heldout) + len(read_labelled(HELDOUT_PATH))
-    assert not texts & {text for _, text in sentiment_corpus.training_set()}
+    assert not texts & {text for _, text in corpus.training_set()}
     model = sentiment.default_model()
     scores = evaluate(model, heldout)
     recorded = model.meta["heldout2"]
@@ -96,6 +97,30 @@ def test_automaton_features_equal_the_training_features():
     for text in NEGATIVE + POSITIVE + ["ＡＢ  c 淄博", ""]:
         expected = sorted(i for g in sentiment.ngrams(text) if (i := model.index.get(g)) is not None)
         assert sorted(model.feature_ids(text)) == expected
+
+
+def test_the_tool_rebuilds_the_shipped_model_exactly(tmp_path):
+    """`tools/sentiment/train.py` run as a script writes the file the runtime loads: the same data
+    gives the same model, so the shipped one is what the tool makes."""
+    out = tmp_path / "model.npz"
+    done = subprocess.run(
+        [sys.executable, str(REPO / "tools/sentiment/train.py"), "--out", str(out)],
+        cwd=tmp_path,  # not the repository: the script finds `rongmei` and `tools` itself
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"wrote {out}" in done.stdout
+    with np.load(out) as rebuilt, np.load(sentiment.MODEL_PATH) as shipped:
+        assert set(rebuilt.files) == set(shipped.files)
+        for name in shipped.files:
+            assert np.array_equal(rebuilt[name], shipped[name]), name
+
+
+def test_the_runtime_package_does_not_import_the_training_tool():
+    sources = [path for path in (REPO / "rongmei").rglob("*.py") if "tests" not in path.parts]
+    assert not [path for path in sources if "tools.sentiment" in path.read_text(encoding="utf-8")]
 
 
 class BytesStdin(io.BytesIO):

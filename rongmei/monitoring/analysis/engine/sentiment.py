@@ -1,8 +1,8 @@
 """Sentiment of a post: negative / neutral / positive with a probability.
 
 A multinomial logistic regression over character 1–3-grams (no word segmentation: jieba would
-cost more than the whole rest of the pipeline), trained by ``train_sentiment.py`` on the shipped
-data and stored in ``data/sentiment_model.npz`` (numpy arrays only, no pickle). Loading takes
+cost more than the whole rest of the pipeline), trained by ``tools/sentiment/train.py`` (not
+part of the runtime) and stored in ``data/sentiment_model.npz`` (numpy arrays only, no pickle). Loading takes
 a few milliseconds; scoring a 150-character post ~50 µs. See docs/decisions/0008.
 """
 

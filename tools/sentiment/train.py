@@ -1,29 +1,33 @@
-"""Rebuild the shipped sentiment model from the shipped data.
+"""Rebuild the shipped sentiment model from the training corpus (the runtime never imports this).
 
-    .venv/bin/python -m rongmei.monitoring.analysis.train_sentiment          # writes data/sentiment_model.npz
-    .venv/bin/python -m rongmei.monitoring.analysis.train_sentiment --check  # train and report, write nothing
+    .venv/bin/python tools/sentiment/train.py          # writes rongmei/monitoring/analysis/engine/data/sentiment_model.npz
+    .venv/bin/python tools/sentiment/train.py --check  # train and report, write nothing
 
-Training data: posts composed from the hand-written parts in ``sentiment_corpus.py`` plus its
-lexicon. The held-out sets ``data/sentiment_heldout.tsv`` (300 items) and
-``data/sentiment_heldout2.tsv`` (210 items, written before the training parts of 2026-11-27) are
-only evaluated, never trained on; their figures are stored in the model's metadata under
-``heldout`` and ``heldout2``.
+Training data: posts composed from the hand-written parts in ``corpus.py`` plus its lexicon. The
+held-out sets ``data/heldout.tsv`` (300 items) and ``data/heldout2.tsv`` (210 items, written before
+the training parts of 2026-11-27) are only evaluated, never trained on; their figures are stored in
+the model's metadata under ``heldout`` and ``heldout2``.
 The model: multinomial logistic regression over binary character 1–3-gram features (n-grams seen
 in at least ``MIN_COUNT`` training items), L2-regularised, full-batch Adam, fixed seed: the same
-data gives the same model.
+data gives the same model. The features are the runtime's own (``engine.sentiment.ngrams``).
 """
 
 import argparse
 import sys
 from pathlib import Path
 
-import numpy as np
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:  # run as a script: make `rongmei` and `tools` importable
+    sys.path.insert(0, str(REPO))
 
-from . import sentiment_corpus as corpus
-from .sentiment import DATA_DIR, MODEL_PATH, SentimentModel, ngrams
+import numpy as np  # noqa: E402
 
-HELDOUT_PATH = DATA_DIR / "sentiment_heldout.tsv"
-HELDOUT2_PATH = DATA_DIR / "sentiment_heldout2.tsv"
+from rongmei.monitoring.analysis.engine.sentiment import MODEL_PATH, SentimentModel, ngrams  # noqa: E402
+from tools.sentiment import corpus  # noqa: E402
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+HELDOUT_PATH = DATA_DIR / "heldout.tsv"
+HELDOUT2_PATH = DATA_DIR / "heldout2.tsv"
 HELDOUT_SETS = {"heldout": HELDOUT_PATH, "heldout2": HELDOUT2_PATH}  # metadata key -> file
 MIN_COUNT = 2
 L2 = 1e-4

@@ -3,7 +3,7 @@
 Labels follow 舆情 practice: negative = incidents, complaints, wrongdoing, criticism, distress;
 positive = praise, achievements, good deeds, relief, satisfaction; neutral = notices, meetings,
 schedules, statistics and reports without a judgement. Everything here was written for Rongmei;
-the held-out sets (``data/sentiment_heldout.tsv`` and ``data/sentiment_heldout2.tsv``, the second
+the held-out sets (``data/heldout.tsv`` and ``data/heldout2.tsv``, the second
 written before the parts marked "added 2026-11-27") were written separately, sentence by sentence,
 and share none of these templates.
 """
