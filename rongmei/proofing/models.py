@@ -129,6 +129,7 @@ class ProofCheck(models.Model):
         REVIEW = "review", _("before a review step")
         SUGGESTION = "suggestion", _("after a suggestion was accepted")
         MANUAL = "manual", _("checked on request")
+        LISTS = "lists", _("after the word lists changed")
 
     story = models.ForeignKey(
         "newsroom.StoryPage", verbose_name=_("story"), on_delete=models.CASCADE, related_name="proof_checks"

@@ -36,9 +36,14 @@ FALSE_VALUES = {"0", "false", "no", "n", "否", "停用", "false()"}
 
 # --- the engine's lists ----------------------------------------------------------------------
 def bump_lists_version() -> None:
+    """The lists changed: every process rebuilds its compiled lists, and the stories in review are
+    checked against the new ones on the worker (a page view never checks)."""
+    from .tasks import queue_recheck_of_stories_in_review
+
     updated = ListsVersion.objects.filter(pk=1).update(number=F("number") + 1, changed_at=timezone.now())
     if not updated:
         ListsVersion.objects.get_or_create(pk=1, defaults={"number": 1})
+    queue_recheck_of_stories_in_review()
 
 
 def lists_version() -> str:

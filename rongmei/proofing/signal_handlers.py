@@ -38,18 +38,18 @@ def on_workflow_submitted(sender, instance, user=None, **kwargs):
     story = _story_of(instance)
     if story is not None:
         from .models import ProofCheck
-        from .story_checks import run_check
+        from .story_checks import request_check
 
-        run_check(story, trigger=ProofCheck.Trigger.SUBMIT, acting_user=user)
+        request_check(story, trigger=ProofCheck.Trigger.SUBMIT, acting_user=user)
 
 
 def on_task_submitted(sender, instance, user=None, **kwargs):
     """Before each review step the reviewer gets findings against today's lists."""
     story = _story_of(instance.workflow_state)
     if story is not None:
-        from .story_checks import current_check
+        from .story_checks import check_before_review_step
 
-        current_check(story, acting_user=user)
+        check_before_review_step(story, acting_user=user)
 
 
 def register_signal_handlers():

@@ -158,17 +158,40 @@ def recheck(story, *, acting_user) -> ProofCheck:
     return run_check(story, trigger=ProofCheck.Trigger.MANUAL, acting_user=acting_user)
 
 
-def check_after_save(revision) -> None:
-    """A story revision was saved: check it now, or on the worker when the story is long."""
+def is_long(page) -> bool:
+    return len(StoryText.from_page(page).text) > BACKGROUND_CHECK_CHARS
+
+
+def request_check(story, revision=None, *, trigger, acting_user=None) -> ProofCheck | None:
+    """Check ``revision`` (the latest by default): now when the story is short, on the worker after
+    the commit when it is long, so a save or a submission stays quick. Returns the check when it
+    ran here; until the worker's is done, pages say "checking…" (``check_state``)."""
     from .tasks import check_revision_task
 
-    story = revision.content_object
-    page = revision.as_object()
-    length = len(StoryText.from_page(page).text)
-    if length > BACKGROUND_CHECK_CHARS:
-        transaction.on_commit(lambda: check_revision_task.enqueue(revision.pk, ProofCheck.Trigger.SAVE))
-        return
-    run_check(story, revision, trigger=ProofCheck.Trigger.SAVE, acting_user=revision.user)
+    revision = revision or story.latest_revision
+    if revision is None:
+        return None
+    if is_long(page_for(story, revision)):
+        user_id = acting_user.pk if acting_user is not None and acting_user.is_authenticated else None
+        transaction.on_commit(lambda: check_revision_task.enqueue(revision.pk, str(trigger), user_id))
+        return None
+    return run_check(story, revision, trigger=trigger, acting_user=acting_user)
+
+
+def check_after_save(revision) -> None:
+    """A story revision was saved: check it now, or on the worker when the story is long."""
+    request_check(
+        revision.content_object, revision, trigger=ProofCheck.Trigger.SAVE, acting_user=revision.user
+    )
+
+
+def check_before_review_step(story, *, acting_user=None) -> ProofCheck | None:
+    """A review step starts: the reviewer gets findings against today's lists (a check that is
+    still current is kept; a long story's new one comes from the worker)."""
+    check = latest_check(story)
+    if check is not None and check.lists_version == lists_version():
+        return check
+    return request_check(story, trigger=ProofCheck.Trigger.REVIEW, acting_user=acting_user)
 
 
 def latest_check(story, revision=None) -> ProofCheck | None:
@@ -178,6 +201,31 @@ def latest_check(story, revision=None) -> ProofCheck | None:
         .order_by("-checked_at", "-pk")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class CheckState:
+    """What a page shows of a story's proofreading, read without checking anything."""
+
+    check: ProofCheck | None  # the story's newest stored check
+    pending: bool  # its latest revision has no check yet (on the worker, or about to be): "checking…"
+    lists_changed: bool  # the check used word lists that have changed since
+
+    @property
+    def current(self) -> ProofCheck | None:
+        """The check of the latest revision, or ``None`` while it is pending."""
+        return None if self.pending else self.check
+
+
+def check_state(story) -> CheckState:
+    """The stored check a page shows for ``story`` and whether a newer one is pending. Read-only:
+    a page view never runs a check (they run on save, submission, review steps and the worker)."""
+    check = latest_check(story)
+    pending = check is None and story.latest_revision_id is not None
+    if check is None:
+        check = ProofCheck.objects.filter(story_id=story.pk).order_by("-checked_at", "-pk").first()
+    lists_changed = check is not None and check.lists_version != lists_version()
+    return CheckState(check=check, pending=pending, lists_changed=lists_changed)
 
 
 def open_counts(story, revision=None) -> dict:
@@ -197,11 +245,32 @@ def open_warning_count(story, revision=None) -> int:
 
 def current_check(story, revision=None, *, trigger=ProofCheck.Trigger.REVIEW, acting_user=None) -> ProofCheck:
     """The check of the story's latest revision against today's lists, running one if there is none
-    (never checked, checked on the worker and not yet done, or the lists changed since)."""
+    (never checked, checked on the worker and not yet done, or the lists changed since). For acts
+    that need the answer now (the 终审 gate, 突发, a suggestion just accepted), never for a page view."""
     check = latest_check(story, revision)
     if check is not None and check.lists_version == lists_version():
         return check
     return run_check(story, revision, trigger=trigger, acting_user=acting_user)
+
+
+def recheck_stories_in_review() -> int:
+    """The word lists changed: check again, against them, every story waiting in review whose
+    latest revision was checked against older lists or not at all. Returns how many were checked."""
+    from wagtail.models import WorkflowState
+
+    from rongmei.newsroom.models import StoryPage
+
+    ids = WorkflowState.objects.filter(status=WorkflowState.STATUS_IN_PROGRESS).values_list(
+        "object_id", flat=True
+    )
+    version = lists_version()
+    checked = 0
+    for story in StoryPage.objects.filter(pk__in=[int(pk) for pk in ids]):
+        check = latest_check(story)
+        if check is None or check.lists_version != version:
+            run_check(story, trigger=ProofCheck.Trigger.LISTS)
+            checked += 1
+    return checked
 
 
 def open_blocking_findings(check: ProofCheck):

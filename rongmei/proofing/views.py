@@ -236,29 +236,34 @@ class StoryProofingView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        check = story_checks.current_check(self.story, acting_user=self.request.user)
-        findings = list(check.findings.all())
-        text = StoryText.from_page(story_checks.page_for(self.story, check.revision))
-        by_field: dict = {}
-        for finding in findings:
-            by_field.setdefault(finding.field, []).append(finding)
-        # One label per field (a channel version's label reads the channel), never one per finding.
-        labels = {name: field_label(name) for name in {n for n, _o, _p in text.fields} | set(by_field)}
-        for finding in findings:
-            finding.field_label = labels[finding.field]
-        fields = [
-            {
-                "name": name,
-                "label": labels[name],
-                "paragraphs": _segments(plain, by_field.get(name, [])),
-            }
-            for name, _offset, plain in text.fields
-        ]
+        # Only what is stored: the checks run on save, submission, review steps and the worker.
+        state = story_checks.check_state(self.story)
+        check = state.current
+        findings = list(check.findings.all()) if check is not None else []
+        fields, by_field = [], {}
+        if check is not None:
+            text = StoryText.from_page(story_checks.page_for(self.story, check.revision))
+            for finding in findings:
+                by_field.setdefault(finding.field, []).append(finding)
+            # One label per field (a channel version's label reads the channel), never one per finding.
+            labels = {name: field_label(name) for name in {n for n, _o, _p in text.fields} | set(by_field)}
+            for finding in findings:
+                finding.field_label = labels[finding.field]
+            fields = [
+                {
+                    "name": name,
+                    "label": labels[name],
+                    "paragraphs": _segments(plain, by_field.get(name, [])),
+                }
+                for name, _offset, plain in text.fields
+            ]
         groups = story_checks.group_findings(findings)
         annotate_groups(groups)
         context.update(
             story=self.story,
             check=check,
+            checking=state.pending,
+            lists_changed=state.lists_changed,
             fields=fields,
             findings=findings,
             groups=groups,

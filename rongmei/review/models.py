@@ -104,9 +104,11 @@ class ReviewLevelTask(Task):
 
         if not self.user_may_decide(obj, user):
             return []
-        if services.blocking_findings(self._current_task_state(obj), acting_user=user):
+        if services.stored_blocking_findings(self._current_task_state(obj)):
             # The plain approval would be refused; the only way through is the override, whose
-            # form asks for the written reason.
+            # form asks for the written reason. (Read from the stored check: the editor and the
+            # dashboard only read. If the text changed meanwhile, the approval finds out and
+            # on_action shows the findings.)
             approve = (APPROVE_OVER_PROOFING, _("Approve over blocking findings (越过拦截通过)"), True)
         else:
             approve = ("approve", _("Approve (通过)"), True)

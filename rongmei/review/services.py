@@ -103,17 +103,36 @@ def is_final_level(task_state) -> bool:
     return last == task_state.task_id
 
 
+def _story_checked_at_final_level(task_state):
+    """The story whose findings gate this step's approval, or ``None`` (below the final level, or
+    a page that is not a story)."""
+    if not is_final_level(task_state):
+        return None
+    story = story_under_review(task_state.workflow_state)
+    return story if story is not None and hasattr(story, "proof_checks") else None
+
+
 def blocking_findings(task_state, *, acting_user=None):
-    """Open blocking proofreading findings that stop this step's approval (none below the final level)."""
+    """Open blocking proofreading findings that stop this step's approval (none below the final
+    level), against today's lists: checks the story first if needed. For the approval itself."""
     from rongmei.proofing import story_checks
 
-    if not is_final_level(task_state):
-        return []
-    story = story_under_review(task_state.workflow_state)
-    if story is None or not hasattr(story, "proof_checks"):
+    story = _story_checked_at_final_level(task_state)
+    if story is None:
         return []
     check = story_checks.current_check(story, acting_user=acting_user)
     return list(story_checks.open_blocking_findings(check))
+
+
+def stored_blocking_findings(task_state):
+    """The blocking findings the stored check of the latest revision has open (none below the final
+    level, none while its check is pending). Read-only, for what the screens offer; the approval
+    asks ``blocking_findings`` again."""
+    from rongmei.proofing import story_checks
+
+    story = _story_checked_at_final_level(task_state)
+    check = story_checks.latest_check(story) if story is not None else None
+    return list(story_checks.open_blocking_findings(check)) if check is not None else []
 
 
 def decide(task_state, *, acting_user, action, opinion="", override_reason="") -> TaskState:

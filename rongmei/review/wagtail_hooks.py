@@ -378,17 +378,19 @@ class WaitingForMePanel(Component):
 
     def get_context_data(self, parent_context):
         request = parent_context["request"]
-        from rongmei.proofing.story_checks import latest_check
+        from rongmei.proofing.story_checks import check_state
 
         items = []
         # Also the stories this person may not decide (their own, a level of it they decided):
         # listed with the reason, rather than missing without one.
         for item in queries.review_queue_for(request.user):
+            proofing = check_state(item.story)
             items.append(
                 {
                     "item": item,
                     "actions": item.task.get_actions(item.story, request.user) if item.may_decide else [],
-                    "check": latest_check(item.story),
+                    "check": proofing.current,
+                    "checking": proofing.pending,
                 }
             )
         return {"items": items, "request": request, "csrf_token": parent_context.get("csrf_token")}

@@ -322,3 +322,49 @@ def test_monthly_report_counts_submitted_copy_per_category_and_reporter(review, 
     rows = {name: (counts, total) for _pk, name, counts, total in report.reporters}
     assert rows["王记者"] == ({f.MISSPELLING: 1, f.BANNED: 1}, 2)
     assert rows["钱记者"] == ({f.MISSPELLING: 1}, 1)
+
+
+# --- checks happen on acts and on the worker, never on a page view ------------------------------------
+def test_a_long_submission_is_checked_on_the_worker_as_a_submission(review, monkeypatch, on_commit):
+    monkeypatch.setattr(story_checks, "BACKGROUND_CHECK_CHARS", 10)
+    with on_commit():
+        story = review.add_story(title="长稿", body="<p>" + "全市干部再接再励。" * 5 + "</p>")
+        review_services.submit_for_review(fresh(story), acting_user=review.reporter)
+    triggers = sorted(ProofCheck.objects.filter(story=story).values_list("trigger", flat=True))
+    # The save's check on the worker; the submission's is its own (the monthly report counts it).
+    assert triggers == [ProofCheck.Trigger.SAVE, ProofCheck.Trigger.SUBMIT]
+    submitted = ProofCheck.objects.get(story=story, trigger=ProofCheck.Trigger.SUBMIT)
+    assert submitted.requested_by == review.reporter
+
+
+def test_the_worker_does_not_check_a_revision_twice(newsroom):
+    from rongmei.proofing.tasks import check_revision_task
+
+    story = newsroom.add_story(title="稿件", body="<p>全市干部再接再励。</p>")
+    check = story_checks.latest_check(story)
+    assert check_revision_task.call(check.revision_id, ProofCheck.Trigger.SAVE) == check.pk
+    assert ProofCheck.objects.filter(story=story).count() == 1
+
+
+def test_changed_word_lists_recheck_the_stories_in_review_on_the_worker(review, banned_list, on_commit):
+    in_review = review.add_story(title="送审稿", body="<p>这是新词违规样本。</p>")
+    review_services.submit_for_review(fresh(in_review), acting_user=review.reporter)
+    draft = review.add_story(title="草稿", body="<p>这是新词违规样本。</p>")
+    draft_checks = ProofCheck.objects.filter(story=draft).count()
+    with on_commit():
+        Term.objects.create(word_list=banned_list, term="新词违规")
+    check = story_checks.latest_check(fresh(in_review))
+    assert check.trigger == ProofCheck.Trigger.LISTS
+    assert open_findings(check) == {(f.BANNED, "新词违规")}
+    assert ProofCheck.objects.filter(story=draft).count() == draft_checks  # drafts: on their next save
+
+
+def test_the_stored_state_says_what_a_page_shows(newsroom, banned_list):
+    story = newsroom.add_story(title="标题", body="<p>严防内部绝密外泄。</p>")
+    state = story_checks.check_state(fresh(story))
+    assert state.current == story_checks.latest_check(story) and not state.pending and not state.lists_changed
+    ProofCheck.objects.filter(story=story).delete()
+    assert story_checks.check_state(fresh(story)) == story_checks.CheckState(None, True, False)
+    story_checks.run_check(fresh(story), trigger="manual")
+    Term.objects.create(word_list=banned_list, term="外泄")
+    assert story_checks.check_state(fresh(story)).lists_changed
