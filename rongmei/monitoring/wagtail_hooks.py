@@ -7,6 +7,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from . import permissions
 from .alerts import views as alert_views
 from .alerts.viewsets import AlertRuleViewSet
 from .analysis import views as analysis_views
@@ -105,7 +106,7 @@ class MonitoringViewSetGroup(SnippetViewSetGroup):
                 name="monitoring-events",
                 icon_name="pick",
                 order=1,
-                shown_to=event_views.can_see_events,
+                shown_to=permissions.can_see_events,
             ),
             entry(
                 _("Matched items"),
@@ -113,7 +114,7 @@ class MonitoringViewSetGroup(SnippetViewSetGroup):
                 name="monitoring-matches",
                 icon_name="search",
                 order=2,
-                shown_to=analysis_views.can_see_matches,
+                shown_to=permissions.can_see_matches,
             ),
             entry(
                 _("Alerts"),
@@ -121,7 +122,7 @@ class MonitoringViewSetGroup(SnippetViewSetGroup):
                 name="monitoring-alert-list",
                 icon_name="warning",
                 order=3,
-                shown_to=alert_views.can_see_alerts,
+                shown_to=permissions.can_see_alerts,
             ),
             entry(
                 _("Case board"),
@@ -129,7 +130,7 @@ class MonitoringViewSetGroup(SnippetViewSetGroup):
                 name="monitoring-cases",
                 icon_name="tasks",
                 order=4,
-                shown_to=case_views.can_see_cases,
+                shown_to=permissions.can_see_cases,
             ),
             entry(
                 _("Monitoring reports (舆情报告)"),
@@ -137,7 +138,7 @@ class MonitoringViewSetGroup(SnippetViewSetGroup):
                 name="monitoring-reports",
                 icon_name="doc-full",
                 order=5,
-                shown_to=report_views.can_see_reports,
+                shown_to=permissions.can_see_reports,
             ),
             entry(
                 _("Reprints of our stories"),
@@ -145,7 +146,7 @@ class MonitoringViewSetGroup(SnippetViewSetGroup):
                 name="monitoring-reprints",
                 icon_name="doc-full",
                 order=6,
-                shown_to=event_views.can_see_reprints,
+                shown_to=permissions.can_see_reprints,
             ),
             clients,
             rules,
@@ -157,7 +158,7 @@ class MonitoringViewSetGroup(SnippetViewSetGroup):
                 name="monitoring-health",
                 icon_name="pick",
                 order=31,
-                shown_to=source_views.can_see_sources,
+                shown_to=permissions.can_see_sources,
             ),
             items,
         ]

@@ -58,6 +58,7 @@ from ..models import (
     Source,
     WatchRule,
 )
+from ..permissions import can_retry_deliveries, can_see_alerts
 from .channels import AlertMessage, DeliveryResult, DingTalkChannel, FeishuChannel, WeComChannel
 
 logger = logging.getLogger(__name__)
@@ -434,14 +435,6 @@ def send_alert(message, **channel_options) -> SendResult:
                 )
             result = adapter.send(text)
     return SendResult.success() if result.ok else SendResult.failure(result.error)
-
-
-def can_see_alerts(user) -> bool:
-    return user.is_active and user.has_perm("monitoring.view_alert")
-
-
-def can_retry_deliveries(user) -> bool:
-    return user.is_active and user.has_perm("monitoring.change_alertrule")
 
 
 def register_senders() -> None:

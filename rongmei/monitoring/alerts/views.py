@@ -16,9 +16,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ..cases.services import OPEN_STATES
 from ..models import Alert, AlertDelivery, Case, Client
+from ..permissions import can_open_cases, can_retry_deliveries, can_see_alerts
 from . import services as alerts
-
-can_see_alerts = alerts.can_see_alerts
 
 
 def _back(request, default: str) -> str:
@@ -78,8 +77,8 @@ class AlertsView(WagtailAdminTemplateMixin, TemplateView):
             clients=Client.objects.order_by("name"),
             client_id=client_id,
             highlight=highlight,
-            can_open_case=user.has_perm("monitoring.add_case"),
-            can_retry=alerts.can_retry_deliveries(user),
+            can_open_case=can_open_cases(user),
+            can_retry=can_retry_deliveries(user),
             max_attempts=alerts.MAX_ATTEMPTS,
         )
         return context
@@ -89,7 +88,7 @@ class RetryDeliveryView(View):
     """Try a failed delivery again now (after fixing a bot's address or secret)."""
 
     def post(self, request, pk):
-        if not alerts.can_retry_deliveries(request.user):
+        if not can_retry_deliveries(request.user):
             raise PermissionDenied
         delivery = get_object_or_404(AlertDelivery.objects.select_related("alert", "outbox_message"), pk=pk)
         try:

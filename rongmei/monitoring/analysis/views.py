@@ -9,12 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Client, ItemAnalysis, RuleMatch
+from ..permissions import can_see_matches
 from ..views import MonitoringView
 from . import services as analysis
-
-
-def can_see_matches(user) -> bool:
-    return user.is_active and user.has_perm("monitoring.view_watchrule")
 
 
 def _day_start(day):

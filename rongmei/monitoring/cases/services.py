@@ -5,7 +5,8 @@ Every act is one function here, called by the admin's case page and by code alik
 States move new → verifying → responding → resolved. Moving forward past a state or back to an
 earlier open state is allowed (verification may find the matter needs checking again); a resolved
 case moves only when reopened explicitly. Resolving needs a recorded response, or a note saying
-why there is none.
+why there is none. Opening a case needs the right to open cases, every other act the right to
+work them (`permissions.py`), whoever calls.
 """
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import Alert, Case, CaseEntry, MonitoredItem
+from ..permissions import can_open_cases, can_work_cases, require
 
 State = Case.State
 OPEN_STATES = (State.NEW, State.VERIFYING, State.RESPONDING)
@@ -29,6 +31,23 @@ class CaseError(Exception):
         self.message = message
         self.field = field
         self.case = case
+
+
+def _may_open(acting_user) -> None:
+    require(acting_user, can_open_cases, gettext_lazy("You may not open cases."))
+
+
+def _may_work(acting_user) -> None:
+    require(acting_user, can_work_cases, gettext_lazy("You may not work on cases."))
+
+
+def _check_owner(owner) -> None:
+    """A new owner works the case, so must be allowed to (the owner list offers only them)."""
+    if owner is not None and not can_work_cases(owner):
+        raise CaseError(
+            _("%(name)s may not work on cases, so cannot own one.") % {"name": _user_label(owner)},
+            field="owner",
+        )
 
 
 def _entry(case: Case, kind: str, *, actor, now, text: str = "", **data) -> CaseEntry:
@@ -49,9 +68,10 @@ def open_case(
     event=None,
     items=(),
     owner=None,
-    acting_user=None,
+    acting_user,
     now=None,
 ) -> Case:
+    _may_open(acting_user)
     title = (title or "").strip()
     if not title:
         raise CaseError(gettext_lazy("Give the case a title."), field="title")
@@ -82,8 +102,9 @@ def open_case(
     return case
 
 
-def open_case_from_alert(alert: Alert, *, owner=None, acting_user=None, now=None) -> Case:
+def open_case_from_alert(alert: Alert, *, owner=None, acting_user, now=None) -> Case:
     """A case for the alert: its client, title, event and item. Refused while one is still open."""
+    _may_open(acting_user)
     existing = alert.cases.filter(state__in=OPEN_STATES).first()
     if existing is not None:
         raise CaseError(gettext_lazy("This alert already has an open case."), case=existing)
@@ -99,9 +120,11 @@ def open_case_from_alert(alert: Alert, *, owner=None, acting_user=None, now=None
     )
 
 
-def change_owner(case: Case, owner, *, acting_user=None, now=None) -> Case:
+def change_owner(case: Case, owner, *, acting_user, now=None) -> Case:
+    _may_work(acting_user)
     if owner == case.owner:
         raise CaseError(gettext_lazy("The case already has this owner."), field="owner")
+    _check_owner(owner)
     now = now or timezone.now()
     with transaction.atomic():
         before = case.owner
@@ -124,10 +147,9 @@ def _has_response(case: Case) -> bool:
     return bool(case.response_url or case.response_text.strip())
 
 
-def move_case(
-    case: Case, state: str, *, note: str = "", reopen: bool = False, acting_user=None, now=None
-) -> Case:
+def move_case(case: Case, state: str, *, note: str = "", reopen: bool = False, acting_user, now=None) -> Case:
     """Move the case to ``state``; ``note`` goes into the timeline with the move."""
+    _may_work(acting_user)
     valid = {value for value, _label in State.choices}
     if state not in valid:
         raise CaseError(
@@ -168,14 +190,16 @@ def move_case(
     return case
 
 
-def add_note(case: Case, text: str, *, acting_user=None, now=None) -> CaseEntry:
+def add_note(case: Case, text: str, *, acting_user, now=None) -> CaseEntry:
+    _may_work(acting_user)
     text = (text or "").strip()
     if not text:
         raise CaseError(gettext_lazy("Write the note first."), field="text")
     return _entry(case, CaseEntry.Kind.NOTE, actor=acting_user, now=now or timezone.now(), text=text)
 
 
-def link_item(case: Case, item: MonitoredItem, *, acting_user=None, now=None) -> CaseEntry:
+def link_item(case: Case, item: MonitoredItem, *, acting_user, now=None) -> CaseEntry:
+    _may_work(acting_user)
     if case.items.filter(pk=item.pk).exists():
         raise CaseError(gettext_lazy("This item is already linked to the case."), field="item")
     with transaction.atomic():
@@ -191,8 +215,9 @@ def link_item(case: Case, item: MonitoredItem, *, acting_user=None, now=None) ->
         )
 
 
-def record_response(case: Case, *, url: str = "", text: str = "", acting_user=None, now=None) -> Case:
+def record_response(case: Case, *, url: str = "", text: str = "", acting_user, now=None) -> Case:
     """The response published (a statement's address and/or its text); a later one replaces it."""
+    _may_work(acting_user)
     url, text = (url or "").strip(), (text or "").strip()
     if not url and not text:
         raise CaseError(

@@ -21,15 +21,12 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from rongmei.organisation.models import display_name_for
 
 from ..models import Alert, Case, Client, MonitoredItem
+from ..permissions import can_open_cases, can_see_cases, can_work_cases
 from ..sources.fetching.urls import normalize_url
 from . import services as cases
 from .services import CaseError
 
 RESOLVED_ON_BOARD = 30  # the board shows the latest resolved cases, not all of history
-
-
-def can_see_cases(user) -> bool:
-    return user.is_active and user.has_perm("monitoring.view_case")
 
 
 def case_owners():
@@ -56,7 +53,7 @@ class OpenCaseView(View):
     """The alerts list's “open a case” button: a case for the alert, owned by whoever opened it."""
 
     def post(self, request, pk):
-        if not request.user.has_perm("monitoring.add_case"):
+        if not can_open_cases(request.user):
             raise PermissionDenied
         alert = get_object_or_404(Alert.objects.select_related("client", "event", "item"), pk=pk)
         try:
@@ -254,13 +251,13 @@ class CaseView(WagtailAdminTemplateMixin, TemplateView):
             forms=forms_,
             entries=case.entries.select_related("actor", "actor__staff_profile").order_by("at", "pk"),
             items=case.items.select_related("source").order_by("-fetched_at"),
-            can_change=self.request.user.has_perm("monitoring.change_case"),
+            can_change=can_work_cases(self.request.user),
             is_resolved=case.state == Case.State.RESOLVED,
         )
         return context
 
     def post(self, request, *args, **kwargs):
-        if not request.user.has_perm("monitoring.change_case"):
+        if not can_work_cases(request.user):
             raise PermissionDenied
         action = request.POST.get("action", "")
         form_class = FORMS.get(action)

@@ -14,19 +14,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Event, EventVolume, MonitoredItem, Reprint, Source
+from ..permissions import can_see_events, can_see_reprints
 from ..views import MonitoringView
 from . import charts
 from .services import HOUR, hour_of
 
 SPARKLINE_HOURS = 48
-
-
-def can_see_events(user) -> bool:
-    return user.is_active and user.has_perm("monitoring.view_event")
-
-
-def can_see_reprints(user) -> bool:
-    return user.is_active and user.has_perm("monitoring.view_reprint")
 
 
 def sparkline(values: list[int], *, width: int = 120, height: int = 28) -> str:

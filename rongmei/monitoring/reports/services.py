@@ -29,6 +29,7 @@ from rongmei.core.storage import private_file_response
 
 from ..events import charts
 from ..models import Case, Client, Event, ItemAnalysis, MonitoredItem, Report, Reprint, RuleMatch
+from ..permissions import can_see_reports, require
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,10 @@ PERIOD_TITLES = {
     Report.Period.DAILY: gettext_lazy("Daily public-opinion report (舆情日报)"),
     Report.Period.WEEKLY: gettext_lazy("Weekly public-opinion report (舆情周报)"),
 }
+
+
+def _may_make_reports(acting_user) -> None:
+    require(acting_user, can_see_reports, gettext_lazy("You may not make or send the clients' reports."))
 
 
 class ReportError(Exception):
@@ -437,7 +442,7 @@ def generate_report(
     period: str,
     starts_at: date | datetime | None = None,
     *,
-    acting_user=None,
+    acting_user,
     now: datetime | None = None,
 ) -> Report:
     """Make (or remake) the client's report of the period that contains ``starts_at``.
@@ -445,6 +450,7 @@ def generate_report(
     Without ``starts_at``: the last complete period (yesterday, or last week). Regenerating
     replaces the HTML and PDF of the same row. ``now`` is the scheduler's clock (default: now).
     """
+    _may_make_reports(acting_user)
     if period not in Report.Period.values:
         raise ReportError(_("“%(period)s” is not a report period.") % {"period": period})
     if starts_at is None:
@@ -481,11 +487,6 @@ def generate_report(
 
 
 # --- reading -----------------------------------------------------------------------------------------
-def can_see_reports(user) -> bool:
-    """Staff who can view monitoring clients may read, make and send the clients' reports."""
-    return user.is_active and user.has_perm("monitoring.view_client")
-
-
 def report_pdf_download(report: Report, user):
     """The report's PDF as a download for ``user``, streamed from the private storage.
 
@@ -514,8 +515,9 @@ def recipients(client: Client) -> tuple[list[str], list[str]]:
     return valid, invalid
 
 
-def email_report(report: Report, *, acting_user=None) -> list[str]:
+def email_report(report: Report, *, acting_user) -> list[str]:
     """Send the report's PDF to the client's recipients; return the addresses it went to."""
+    _may_make_reports(acting_user)
     to, _invalid = recipients(report.client)
     if not to:
         raise ReportError(
@@ -605,7 +607,7 @@ def send_due_reports(now: datetime | None = None) -> list[int]:
             if not claimed:
                 continue
             try:
-                report = generate_report(client, period, day, now=now)
+                report = generate_report(client, period, day, acting_user=None, now=now)
             except Exception:
                 logger.exception("report %s %s of client %s failed", period, day, client.pk)
                 _release(client, period, starts_at, earlier)
@@ -613,7 +615,7 @@ def send_due_reports(now: datetime | None = None) -> list[int]:
             done.append(report.pk)
             if recipients(client)[0]:
                 try:
-                    email_report(report)
+                    email_report(report, acting_user=None)
                 except Exception:
                     # The report stays; the list shows it as not e-mailed and offers to send it.
                     logger.exception("e-mailing report %s failed", report.pk)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from ..permissions import can_import_sources, require
 from .fetching.urls import normalize_url, source_url_problem
 from .models import Source
 
@@ -178,8 +179,10 @@ def import_sources(
     fetch_interval_minutes: int = 30,
     enabled: bool = True,
     authorised_to_reprint: bool = False,
+    acting_user,
 ) -> list[Source]:
     """Create the plan's new sources, all or none. Each is checked as the source form would check it."""
+    require(acting_user, can_import_sources, _("You may not import sources."))
     if plan.errors:
         raise ValueError("an import plan with errors cannot be carried out")
     sources = [

@@ -16,9 +16,11 @@ import opencc
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..analysis.tasks import analyse_after_fetch
 from ..messages import render_notes
+from ..permissions import can_fetch_sources, require
 from .fetching.charset import decode
 from .fetching.errors import FetchError
 from .fetching.extract import extract_article
@@ -343,7 +345,7 @@ def fetch_due_sources_inline(*, client=None, now=None):
     return [fetch_source(pk, client=client) for pk in claim_due_sources(now)]
 
 
-def queue_fetch_now(sources, now=None) -> list[int]:
+def queue_fetch_now(sources, *, acting_user, now=None) -> list[int]:
     """The admin's "fetch now": one fetch task per source, queued once this transaction commits.
 
     The next scheduled fetch moves one interval ahead first, so the periodic job does not claim
@@ -351,6 +353,7 @@ def queue_fetch_now(sources, now=None) -> list[int]:
     """
     from .tasks import fetch_source as fetch_source_task
 
+    require(acting_user, can_fetch_sources, _("You may not fetch sources."))
     now = now or timezone.now()
     ids = []
     for source in sources:

@@ -11,14 +11,11 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from ..permissions import can_fetch_sources, can_import_sources, can_see_sources
 from . import imports as source_import
 from . import services as fetching
 from .health import source_health
 from .models import Source
-
-
-def can_see_sources(user):
-    return user.has_perm("monitoring.view_source") or user.has_perm("monitoring.change_source")
 
 
 class SourceHealthView(WagtailAdminTemplateMixin, TemplateView):
@@ -40,8 +37,8 @@ class SourceHealthView(WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["days"], context["rows"] = source_health()
         context["failing"] = sum(1 for row in context["rows"] if row.state == "failing")
-        context["can_fetch"] = self.request.user.has_perm("monitoring.change_source")
-        context["can_import"] = self.request.user.has_perm("monitoring.add_source")
+        context["can_fetch"] = can_fetch_sources(self.request.user)
+        context["can_import"] = can_import_sources(self.request.user)
         return context
 
 
@@ -113,7 +110,7 @@ class SourceImportView(WagtailAdminTemplateMixin, FormView):
     form_class = SourceImportForm
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("monitoring.add_source"):
+        if not can_import_sources(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -136,6 +133,7 @@ class SourceImportView(WagtailAdminTemplateMixin, FormView):
             fetch_interval_minutes=data["fetch_interval_minutes"],
             enabled=data["enabled"],
             authorised_to_reprint=data["authorised_to_reprint"],
+            acting_user=self.request.user,
         )
         if created:
             messages.success(
@@ -175,13 +173,13 @@ class FetchNowView(View):
     every enabled source, on the worker now rather than at its next turn."""
 
     def post(self, request, pk=None):
-        if not request.user.has_perm("monitoring.change_source"):
+        if not can_fetch_sources(request.user):
             raise PermissionDenied
         if pk is not None:
             sources = [get_object_or_404(Source, pk=pk)]
         else:
             sources = list(Source.objects.filter(enabled=True))
-        queued = fetching.queue_fetch_now(sources)
+        queued = fetching.queue_fetch_now(sources, acting_user=request.user)
         if pk is not None:
             messages.success(
                 request,

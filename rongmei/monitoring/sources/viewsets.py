@@ -10,6 +10,7 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 from rongmei.core.admin_columns import yes_no
 
 from ..models import MonitoredItem, Source
+from ..permissions import can_import_sources
 
 
 class SourceIndexView(IndexView):
@@ -18,7 +19,7 @@ class SourceIndexView(IndexView):
     @property
     def header_buttons(self):
         buttons = super().header_buttons
-        if self.request.user.has_perm("monitoring.add_source"):
+        if can_import_sources(self.request.user):
             buttons.append(
                 HeaderButton(_("Import sources"), url=reverse("monitoring_source_import"), icon_name="upload")
             )

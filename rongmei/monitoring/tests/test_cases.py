@@ -2,6 +2,7 @@
 and dashboard panel."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -122,6 +123,39 @@ def test_other_refusals(alert, analyst):
     with pytest.raises(CaseError, match="already has this owner"):
         cases.change_owner(case, None, acting_user=analyst)
     assert kinds(case) == ["opened"]
+
+
+def test_every_act_on_a_case_needs_the_right_whoever_calls(alert, analyst, newsroom):
+    """The case page is not the only caller: the services refuse a person without the right."""
+    reporter = newsroom.reporter  # no 舆情 rights
+    with pytest.raises(PermissionDenied):
+        cases.open_case_from_alert(alert, owner=reporter, acting_user=reporter)
+    with pytest.raises(PermissionDenied):
+        cases.open_case(client=alert.client, title="另一件事", acting_user=reporter)
+    assert not Case.objects.exists()
+    case = cases.open_case_from_alert(alert, acting_user=analyst)
+    for act in (
+        lambda: cases.change_owner(case, reporter, acting_user=reporter),
+        lambda: cases.move_case(case, "verifying", acting_user=reporter),
+        lambda: cases.add_note(case, "记一笔", acting_user=reporter),
+        lambda: cases.link_item(case, make_item(), acting_user=reporter),
+        lambda: cases.record_response(case, text="已回应", acting_user=reporter),
+    ):
+        with pytest.raises(PermissionDenied):
+            act()
+    case.refresh_from_db()
+    assert (case.owner, case.state, case.response_text) == (None, "new", "")
+    assert kinds(case) == ["opened"]
+
+
+def test_a_case_is_owned_only_by_someone_who_may_work_it(alert, analyst, newsroom):
+    case = cases.open_case_from_alert(alert, acting_user=analyst)
+    with pytest.raises(CaseError, match="may not work on cases") as refused:
+        cases.change_owner(case, newsroom.reporter, acting_user=analyst)
+    assert refused.value.field == "owner"
+    cases.change_owner(case, analyst, acting_user=analyst)
+    case.refresh_from_db()
+    assert case.owner == analyst
 
 
 # --- admin ------------------------------------------------------------------------------------------

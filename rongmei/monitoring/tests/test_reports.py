@@ -399,14 +399,18 @@ def test_generate_report_html_pdf_and_regeneration(world, newsroom, django_captu
 
     first_file = report.pdf.name
     with django_capture_on_commit_callbacks(execute=True):  # the old file goes once the new row is saved
-        again = reports.generate_report(world.client, Report.Period.DAILY, at(DAY, 15))  # any time of the day
+        again = reports.generate_report(
+            world.client, Report.Period.DAILY, at(DAY, 15), acting_user=None
+        )  # any time of the day
     assert again.pk == report.pk and Report.objects.count() == 1
     assert again.generated_by is None and again.pdf.name != first_file
     assert not report.pdf.storage.exists(first_file)  # the old PDF is removed, not left behind
 
 
 def test_weekly_report_covers_the_week(world):
-    report = reports.generate_report(world.client, Report.Period.WEEKLY, DAY + timedelta(days=4))
+    report = reports.generate_report(
+        world.client, Report.Period.WEEKLY, DAY + timedelta(days=4), acting_user=None
+    )
     assert report.starts_at == at(DAY, 0) and report.ends_at == at(DAY + timedelta(days=7), 0)
     assert 'data-label="03-04" data-value="1"' in report.html
     assert report.period == "weekly" and Report.objects.count() == 1
@@ -428,8 +432,8 @@ def test_rendering_fetches_nothing_from_the_network():
 
 # --- e-mail --------------------------------------------------------------------------------------
 def test_email_report_sends_the_pdf_to_valid_recipients(world):
-    report = reports.generate_report(world.client, Report.Period.DAILY, DAY)
-    sent_to = reports.email_report(report)
+    report = reports.generate_report(world.client, Report.Period.DAILY, DAY, acting_user=None)
+    sent_to = reports.email_report(report, acting_user=None)
     assert sent_to == ["office@chengdong.example", "web@chengdong.example"]
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -444,9 +448,9 @@ def test_email_report_sends_the_pdf_to_valid_recipients(world):
 def test_email_report_without_recipients_says_so(world):
     world.client.report_emails = "nobody at all"
     world.client.save()
-    report = reports.generate_report(world.client, Report.Period.DAILY, DAY)
+    report = reports.generate_report(world.client, Report.Period.DAILY, DAY, acting_user=None)
     with translation.override("en"), pytest.raises(reports.ReportError, match="no valid report recipients"):
-        reports.email_report(report)
+        reports.email_report(report, acting_user=None)
     assert mail.outbox == []
 
 
@@ -483,7 +487,9 @@ def test_scheduled_reports_are_generated_and_sent_once(world):
 
 
 def test_a_report_made_before_its_day_was_over_is_redone_once(world):
-    partial = reports.generate_report(world.client, Report.Period.DAILY, DAY, now=at(DAY, 12))
+    partial = reports.generate_report(
+        world.client, Report.Period.DAILY, DAY, now=at(DAY, 12), acting_user=None
+    )
     done = reports.send_due_reports(now=at(DAY + timedelta(days=1), 7, 0))
     assert partial.pk in done
     partial.refresh_from_db()
@@ -583,7 +589,7 @@ def test_admin_form_rejects_a_bad_date_and_keeps_the_input(world, web):
 
 
 def test_admin_email_without_recipients_shows_a_message(world, web):
-    report = reports.generate_report(world.other, Report.Period.DAILY, DAY)
+    report = reports.generate_report(world.other, Report.Period.DAILY, DAY, acting_user=None)
     world.other.report_emails = ""
     world.other.save()
     response = web.post(reverse("monitoring_report_email", args=[report.pk]), follow=True)
@@ -592,7 +598,7 @@ def test_admin_email_without_recipients_shows_a_message(world, web):
 
 
 def test_reports_need_the_view_client_permission(world, newsroom):
-    report = reports.generate_report(world.client, Report.Period.DAILY, DAY)
+    report = reports.generate_report(world.client, Report.Period.DAILY, DAY, acting_user=None)
     client = WebClient()
     client.force_login(newsroom.reporter)
     for url in (
@@ -607,10 +613,22 @@ def test_reports_need_the_view_client_permission(world, newsroom):
     assert reverse("monitoring_reports") not in client.get(reverse("wagtailadmin_home")).content.decode()
 
 
+def test_making_and_sending_reports_needs_the_right_whoever_calls(world, newsroom):
+    with pytest.raises(PermissionDenied):
+        reports.generate_report(world.client, Report.Period.DAILY, DAY, acting_user=newsroom.reporter)
+    assert not Report.objects.exists()
+    report = reports.generate_report(
+        world.client, Report.Period.DAILY, DAY, acting_user=None
+    )  # the hourly run
+    with pytest.raises(PermissionDenied):
+        reports.email_report(report, acting_user=newsroom.reporter)
+    assert mail.outbox == []
+
+
 # --- the PDF is private ------------------------------------------------------------------------------
 def test_report_pdf_is_private_and_not_served_from_media(world, newsroom, settings):
     """The probe fetched /media/monitoring/reports/2026/12/report-1-daily-20261205.pdf without login."""
-    report = reports.generate_report(world.client, Report.Period.DAILY, DAY)
+    report = reports.generate_report(world.client, Report.Period.DAILY, DAY, acting_user=None)
     assert WebClient().get(settings.MEDIA_URL + report.pdf.name).status_code == 404
 
     stored = Path(report.pdf.path).resolve()
@@ -622,7 +640,7 @@ def test_report_pdf_is_private_and_not_served_from_media(world, newsroom, settin
 
 
 def test_report_pdf_download_checks_the_permission_and_streams_an_attachment(world, newsroom, web):
-    report = reports.generate_report(world.client, Report.Period.DAILY, DAY)
+    report = reports.generate_report(world.client, Report.Period.DAILY, DAY, acting_user=None)
     response = web.get(reverse("monitoring_report_pdf", args=[report.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
@@ -724,7 +742,7 @@ def test_short_labels_are_not_broken_inside_a_word(world):
         created_at=at(DAY, 11),
         owner=world.case_open.owner,
     )
-    report = reports.generate_report(world.client, Report.Period.DAILY, DAY)
+    report = reports.generate_report(world.client, Report.Period.DAILY, DAY, acting_user=None)
     report.pdf.open("rb")
     text = pdf_text(report.pdf.read())
     report.pdf.close()
@@ -736,8 +754,8 @@ def test_short_labels_are_not_broken_inside_a_word(world):
 
 
 def test_report_file_name_is_in_the_site_language(world, web):
-    daily = reports.generate_report(world.client, Report.Period.DAILY, DAY)
-    weekly = reports.generate_report(world.client, Report.Period.WEEKLY, DAY)
+    daily = reports.generate_report(world.client, Report.Period.DAILY, DAY, acting_user=None)
+    weekly = reports.generate_report(world.client, Report.Period.WEEKLY, DAY, acting_user=None)
     with translation.override("en"):  # whoever asks: the report itself is in the site's language
         assert reports.report_filename(daily) == "城东区人民政府舆情日报-2026-03-02.pdf"
         assert reports.report_filename(weekly) == "城东区人民政府舆情周报-2026-03-02.pdf"
@@ -759,6 +777,7 @@ def test_a_weekly_report_without_a_date_covers_this_week_so_far(world, web):
         Report.Period.WEEKLY,
         reports.default_day(Report.Period.WEEKLY, wednesday),
         now=wednesday,
+        acting_user=None,
     )
     assert report.starts_at == at(DAY, 0) and 'data-label="03-04" data-value="1"' in report.html
     # The reader is told the period so far, not a Sunday still to come.

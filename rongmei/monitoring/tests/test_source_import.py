@@ -1,12 +1,14 @@
 """Adding many sources at once (pasted lines or OPML) and "fetch now" from the health page."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
 from rongmei.monitoring.models import MonitoredItem, Source
 from rongmei.monitoring.sources import imports as source_import
+from rongmei.monitoring.sources import services as fetching
 from rongmei.organisation import roles
 from rongmei.testing import TEST_PASSWORD, make_user
 
@@ -160,6 +162,18 @@ def test_only_staff_who_may_add_sources_import(client, newsroom):
     ):
         assert (response.status_code, response["Location"]) == (302, reverse("wagtailadmin_home"))
     assert Source.objects.get().last_fetched_at is None
+
+
+def test_importing_and_fetching_now_need_the_right_whoever_calls(newsroom, allow_loopback):
+    plan = source_import.plan_import("本地 http://127.0.0.1:9/rss.xml")
+    with pytest.raises(PermissionDenied):
+        source_import.import_sources(plan, kind="feed", category="local", acting_user=newsroom.reporter)
+    assert not Source.objects.exists()
+    [source] = source_import.import_sources(plan, kind="feed", category="local", acting_user=None)
+    with pytest.raises(PermissionDenied):
+        fetching.queue_fetch_now([source], acting_user=newsroom.reporter)
+    source.refresh_from_db()
+    assert source.next_fetch_at is None  # not moved: nothing was queued
 
 
 FEED = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>
