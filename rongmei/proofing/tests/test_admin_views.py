@@ -4,7 +4,8 @@ from django.urls import reverse
 
 from rongmei.proofing.engine import findings as f
 from rongmei.proofing.models import PersonTitle, Term, WordList
-from rongmei.testing import TEST_PASSWORD
+from rongmei.review.tests.factories import assert_sent_to_the_dashboard
+from rongmei.testing import login
 
 pytestmark = pytest.mark.django_db
 
@@ -12,10 +13,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def word_list():
     return WordList.objects.create(name="慎用词库", category=f.CAUTION, severity=f.WARN)
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=TEST_PASSWORD)
 
 
 def test_import_view_shows_the_report(client, newsroom, word_list):
@@ -35,15 +32,24 @@ def test_import_view_rejects_a_bad_file_with_a_form_error(client, newsroom, word
     url = reverse("proofing_import_terms", args=[word_list.pk])
     response = client.post(url, {"file": SimpleUploadedFile("t.csv", "甲,乙\n".encode())})
     assert response.status_code == 200
-    assert "header" in response.content.decode() or "词条" in response.content.decode()
+    page = response.content.decode()
+    # The file's own error beside the field, and no report: nothing was imported.
+    assert "第一行必须是表头，且包含“词条”（term）列。" in page
+    assert 'id="import-report"' not in page
     response = client.post(url, {"file": SimpleUploadedFile("t.pdf", b"%PDF")})
-    assert response.status_code == 200 and not word_list.terms.exists()
+    assert response.status_code == 200 and 'id="import-report"' not in response.content.decode()
+    assert not word_list.terms.exists()
 
 
 def test_import_and_export_need_permissions(client, newsroom, word_list):
     login(client, newsroom.reporter)
-    assert client.get(reverse("proofing_import_terms", args=[word_list.pk])).status_code in (302, 403)
-    assert client.get(reverse("proofing_export_terms", args=[word_list.pk, "csv"])).status_code in (302, 403)
+    upload = SimpleUploadedFile("t.csv", "term\n农民工\n".encode())
+    assert_sent_to_the_dashboard(client.get(reverse("proofing_import_terms", args=[word_list.pk])))
+    assert_sent_to_the_dashboard(
+        client.post(reverse("proofing_import_terms", args=[word_list.pk]), {"file": upload})
+    )
+    assert_sent_to_the_dashboard(client.get(reverse("proofing_export_terms", args=[word_list.pk, "csv"])))
+    assert not word_list.terms.exists()
 
 
 def test_export_view(client, newsroom, word_list):

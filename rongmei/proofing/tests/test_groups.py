@@ -16,7 +16,7 @@ from rongmei.newsroom.models import StoryPage
 from rongmei.proofing import story_checks
 from rongmei.proofing.models import ProofDecision, ProofFinding
 from rongmei.proofing.story_text import Edit, StoryText, replace_many_in_field
-from rongmei.testing import TEST_PASSWORD
+from rongmei.testing import fresh, login
 
 ARTICLE = Path(__file__).parent / "fixtures" / "ascii_punctuation_article.txt"
 HAN = "\u4e00-\u9fff"
@@ -36,19 +36,10 @@ def article(review):
     return StoryPage.objects.get(pk=story.pk)
 
 
-def fresh(story):
-    return StoryPage.objects.get(pk=story.pk)
-
-
 def comma_group(check):
     finding = check.findings.filter(rule="punct.halfwidth", flagged_text=",", status="open").first()
     assert finding is not None
     return finding
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=TEST_PASSWORD)
-    return client
 
 
 def test_the_fixture_is_a_real_size_article_typed_with_ascii_punctuation():

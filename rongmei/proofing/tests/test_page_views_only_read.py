@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rongmei.proofing.models import ProofCheck, Term, WordList
-from rongmei.review import services as review_services
-from rongmei.testing import fresh, login
+from rongmei.review.tests.factories import story_at_final_level
+from rongmei.testing import login
 
 # Wagtail's own bookkeeping on a screen (the sign-in, the editor's editing session and comment
 # subscription): not ours, and not about proofreading.
@@ -36,14 +36,10 @@ def tables_written_by_get(client, url):
 
 
 @pytest.fixture
-def at_final_level(review):
-    word_list = WordList.objects.create(name="违禁词（测试）", category="banned", severity="block")
-    Term.objects.create(word_list=word_list, term="内部绝密")
-    story = review.add_story(title="终审前的稿件", body="<p>全市干部再接再励，严防内部绝密外泄。</p>")
-    review_services.submit_for_review(fresh(story), acting_user=review.reporter)
-    review_services.approve(fresh(story), acting_user=review.editor)
-    review_services.approve(fresh(story), acting_user=review.director)
-    return fresh(story)
+def at_final_level(review, banned_list):
+    return story_at_final_level(
+        review, title="终审前的稿件", body="<p>全市干部再接再励，严防内部绝密外泄。</p>"
+    )
 
 
 def pages(story):

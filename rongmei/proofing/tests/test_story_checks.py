@@ -7,25 +7,13 @@ from wagtail.models import TaskState
 from rongmei.newsroom.models import StoryPage
 from rongmei.proofing import story_checks
 from rongmei.proofing.engine import findings as f
-from rongmei.proofing.models import ProofCheck, ProofDecision, ProofFinding, Term, WordList
+from rongmei.proofing.models import ProofCheck, ProofDecision, ProofFinding, Term
 from rongmei.proofing.story_text import ReplacementError, RichTextMap, StoryText, replace_in_field
+from rongmei.proofing.tests.factories import PLANTED_BODY
 from rongmei.review import services as review_services
 from rongmei.review.models import APPROVE_OVER_PROOFING, ReviewEvent
-
-PLANTED_BODY = (
-    "<p>全市干部再接再励，推进项目建设。</p><p>会议强调，要严防内部绝密外泄，他说：“要抓紧落实。</p>"
-)
-
-
-@pytest.fixture
-def banned_list(db):
-    word_list = WordList.objects.create(name="违禁词（测试）", category="banned", severity="block")
-    Term.objects.create(word_list=word_list, term="内部绝密")
-    return word_list
-
-
-def fresh(story):
-    return StoryPage.objects.get(pk=story.pk)
+from rongmei.review.tests.factories import story_at_final_level, submitted_story
+from rongmei.testing import fresh
 
 
 def open_findings(check):
@@ -180,8 +168,7 @@ def test_not_an_error_needs_a_reason_and_is_remembered_for_the_story(newsroom):
 
 
 def test_reopening_a_finding_counts_it_again(review, banned_list):
-    story = review.add_story(title="标题", body="<p>严防内部绝密外泄。</p>")
-    review_services.submit_for_review(fresh(story), acting_user=review.reporter)
+    story = submitted_story(review, title="标题", body="<p>严防内部绝密外泄。</p>")
     finding = story_checks.latest_check(story).findings.get(category=f.BANNED)
     story_checks.mark_not_an_error(finding, acting_user=review.editor, reason="会议名称的一部分")
     assert story_checks.latest_check(story).block_count == 0
@@ -233,11 +220,7 @@ def test_nobody_accepts_a_suggestion_in_a_story_locked_by_someone_else(newsroom)
 @pytest.fixture
 def at_final_level(review, banned_list):
     """A story with a banned word, approved at 初审 and 复审 (the gate is the final level's)."""
-    story = review.add_story(title="终审稿", body=PLANTED_BODY)
-    review_services.submit_for_review(fresh(story), acting_user=review.reporter)
-    review_services.approve(fresh(story), acting_user=review.editor)
-    review_services.approve(fresh(story), acting_user=review.director)
-    return story
+    return story_at_final_level(review, title="终审稿", body=PLANTED_BODY)
 
 
 def test_final_review_cannot_approve_over_an_open_block(review, at_final_level):
@@ -271,8 +254,7 @@ def test_an_override_with_a_reason_publishes_and_is_in_the_review_history(review
 
 
 def test_blocks_do_not_stop_the_lower_levels(review, banned_list):
-    story = review.add_story(title="稿件", body="<p>严防内部绝密外泄。</p>")
-    review_services.submit_for_review(fresh(story), acting_user=review.reporter)
+    story = submitted_story(review, title="稿件", body="<p>严防内部绝密外泄。</p>")
     task = fresh(story).current_workflow_task.specific
     assert [name for name, *_ in task.get_actions(fresh(story), review.editor)] == ["reject", "approve"]
     review_services.approve(fresh(story), acting_user=review.editor)
@@ -347,8 +329,7 @@ def test_the_worker_does_not_check_a_revision_twice(newsroom):
 
 
 def test_changed_word_lists_recheck_the_stories_in_review_on_the_worker(review, banned_list, on_commit):
-    in_review = review.add_story(title="送审稿", body="<p>这是新词违规样本。</p>")
-    review_services.submit_for_review(fresh(in_review), acting_user=review.reporter)
+    in_review = submitted_story(review, title="送审稿", body="<p>这是新词违规样本。</p>")
     draft = review.add_story(title="草稿", body="<p>这是新词违规样本。</p>")
     draft_checks = ProofCheck.objects.filter(story=draft).count()
     with on_commit():

@@ -5,40 +5,19 @@ import json
 import pytest
 from django.urls import reverse
 
-from rongmei.newsroom.models import StoryPage
 from rongmei.proofing import story_checks
 from rongmei.proofing.engine import findings as f
-from rongmei.proofing.models import ProofDecision, ProofFinding, Term, WordList
+from rongmei.proofing.models import ProofDecision, ProofFinding
+from rongmei.proofing.tests.factories import PLANTED_BODY
 from rongmei.review import services as review_services
 from rongmei.review.models import APPROVE_OVER_PROOFING, ReviewEvent
-from rongmei.testing import TEST_PASSWORD
-
-BODY = "<p>全市干部再接再励，推进项目建设。</p><p>会议强调，要严防内部绝密外泄，他说：“要抓紧落实。</p>"
+from rongmei.review.tests.factories import assert_sent_to_the_dashboard, submitted_story
+from rongmei.testing import fresh, login
 
 
 @pytest.fixture
-def planted(review):
-    word_list = WordList.objects.create(name="违禁词（测试）", category="banned", severity="block")
-    Term.objects.create(word_list=word_list, term="内部绝密")
-    story = review.add_story(title="项目建设提速", body=BODY)
-    review_services.submit_for_review(story, acting_user=review.reporter)
-    return story
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=TEST_PASSWORD)
-    return client
-
-
-def assert_refused(response):
-    # Wagtail's admin turns a PermissionDenied into a redirect to the dashboard with an error.
-    assert response.status_code in (302, 403)
-    if response.status_code == 302:
-        assert response.url == reverse("wagtailadmin_home")
-
-
-def fresh(story):
-    return StoryPage.objects.get(pk=story.pk)
+def planted(review, banned_list):
+    return submitted_story(review, title="项目建设提速", body=PLANTED_BODY)
 
 
 def test_first_reviewer_sees_the_three_planted_errors_in_place(client, review, planted):
@@ -100,7 +79,7 @@ def test_people_outside_the_story_and_review_cannot_open_it(client, review, plan
     from rongmei.testing import make_user
 
     login(client, make_user("reporter2", roles.REPORTER))  # another reporter's story
-    assert_refused(client.get(reverse("proofing_story", args=[planted.pk])))
+    assert_sent_to_the_dashboard(client.get(reverse("proofing_story", args=[planted.pk])))
 
 
 def test_editor_shows_the_proofing_panel(client, review, planted):
@@ -118,7 +97,7 @@ def test_final_level_approves_over_blocks_only_with_a_reason(client, review, pla
     login(client, review.chief)
     task_state = fresh(planted).current_workflow_task_state
     plain = reverse("wagtailadmin_pages:workflow_action", args=[planted.pk, "approve", task_state.pk])
-    assert_refused(client.post(plain, {"comment": "同意"}))  # not offered while blocked
+    assert_sent_to_the_dashboard(client.post(plain, {"comment": "同意"}))  # not offered while blocked
     assert not fresh(planted).live
     url = reverse(
         "wagtailadmin_pages:workflow_action", args=[planted.pk, APPROVE_OVER_PROOFING, task_state.pk]
@@ -142,7 +121,7 @@ def test_final_level_approves_over_blocks_only_with_a_reason(client, review, pla
 
 def test_report_counts_and_downloads(client, review, planted):
     login(client, review.reporter)
-    assert_refused(client.get(reverse("proofing_report")))
+    assert_sent_to_the_dashboard(client.get(reverse("proofing_report")))
     login(client, review.chief)
     response = client.get(reverse("proofing_report"))
     assert response.status_code == 200

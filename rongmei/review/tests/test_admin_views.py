@@ -4,11 +4,11 @@ import pytest
 from django.urls import reverse
 from wagtail.models import TaskState
 
-from rongmei.newsroom.models import StoryPage
 from rongmei.organisation import roles
 from rongmei.review import services
 from rongmei.review.models import ReviewEvent
-from rongmei.testing import TEST_PASSWORD, make_user
+from rongmei.review.tests.factories import assert_sent_to_the_dashboard, submitted_story, workflow_action_url
+from rongmei.testing import fresh, login, make_user
 
 XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
 
@@ -19,38 +19,19 @@ def panel_html(client):
     return html[start : html.index("</section>", start)]
 
 
-def assert_refused(response):
-    # Wagtail's admin turns a PermissionDenied into a redirect to the dashboard with an error.
-    assert response.status_code in (302, 403)
-    if response.status_code == 302:
-        assert response.url == reverse("wagtailadmin_home")
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=TEST_PASSWORD)
-    return client
-
-
-def action_url(story, action):
-    task_state = StoryPage.objects.get(pk=story.pk).current_workflow_task_state
-    return reverse("wagtailadmin_pages:workflow_action", args=[story.pk, action, task_state.pk])
-
-
 @pytest.fixture
 def submitted(review):
-    story = review.add_story(title="后台审核稿件")
-    services.submit_for_review(story, acting_user=review.reporter)
-    return story
+    return submitted_story(review, title="后台审核稿件")
 
 
 def current_level(story):
-    task = StoryPage.objects.get(pk=story.pk).current_workflow_task
+    task = fresh(story).current_workflow_task
     return task.specific.level if task else None
 
 
 def test_allowed_reviewer_approves_through_the_workflow_action(client, review, submitted):
     login(client, review.editor)
-    url = action_url(submitted, "approve")
+    url = workflow_action_url(submitted, "approve")
     modal = client.get(url)
     assert modal.status_code == 200
     assert json.loads(modal.content)["step"] == "action"
@@ -63,12 +44,12 @@ def test_allowed_reviewer_approves_through_the_workflow_action(client, review, s
 
 
 def test_barred_reviewer_gets_403_from_the_workflow_action(client, review, submitted, editor_director):
-    services.approve(StoryPage.objects.get(pk=submitted.pk), acting_user=editor_director)
+    services.approve(fresh(submitted), acting_user=editor_director)
     login(client, editor_director)
-    url = action_url(submitted, "approve")
-    assert_refused(client.get(url))
-    assert_refused(client.post(url, {"comment": "再批一级"}))
-    assert_refused(client.post(action_url(submitted, "reject"), {"comment": "退"}))
+    url = workflow_action_url(submitted, "approve")
+    assert_sent_to_the_dashboard(client.get(url))
+    assert_sent_to_the_dashboard(client.post(url, {"comment": "再批一级"}))
+    assert_sent_to_the_dashboard(client.post(workflow_action_url(submitted, "reject"), {"comment": "退"}))
     assert current_level(submitted) == 2
     assert ReviewEvent.objects.filter(decision=ReviewEvent.Decision.APPROVE).count() == 1
 
@@ -77,19 +58,19 @@ def test_author_gets_403_for_own_story(client, review):
     story = review.add_story(owner=review.editor)
     services.submit_for_review(story, acting_user=review.editor)
     login(client, review.editor)
-    assert_refused(client.post(action_url(story, "approve"), {"comment": ""}))
+    assert_sent_to_the_dashboard(client.post(workflow_action_url(story, "approve"), {"comment": ""}))
     assert current_level(story) == 1
 
 
 def test_reject_without_opinion_shows_the_error_and_changes_nothing(client, review, submitted):
     login(client, review.editor)
-    url = action_url(submitted, "reject")
+    url = workflow_action_url(submitted, "reject")
     response = client.post(url, {"comment": "  "}, **XHR)
     assert response.status_code == 200
     payload = json.loads(response.content)
     assert payload["step"] == "action"
     assert 'name="comment"' in payload["html"] and "error" in payload["html"]
-    state = StoryPage.objects.get(pk=submitted.pk).current_workflow_task_state
+    state = fresh(submitted).current_workflow_task_state
     assert state.status == TaskState.STATUS_IN_PROGRESS
 
     response = client.post(url, {"comment": "请核实数据来源"}, **XHR)
@@ -99,8 +80,8 @@ def test_reject_without_opinion_shows_the_error_and_changes_nothing(client, revi
 
 
 def test_history_view_renders_the_events(client, review, submitted):
-    services.approve(StoryPage.objects.get(pk=submitted.pk), acting_user=review.editor, opinion="初审意见甲")
-    services.reject(StoryPage.objects.get(pk=submitted.pk), acting_user=review.director, opinion="复审退回乙")
+    services.approve(fresh(submitted), acting_user=review.editor, opinion="初审意见甲")
+    services.reject(fresh(submitted), acting_user=review.director, opinion="复审退回乙")
     url = reverse("review_history", args=[submitted.pk])
     assert url == f"/admin/review/history/{submitted.pk}/"
     login(client, review.reporter)  # the author reads why it came back
@@ -116,7 +97,7 @@ def test_history_view_is_refused_to_staff_without_access(client, review, submitt
     outsider = make_user("outsider", roles.REPORTER)
     login(client, outsider)
     response = client.get(reverse("review_history", args=[submitted.pk]))
-    assert_refused(response)
+    assert_sent_to_the_dashboard(response)
     assert "review-history" not in response.content.decode()
     assert client.get(reverse("review_history", args=[999999])).status_code == 404
 
@@ -131,16 +112,16 @@ def test_history_button_on_the_story_listing(client, review, submitted):
 def test_dashboard_panel_lists_waiting_stories(client, review, submitted, editor_director):
     own = review.add_story(title="主任自己写的稿", owner=review.director)
     services.submit_for_review(own, acting_user=review.director)
-    services.approve(StoryPage.objects.get(pk=submitted.pk), acting_user=review.editor)
-    services.approve(StoryPage.objects.get(pk=own.pk), acting_user=review.editor)
+    services.approve(fresh(submitted), acting_user=review.editor)
+    services.approve(fresh(own), acting_user=review.editor)
 
     login(client, review.director)
     html = panel_html(client)
     assert "后台审核稿件" in html
     # Their own story is listed with the reason they may not decide it, and without the actions.
     assert "主任自己写的稿" in html and "不能审核自己的稿件" in html
-    assert action_url(submitted, "approve") in html
-    assert action_url(own, "approve") not in html
+    assert workflow_action_url(submitted, "approve") in html
+    assert workflow_action_url(own, "approve") not in html
 
     client.logout()
     login(client, review.editor)  # 初审 is done for both
@@ -167,7 +148,7 @@ def test_administrator_adds_a_review_level_in_the_workflow_task_admin(client, re
 
 
 def test_page_editor_offers_review_actions_only_to_allowed_reviewers(client, review, submitted):
-    task_state = StoryPage.objects.get(pk=submitted.pk).current_workflow_task_state
+    task_state = fresh(submitted).current_workflow_task_state
     collect_url = reverse(
         "wagtailadmin_pages:collect_workflow_action_data", args=[submitted.pk, "approve", task_state.pk]
     )

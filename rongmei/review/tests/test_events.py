@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
-from rongmei.proofing.models import Term, WordList
 from rongmei.review import events, outcomes, services
 from rongmei.review.models import EmergencyPublication, ReviewEvent
+from rongmei.review.tests.factories import grant_emergency, story_at_final_level, submitted_story
 from rongmei.testing import fresh, login
 
 D = ReviewEvent.Decision
@@ -24,8 +24,7 @@ def log_entry(event):
 
 @pytest.fixture
 def submitted(review):
-    story = review.add_story(title="时间线稿件")
-    services.submit_for_review(story, acting_user=review.reporter)
+    story = submitted_story(review, title="时间线稿件")
     return fresh(story)
 
 
@@ -73,8 +72,7 @@ def test_published_after_review(review, submitted):
 
 def test_scheduled_keeps_the_go_live_time_and_the_history_says_it(client, review):
     go_live = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
-    story = review.add_story(title="定时稿件", embargo_until=go_live)
-    services.submit_for_review(story, acting_user=review.reporter)
+    story = submitted_story(review, title="定时稿件", embargo_until=go_live)
     for reviewer in (review.editor, review.director, review.chief):
         services.approve(fresh(story), acting_user=reviewer)
     event = ReviewEvent.objects.get(story=story, decision=D.SCHEDULE)
@@ -87,10 +85,7 @@ def test_scheduled_keeps_the_go_live_time_and_the_history_says_it(client, review
 
 def test_the_final_approval_message_reads_the_scheduling_from_the_history(review):
     go_live = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
-    story = review.add_story(title="定时稿件", embargo_until=go_live)
-    services.submit_for_review(story, acting_user=review.reporter)
-    services.approve(fresh(story), acting_user=review.editor)
-    services.approve(fresh(story), acting_user=review.director)
+    story = story_at_final_level(review, title="定时稿件", embargo_until=go_live)
     final = services.approve(fresh(story), acting_user=review.chief)
     assert outcomes.go_live_text(go_live) in outcomes.final_approval_message(final)
     # Without the scheduling event, the message cannot say a time (the log is not read).
@@ -98,18 +93,8 @@ def test_the_final_approval_message_reads_the_scheduling_from_the_history(review
     assert outcomes.go_live_text(go_live) not in outcomes.final_approval_message(final)
 
 
-@pytest.fixture
-def banned_list(db):
-    word_list = WordList.objects.create(name="违禁词（测试）", category="banned", severity="block")
-    Term.objects.create(word_list=word_list, term="内部绝密")
-    return word_list
-
-
 def test_findings_overridden_names_the_findings(review, banned_list):
-    story = review.add_story(title="终审稿", body="<p>严防内部绝密外泄。</p>")
-    services.submit_for_review(story, acting_user=review.reporter)
-    services.approve(fresh(story), acting_user=review.editor)
-    services.approve(fresh(story), acting_user=review.director)
+    story = story_at_final_level(review, title="终审稿", body="<p>严防内部绝密外泄。</p>")
     services.approve(fresh(story), acting_user=review.chief, override_reason="会议原文")
     event = ReviewEvent.objects.get(decision=D.PROOF_OVERRIDE)
     assert (event.opinion, event.level) == ("会议原文", 3)
@@ -118,12 +103,10 @@ def test_findings_overridden_names_the_findings(review, banned_list):
 
 
 def test_published_without_review_links_the_emergency_publication(review, banned_list):
-    from django.contrib.auth.models import Permission
-
-    story = review.add_story(title="突发稿件", body="<p>严防内部绝密外泄。</p>")
-    services.submit_for_review(story, acting_user=review.reporter)
-    review.chief.user_permissions.add(Permission.objects.get(codename="emergency_publish_storypage"))
-    emergency = services.emergency_publish(story, acting_user=fresh(review.chief), reason="火情紧急")
+    story = submitted_story(review, title="突发稿件", body="<p>严防内部绝密外泄。</p>")
+    emergency = services.emergency_publish(
+        story, acting_user=grant_emergency(review.chief), reason="火情紧急"
+    )
     override = ReviewEvent.objects.get(decision=D.OVERRIDE)
     assert override.opinion == "火情紧急"
     assert override.data == {
@@ -163,10 +146,9 @@ def test_events_are_kept_for_stories_only(review):
 
 def test_the_migration_gives_old_rows_their_data_back_from_the_log(review, banned_list):
     go_live = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
-    story = review.add_story(title="旧数据", embargo_until=go_live, body="<p>严防内部绝密外泄。</p>")
-    services.submit_for_review(story, acting_user=review.reporter)
-    services.approve(fresh(story), acting_user=review.editor)
-    services.approve(fresh(story), acting_user=review.director)
+    story = story_at_final_level(
+        review, title="旧数据", embargo_until=go_live, body="<p>严防内部绝密外泄。</p>"
+    )
     services.approve(fresh(story), acting_user=review.chief, override_reason="原文")
     written = {event.pk: event.data for event in ReviewEvent.objects.all()}
     ReviewEvent.objects.update(data={})  # as the rows were before the column existed
@@ -177,11 +159,8 @@ def test_the_migration_gives_old_rows_their_data_back_from_the_log(review, banne
 
 
 def test_the_migration_recovers_an_emergency_publication(review):
-    from django.contrib.auth.models import Permission
-
     story = review.add_story(title="突发旧数据")
-    review.chief.user_permissions.add(Permission.objects.get(codename="emergency_publish_storypage"))
-    emergency = services.emergency_publish(story, acting_user=fresh(review.chief), reason="紧急")
+    emergency = services.emergency_publish(story, acting_user=grant_emergency(review.chief), reason="紧急")
     written = ReviewEvent.objects.get(decision=D.OVERRIDE).data
     ReviewEvent.objects.update(data={})
     importlib.import_module("rongmei.review.migrations.0006_event_data").backfill_event_data(

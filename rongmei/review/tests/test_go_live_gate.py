@@ -16,9 +16,17 @@ from wagtail.models import Revision, WorkflowState
 from rongmei.newsroom.models import StoryPage
 from rongmei.proofing import story_checks
 from rongmei.proofing.engine import findings as f
-from rongmei.proofing.models import ProofDecision, Term, WordList
+from rongmei.proofing.models import ProofDecision
 from rongmei.review import permissions, queries, services
 from rongmei.review.models import EmergencyPublication, ReviewEvent
+from rongmei.review.tests.factories import (
+    assert_sent_to_the_dashboard,
+    decisions,
+    edit_form_data,
+    grant_emergency,
+    submitted_story,
+)
+from rongmei.testing import fresh, login
 
 D = ReviewEvent.Decision
 BANNED_BODY = "<p>会议强调，要严防内部绝密外泄。</p>"
@@ -30,57 +38,9 @@ def english():
         yield
 
 
-@pytest.fixture
-def banned_list(db):
-    word_list = WordList.objects.create(name="违禁词（测试）", category="banned", severity="block")
-    Term.objects.create(word_list=word_list, term="内部绝密")
-    return word_list
-
-
-def fresh(story):
-    return StoryPage.objects.get(pk=story.pk)
-
-
-def decisions(story):
-    return [event.decision for event in queries.review_history(story)]
-
-
-def grant_emergency(user):
-    user.user_permissions.add(
-        Permission.objects.get(content_type__app_label="newsroom", codename="emergency_publish_storypage")
-    )
-    return type(user).objects.get(pk=user.pk)  # a fresh object: permission caches are per instance
-
-
 def en_client(client, user):
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return client
-
-
-def edit_form_data(story, **extra):
-    """The page editor's POST for ``story`` as it stands (Wagtail's own test helper builds it)."""
-    from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
-
-    story = fresh(story).get_latest_revision_as_object()
-    data = nested_form_data(
-        {
-            "title": story.title,
-            "slug": story.slug,
-            "kicker": "",
-            "subheadline": "",
-            "lead": story.lead,
-            "body": rich_text(story.body),
-            "story_type": story.story_type,
-            "source": "",
-            "credits": inline_formset([]),
-            "corrections": inline_formset([]),
-            "channel_versions": inline_formset([]),
-            "comments": inline_formset([]),
-        }
-    )
-    data.update(extra)
-    return data
+    """Signed in, in English: these tests match the English msgids."""
+    return login(client, user, language="en")
 
 
 # --- the rule in the service ------------------------------------------------------------------------
@@ -104,8 +64,7 @@ def test_an_unreviewed_story_cannot_be_scheduled(newsroom):
 
 
 def test_a_reviewed_story_still_goes_live(review):
-    story = review.add_story(title="三审稿件")
-    services.submit_for_review(story, acting_user=review.reporter)
+    story = submitted_story(review, title="三审稿件")
     for reviewer in (review.editor, review.director, review.chief):
         services.approve(fresh(story), acting_user=reviewer)
     assert fresh(story).live
@@ -129,8 +88,7 @@ def test_chief_cannot_publish_an_unreviewed_story_with_a_banned_word(client, new
 
 
 def test_superuser_cannot_publish_a_story_waiting_at_first_review(client, review):
-    story = review.add_story(title="初审中的稿件")
-    services.submit_for_review(story, acting_user=review.reporter)
+    story = submitted_story(review, title="初审中的稿件")
     en_client(client, review.admin)
     edit_url = reverse("wagtailadmin_pages:edit", args=[story.pk])
     assert 'name="action-publish"' not in client.get(edit_url).content.decode()
@@ -202,8 +160,7 @@ def test_emergency_publishing_is_held_by_nobody_by_default(review):
 def test_emergency_publish_needs_a_reason_overrides_blocks_and_tells_the_chiefs(
     review, banned_list, django_capture_on_commit_callbacks
 ):
-    story = review.add_story(title="突发：化工厂起火", body=BANNED_BODY)
-    services.submit_for_review(story, acting_user=review.reporter)
+    story = submitted_story(review, title="突发：化工厂起火", body=BANNED_BODY)
     chief = grant_emergency(review.chief)
     review.chief.email = "chief@example.com"
     review.chief.save(update_fields=["email"])
@@ -229,8 +186,7 @@ def test_emergency_publish_needs_a_reason_overrides_blocks_and_tells_the_chiefs(
 
 
 def test_emergency_publish_from_the_editor(client, review):
-    story = review.add_story(title="突发：暴雨")
-    services.submit_for_review(story, acting_user=review.reporter)
+    story = submitted_story(review, title="突发：暴雨")
     chief = grant_emergency(review.chief)
     en_client(client, chief)
     edit_html = client.get(reverse("wagtailadmin_pages:edit", args=[story.pk])).content.decode()
@@ -250,14 +206,13 @@ def test_emergency_publish_from_the_editor(client, review):
 def test_without_the_permission_there_is_no_emergency_form_or_report(client, review):
     story = review.add_story(title="无权突发")
     en_client(client, review.admin)
-    response = client.get(reverse("review_emergency_publish", args=[story.pk]))
-    assert response.status_code in (302, 403)
+    assert_sent_to_the_dashboard(client.get(reverse("review_emergency_publish", args=[story.pk])))
     assert (
         reverse("review_emergency_publish", args=[story.pk])
         not in client.get(reverse("wagtailadmin_pages:edit", args=[story.pk])).content.decode()
     )
     en_client(client, review.reporter)
-    assert client.get(reverse("review_emergency_report")).status_code in (302, 403)
+    assert_sent_to_the_dashboard(client.get(reverse("review_emergency_report")))
 
 
 # --- "not an error" on a block is a reviewer's decision ---------------------------------------------
@@ -287,8 +242,7 @@ def test_author_cannot_clear_a_block_on_their_own_story(client, review, banned_l
 
 
 def test_an_editor_cannot_cancel_someone_elses_review(client, review):
-    story = review.add_story(title="别人的稿件")
-    services.submit_for_review(story, acting_user=review.reporter)
+    story = submitted_story(review, title="别人的稿件")
     en_client(client, review.editor)
     edit_url = reverse("wagtailadmin_pages:edit", args=[story.pk])
     assert 'name="action-cancel-workflow"' not in client.get(edit_url).content.decode()
@@ -305,8 +259,7 @@ def test_an_editor_cannot_cancel_someone_elses_review(client, review):
 
 
 def test_the_author_still_withdraws_from_the_editor(client, review):
-    story = review.add_story(title="自己撤回")
-    services.submit_for_review(story, acting_user=review.reporter)
+    story = submitted_story(review, title="自己撤回")
     en_client(client, review.reporter)
     edit_url = reverse("wagtailadmin_pages:edit", args=[story.pk])
     client.post(edit_url, edit_form_data(story, **{"action-cancel-workflow": "action-cancel-workflow"}))

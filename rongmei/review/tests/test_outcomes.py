@@ -17,20 +17,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import Workflow, WorkflowState
 
-from rongmei.newsroom.models import StoryPage
 from rongmei.organisation import roles
 from rongmei.review import outcomes, services
-from rongmei.review.tests.test_go_live_gate import edit_form_data
-from rongmei.testing import TEST_PASSWORD, make_user
-
-
-def fresh(story):
-    return StoryPage.objects.get(pk=story.pk)
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=TEST_PASSWORD)
-    return client
+from rongmei.review.tests.factories import edit_form_data, edit_url, submitted_story
+from rongmei.testing import fresh, login, make_user
 
 
 def text_of(response):
@@ -41,10 +31,6 @@ def text_of(response):
 
 def messages_of(response):
     return [unescape(re.sub(r"<[^>]+>", "", str(m.message))).strip() for m in response.context["messages"]]
-
-
-def edit_url(story):
-    return reverse("wagtailadmin_pages:edit", args=[story.pk])
 
 
 def decide_in_editor(client, story, action, comment="", **fields):
@@ -65,9 +51,7 @@ def decide_in_editor(client, story, action, comment="", **fields):
 
 @pytest.fixture
 def submitted(review):
-    story = review.add_story(title="三审消息稿件")
-    services.submit_for_review(story, acting_user=review.reporter)
-    return story
+    return submitted_story(review, title="三审消息稿件")
 
 
 # --- 1. what happened, what comes next ---------------------------------------------------------------
@@ -248,8 +232,7 @@ WARNING_BODY = "<p>今天,我们开会.大家都来了,会议很成功.</p>"
 def test_approve_dialog_and_queue_count_open_warnings(client, review):
     from rongmei.proofing.story_checks import latest_check
 
-    story = review.add_story(title="有警告的稿件", body=WARNING_BODY)
-    services.submit_for_review(story, acting_user=review.reporter)
+    story = submitted_story(review, title="有警告的稿件", body=WARNING_BODY)
     check = latest_check(fresh(story))
     assert check is not None and check.warn_count > 0
     login(client, review.editor)

@@ -11,6 +11,8 @@ from rongmei.newsroom.models import StoryCredit, StoryPage
 from rongmei.organisation import roles
 from rongmei.review import queries, services
 from rongmei.review.models import ReviewEvent, ReviewLevelTask
+from rongmei.review.tests.factories import submitted_story
+from rongmei.testing import fresh
 
 D = ReviewEvent.Decision
 
@@ -19,10 +21,6 @@ def decisions(story):
     return [
         (e.decision, e.level, e.actor.username if e.actor else None) for e in queries.review_history(story)
     ]
-
-
-def fresh(story):
-    return StoryPage.objects.get(pk=story.pk)
 
 
 def test_ensure_review_workflow_is_idempotent(review):
@@ -41,8 +39,7 @@ def test_ensure_review_workflow_is_idempotent(review):
 
 
 def test_three_level_happy_path_publishes(review):
-    story = review.add_story(title="三审全流程")
-    services.submit_for_review(story, acting_user=review.reporter)
+    story = submitted_story(review, title="三审全流程")
     assert fresh(story).current_workflow_task.specific.level == 1
     services.approve(fresh(story), acting_user=review.editor, opinion="事实核实无误")
     assert fresh(story).current_workflow_task.specific.level == 2
@@ -75,8 +72,7 @@ def test_three_level_happy_path_publishes(review):
 
 
 def test_one_person_cannot_approve_two_levels_of_one_submission(review, editor_director):
-    story = review.add_story()
-    services.submit_for_review(story, acting_user=review.reporter)
+    story = submitted_story(review)
     services.approve(fresh(story), acting_user=editor_director)
     task = fresh(story).current_workflow_task.specific
     assert task.level == 2
@@ -91,8 +87,7 @@ def test_one_person_cannot_approve_two_levels_of_one_submission(review, editor_d
 
 
 def test_the_same_person_may_take_level_two_of_another_submission(review, editor_director):
-    story = review.add_story()
-    services.submit_for_review(story, acting_user=review.reporter)
+    story = submitted_story(review)
     services.approve(fresh(story), acting_user=review.editor)
     services.approve(fresh(story), acting_user=editor_director)
     assert fresh(story).current_workflow_task.specific.level == 3
@@ -122,8 +117,7 @@ def test_credited_staff_cannot_review_the_story(review):
 
 
 def test_only_members_of_the_level_groups_decide(review):
-    story = review.add_story()
-    services.submit_for_review(story, acting_user=review.reporter)
+    story = submitted_story(review)
     with pytest.raises(services.ReviewPermissionDenied, match="初审"):
         services.approve(fresh(story), acting_user=review.chief)
     with pytest.raises(services.ReviewPermissionDenied):
@@ -131,8 +125,7 @@ def test_only_members_of_the_level_groups_decide(review):
 
 
 def test_reject_requires_an_opinion(review):
-    story = review.add_story()
-    services.submit_for_review(story, acting_user=review.reporter)
+    story = submitted_story(review)
     for empty in ("", "   \n"):
         with pytest.raises(services.ReviewError) as excinfo:
             services.reject(fresh(story), acting_user=review.editor, opinion=empty)
@@ -143,8 +136,7 @@ def test_reject_requires_an_opinion(review):
 
 
 def test_reject_returns_the_story_to_its_author_with_the_opinion(review):
-    story = review.add_story()
-    services.submit_for_review(story, acting_user=review.reporter)
+    story = submitted_story(review)
     services.approve(fresh(story), acting_user=review.editor)
     services.reject(fresh(story), acting_user=review.director, opinion="  导语太长，请压缩。 ")
     story = fresh(story)
@@ -166,8 +158,7 @@ def test_reject_returns_the_story_to_its_author_with_the_opinion(review):
 
 
 def test_resubmission_after_reject_starts_again_and_keeps_history(review):
-    story = review.add_story()
-    services.submit_for_review(story, acting_user=review.reporter)
+    story = submitted_story(review)
     services.approve(fresh(story), acting_user=review.editor)
     services.reject(fresh(story), acting_user=review.director, opinion="补充信源")
     story = fresh(story)
@@ -198,8 +189,7 @@ def test_resubmission_after_reject_starts_again_and_keeps_history(review):
 
 
 def test_withdraw_by_author(review):
-    story = review.add_story()
-    services.submit_for_review(story, acting_user=review.reporter)
+    story = submitted_story(review)
     with pytest.raises(services.ReviewPermissionDenied):
         services.withdraw(fresh(story), acting_user=review.newmedia)
     services.withdraw(fresh(story), acting_user=review.reporter)
@@ -232,16 +222,14 @@ def test_submit_saves_a_first_revision(review):
 def test_section_with_a_two_level_workflow_publishes_after_two_approvals(review):
     two = Workflow.objects.get(name=services.TWO_LEVEL_WORKFLOW_NAME)
     WorkflowPage.objects.create(page=review.other_section, workflow=two)
-    story = review.add_story(section=review.other_section, title="评论：两级审核")
-    services.submit_for_review(story, acting_user=review.reporter)
+    story = submitted_story(review, section=review.other_section, title="评论：两级审核")
     services.approve(fresh(story), acting_user=review.editor)
     assert not fresh(story).live
     services.approve(fresh(story), acting_user=review.chief)
     assert fresh(story).live
     assert [e.level for e in queries.review_history(story) if e.decision == D.APPROVE] == [1, 2]
     # The other section keeps the 三审.
-    other = review.add_story()
-    services.submit_for_review(other, acting_user=review.reporter)
+    other = submitted_story(review)
     assert fresh(other).current_workflow_state.workflow == review.workflow
 
 
@@ -272,8 +260,7 @@ def test_embargoed_story_goes_live_when_the_scheduler_runs(review):
 
 
 def test_direct_publish_of_a_story_in_review_is_refused(review):
-    story = review.add_story()
-    services.submit_for_review(story, acting_user=review.reporter)
+    story = submitted_story(review)
     with pytest.raises(services.PublicationRefused):
         fresh(story).get_latest_revision().publish(user=review.chief)
     story = fresh(story)
@@ -283,8 +270,7 @@ def test_direct_publish_of_a_story_in_review_is_refused(review):
 
 
 def test_task_on_action_refuses_barred_users(review, editor_director):
-    story = review.add_story()
-    services.submit_for_review(story, acting_user=review.reporter)
+    story = submitted_story(review)
     services.approve(fresh(story), acting_user=editor_director)
     task_state = fresh(story).current_workflow_task_state
     task = task_state.task.specific
@@ -330,8 +316,7 @@ def test_each_level_is_notified_by_email_except_barred_people(review, editor_dir
 
 
 def test_a_reviewers_own_edit_is_approved_with_the_step_and_does_not_send_the_story_back(review):
-    story = review.add_story(title="复审修改", body="<p>原文。</p>")
-    services.submit_for_review(story, acting_user=review.reporter)
+    story = submitted_story(review, title="复审修改", body="<p>原文。</p>")
     services.approve(fresh(story), acting_user=review.editor)
     draft = fresh(story).get_latest_revision_as_object()
     draft.body = "<p>复审改过的文字。</p>"
