@@ -299,6 +299,49 @@ def _require_current(finding: ProofFinding, story) -> None:
 user_may_edit = permissions.may_edit_now
 
 
+def _decision(finding: ProofFinding, *, story, kind, acting_user, members=None, **fields) -> ProofDecision:
+    """A decision (not yet saved) on ``finding``, or on its group ``members``: one row that names
+    every occurrence it covers, so the decision holds for each of them."""
+    if members:
+        fields.update(
+            fingerprints=list(dict.fromkeys(x.fingerprint for x in members)), occurrences=len(members)
+        )
+    return ProofDecision(
+        story=story,
+        finding=finding,
+        fingerprint=finding.fingerprint,
+        kind=kind,
+        category=finding.category,
+        flagged_text=finding.flagged_text,
+        decided_by=acting_user,
+        decided_at=timezone.now(),
+        **fields,
+    )
+
+
+def _dismiss(finding: ProofFinding, *, story, acting_user, reason, members=None) -> ProofDecision:
+    """ "Not an error" for ``finding`` (with ``members``: its group), recorded, counted and logged."""
+    decision = _decision(
+        finding,
+        story=story,
+        kind=ProofDecision.Kind.NOT_AN_ERROR,
+        acting_user=acting_user,
+        members=members,
+        reason=reason[:2000],
+    )
+    decision.save()
+    fingerprints = decision.fingerprints or [finding.fingerprint]
+    finding.check_run.findings.filter(fingerprint__in=fingerprints).update(
+        status=ProofFinding.Status.DISMISSED
+    )
+    _recount(finding.check_run)
+    data = {"finding": finding.flagged_text, "category": finding.category, "reason": decision.reason}
+    if members:
+        data["count"] = len(members)
+    log(instance=story, action="rongmei.proofing.not_error", user=acting_user, data=data)
+    return decision
+
+
 def _check_may_dismiss(finding: ProofFinding, acting_user, reason: str):
     """The rules for "not an error" (one finding or its group): a reason, a right to decide on the
     story, a reviewer of the current level for a blocking finding, the story's current check."""
@@ -315,28 +358,7 @@ def _check_may_dismiss(finding: ProofFinding, acting_user, reason: str):
 def mark_not_an_error(finding: ProofFinding, *, acting_user, reason: str) -> ProofDecision:
     """Record that the finding is correct copy; it stays dismissed for this story from now on."""
     story, reason = _check_may_dismiss(finding, acting_user, reason)
-    decision = ProofDecision.objects.create(
-        story=story,
-        finding=finding,
-        fingerprint=finding.fingerprint,
-        kind=ProofDecision.Kind.NOT_AN_ERROR,
-        category=finding.category,
-        flagged_text=finding.flagged_text,
-        reason=reason[:2000],
-        decided_by=acting_user,
-        decided_at=timezone.now(),
-    )
-    finding.check_run.findings.filter(fingerprint=finding.fingerprint).update(
-        status=ProofFinding.Status.DISMISSED
-    )
-    _recount(finding.check_run)
-    log(
-        instance=story,
-        action="rongmei.proofing.not_error",
-        user=acting_user,
-        data={"finding": finding.flagged_text, "category": finding.category, "reason": decision.reason},
-    )
-    return decision
+    return _dismiss(finding, story=story, acting_user=acting_user, reason=reason)
 
 
 @transaction.atomic
@@ -345,16 +367,8 @@ def reopen_finding(finding: ProofFinding, *, acting_user) -> ProofDecision:
     story = _story_of(finding)
     permissions.check_may_reopen(story, acting_user)
     _require_current(finding, story)
-    decision = ProofDecision.objects.create(
-        story=story,
-        finding=finding,
-        fingerprint=finding.fingerprint,
-        kind=ProofDecision.Kind.REOPENED,
-        category=finding.category,
-        flagged_text=finding.flagged_text,
-        decided_by=acting_user,
-        decided_at=timezone.now(),
-    )
+    decision = _decision(finding, story=story, kind=ProofDecision.Kind.REOPENED, acting_user=acting_user)
+    decision.save()
     finding.check_run.findings.filter(fingerprint=finding.fingerprint).update(status=ProofFinding.Status.OPEN)
     _recount(finding.check_run)
     return decision
@@ -399,17 +413,13 @@ def accept_suggestion(finding: ProofFinding, *, acting_user) -> ProofCheck:
         )
     if finding.field == "title":
         page.draft_title = new_value
-    ProofDecision.objects.create(
+    _decision(
+        finding,
         story=story,
-        finding=finding,
-        fingerprint=finding.fingerprint,
         kind=ProofDecision.Kind.ACCEPTED,
-        category=finding.category,
-        flagged_text=finding.flagged_text,
+        acting_user=acting_user,
         replacement=finding.suggestion,
-        decided_by=acting_user,
-        decided_at=timezone.now(),
-    )
+    ).save()
     # Saving the revision runs the check (see signal_handlers); the new check is the latest one.
     revision = page.save_revision(user=acting_user, log_action=True, clean=False)
     return current_check(story, revision, trigger=ProofCheck.Trigger.SUGGESTION, acting_user=acting_user)
@@ -546,19 +556,14 @@ def accept_group(finding: ProofFinding, *, acting_user) -> GroupResult:
             ),
             code="stale",
         )
-    ProofDecision.objects.create(
+    _decision(
+        finding,
         story=story,
-        finding=finding,
-        fingerprint=finding.fingerprint,
-        fingerprints=[x.fingerprint for x in replaced],
-        occurrences=len(replaced),
         kind=ProofDecision.Kind.ACCEPTED,
-        category=finding.category,
-        flagged_text=finding.flagged_text,
+        acting_user=acting_user,
+        members=replaced,
         replacement=finding.suggestion,
-        decided_by=acting_user,
-        decided_at=timezone.now(),
-    )
+    ).save()
     revision = page.save_revision(user=acting_user, log_action=True, clean=False)
     log(
         instance=story,
@@ -584,52 +589,15 @@ def mark_group_not_an_error(finding: ProofFinding, *, acting_user, reason: str) 
     members = open_group_members(finding)
     if not members:
         raise ProofingError(_("Nothing in this group is left to decide."), code="stale")
-    fingerprints = list(dict.fromkeys(x.fingerprint for x in members))
-    decision = ProofDecision.objects.create(
-        story=story,
-        finding=finding,
-        fingerprint=finding.fingerprint,
-        fingerprints=fingerprints,
-        occurrences=len(members),
-        kind=ProofDecision.Kind.NOT_AN_ERROR,
-        category=finding.category,
-        flagged_text=finding.flagged_text,
-        reason=reason[:2000],
-        decided_by=acting_user,
-        decided_at=timezone.now(),
-    )
-    finding.check_run.findings.filter(fingerprint__in=fingerprints).update(
-        status=ProofFinding.Status.DISMISSED
-    )
-    _recount(finding.check_run)
-    log(
-        instance=story,
-        action="rongmei.proofing.not_error",
-        user=acting_user,
-        data={
-            "finding": finding.flagged_text,
-            "category": finding.category,
-            "reason": decision.reason,
-            "count": len(members),
-        },
-    )
-    return decision
+    return _dismiss(finding, story=story, acting_user=acting_user, reason=reason, members=members)
 
 
 def record_override(findings, *, story, acting_user, reason: str) -> None:
-    """The 终审 approver published over ``findings``; one decision row each, for the check report."""
-    now = timezone.now()
+    """The 终审 approver published over ``findings``; one decision row each, for the check report.
+    (The caller, ``review.services``, has checked that they may.)"""
     ProofDecision.objects.bulk_create(
-        ProofDecision(
-            story=story,
-            finding=finding,
-            fingerprint=finding.fingerprint,
-            kind=ProofDecision.Kind.OVERRIDDEN,
-            category=finding.category,
-            flagged_text=finding.flagged_text,
-            reason=reason,
-            decided_by=acting_user,
-            decided_at=now,
+        _decision(
+            finding, story=story, kind=ProofDecision.Kind.OVERRIDDEN, acting_user=acting_user, reason=reason
         )
         for finding in findings
     )

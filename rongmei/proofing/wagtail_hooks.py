@@ -98,22 +98,17 @@ class WordListIndexView(IndexView):
                     priority=30,
                 )
             )
-        buttons.append(
-            MenuItem(
-                _("Export CSV"),
-                url=reverse("proofing_export_terms", args=[instance.pk, "csv"]),
-                icon_name="download",
-                priority=31,
+        for priority, (label, fmt) in enumerate(
+            ((_("Export CSV"), "csv"), (_("Export XLSX"), "xlsx")), start=31
+        ):
+            buttons.append(
+                MenuItem(
+                    label,
+                    url=reverse("proofing_export_terms", args=[instance.pk, fmt]),
+                    icon_name="download",
+                    priority=priority,
+                )
             )
-        )
-        buttons.append(
-            MenuItem(
-                _("Export XLSX"),
-                url=reverse("proofing_export_terms", args=[instance.pk, "xlsx"]),
-                icon_name="download",
-                priority=32,
-            )
-        )
         return buttons
 
 

@@ -21,17 +21,22 @@ def _kind(mark: str) -> str:
     return "title" if mark in TITLE_MARKS else "bracket"
 
 
-def _unclosed(pos: int, mark: str) -> f.Finding:
+def _unpaired(pos: int, mark: str, what: str, **params) -> f.Finding:
+    """A mark with no partner: ``what`` is "unclosed" (an opener) or "unopened" (a closer)."""
     return f.make(
         pos,
         pos + 1,
         f.PUNCTUATION,
         f.WARN,
-        f"punct.unclosed.{_kind(mark)}",
-        rule="punct.unclosed",
+        f"punct.{what}.{_kind(mark)}",
+        rule=f"punct.{what}",
         mark=mark,
-        closer=PAIRS[mark],
+        **params,
     )
+
+
+def _unclosed(pos: int, mark: str) -> f.Finding:
+    return _unpaired(pos, mark, "unclosed", closer=PAIRS[mark])
 
 
 # --- brackets and quotation marks -------------------------------------------------------------
@@ -87,18 +92,7 @@ def check_pairs(text: str) -> list[f.Finding]:
                         )
                     )
                 else:
-                    out.append(
-                        f.make(
-                            offset + i,
-                            offset + i + 1,
-                            f.PUNCTUATION,
-                            f.WARN,
-                            f"punct.unopened.{_kind(char)}",
-                            rule="punct.unopened",
-                            mark=char,
-                            opener=CLOSERS[char],
-                        )
-                    )
+                    out.append(_unpaired(offset + i, char, "unopened", opener=CLOSERS[char]))
         next_line = following[number]
         for mark, pos in stack:
             if mark in QUOTES and next_line.lstrip().startswith(mark):
