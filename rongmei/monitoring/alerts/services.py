@@ -253,7 +253,9 @@ def alert_message(alert: Alert) -> AlertMessage:
     lines = [line for line in alert.summary.splitlines() if line.strip()]
     if alert.suppressed_count:
         lines.append(_("%(n)d more like it since, not sent separately.") % {"n": alert.suppressed_count})
-    url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("monitoring_alerts") + f"?alert={alert.pk}"
+    url = (
+        settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("monitoring_alerts:index") + f"?alert={alert.pk}"
+    )
     return AlertMessage(title=_("[Alert] %(title)s") % {"title": alert.title}, lines=tuple(lines), url=url)
 
 

@@ -101,7 +101,7 @@ class RetryDeliveryView(View):
                 _("The %(channel)s message of “%(alert)s” will be sent again now.")
                 % {"channel": delivery.get_channel_display(), "alert": delivery.alert.title},
             )
-        return redirect(_back(request, reverse("monitoring_alerts")))
+        return redirect(_back(request, reverse("monitoring_alerts:index")))
 
 
 class MarkNotificationsReadView(View):

@@ -1,8 +1,10 @@
-"""Admin of the alert rules (snippets): addresses that are addresses, keywords where the kind needs
-them, a bot's webhook beside its signing secret."""
+"""Admin of the alert rules (snippets: addresses that are addresses, keywords where the kind needs
+them, a bot's webhook beside its signing secret), and the alerts screen with retrying a delivery
+and marking notifications read."""
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
@@ -11,6 +13,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from rongmei.core.admin_columns import yes_no
 
 from ..models import AlertRule
+from ..permissions import can_see_alerts
+from ..views import MonitoringViewSet
+from . import views
 from .services import parse_emails, parse_keywords
 
 
@@ -113,3 +118,18 @@ class AlertRuleViewSet(SnippetViewSet):
         ],
         base_form_class=AlertRuleForm,
     )
+
+
+class AlertsViewSet(MonitoringViewSet):
+    name = "monitoring_alerts"
+    menu_label = _("Alerts")
+    menu_name = "monitoring-alert-list"
+    icon = "warning"
+    shown_to = staticmethod(can_see_alerts)
+
+    def get_urlpatterns(self):
+        return [
+            path("alerts/", views.AlertsView.as_view(), name="index"),
+            path("alerts/deliveries/<int:pk>/retry/", views.RetryDeliveryView.as_view(), name="retry"),
+            path("notifications/read/", views.MarkNotificationsReadView.as_view(), name="notifications_read"),
+        ]

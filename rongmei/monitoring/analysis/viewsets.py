@@ -1,9 +1,10 @@
-"""Admin of the clients' watch rules (snippets): a rule that does not parse is refused on the form with
-the position of the problem; the list and the rule's page offer “try a rule”."""
+"""Admin of the clients' watch rules (snippets: a rule that does not parse is refused on the form with
+the position of the problem; the list and the rule's page offer “try a rule”), and the matched
+items screen with the rule trial."""
 
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.admin.widgets.button import HeaderButton
@@ -12,6 +13,9 @@ from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 from rongmei.core.admin_columns import yes_no
 
 from ..models import WatchRule
+from ..permissions import can_see_matches
+from ..views import MonitoringViewSet
+from . import views
 
 RULE_HELP = _(
     "Keywords with AND, OR, NOT and parentheses; two words side by side mean AND. "
@@ -28,7 +32,7 @@ class WatchRuleIndexView(IndexView):
     def header_buttons(self):
         return [
             *super().header_buttons,
-            HeaderButton(_("Try a rule"), url=reverse("monitoring_rule_trial"), icon_name="search"),
+            HeaderButton(_("Try a rule"), url=reverse("monitoring_matches:rule_trial"), icon_name="search"),
         ]
 
 
@@ -38,7 +42,7 @@ class WatchRuleEditView(EditView):
     @property
     def header_buttons(self):
         url = (
-            reverse("monitoring_rule_trial")
+            reverse("monitoring_matches:rule_trial")
             + "?"
             + urlencode({"expression": self.object.expression, "days": 7})
         )
@@ -59,3 +63,17 @@ class WatchRuleViewSet(SnippetViewSet):
         FieldPanel("expression", help_text=RULE_HELP),
         FieldPanel("enabled"),
     ]
+
+
+class MatchedItemsViewSet(MonitoringViewSet):
+    name = "monitoring_matches"
+    menu_label = _("Matched items")
+    menu_name = "monitoring-matches"
+    icon = "search"
+    shown_to = staticmethod(can_see_matches)
+
+    def get_urlpatterns(self):
+        return [
+            path("matches/", views.MatchedItemsView.as_view(), name="index"),
+            path("rules/try/", views.RuleTrialView.as_view(), name="rule_trial"),
+        ]

@@ -61,10 +61,10 @@ class OpenCaseView(View):
         except CaseError as error:
             messages.info(request, error.message)
             if error.case is not None:
-                return redirect("monitoring_case", pk=error.case.pk)
-            return redirect("monitoring_alerts")
+                return redirect("monitoring_cases:case", pk=error.case.pk)
+            return redirect("monitoring_alerts:index")
         messages.success(request, _("Case “%(title)s” opened.") % {"title": case.title})
-        return redirect("monitoring_case", pk=case.pk)
+        return redirect("monitoring_cases:case", pk=case.pk)
 
 
 class CaseBoardView(WagtailAdminTemplateMixin, TemplateView):
@@ -217,7 +217,7 @@ class CaseView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
-            {"url": reverse("monitoring_cases"), "label": _("Case board (舆情应对)")},
+            {"url": reverse("monitoring_cases:index"), "label": _("Case board (舆情应对)")},
             {"url": "", "label": self.case.title},
         ]
 
@@ -263,7 +263,7 @@ class CaseView(WagtailAdminTemplateMixin, TemplateView):
         form_class = FORMS.get(action)
         if form_class is None:
             messages.error(request, _("Unknown action; nothing was changed."))
-            return redirect("monitoring_case", pk=self.case.pk)
+            return redirect("monitoring_cases:case", pk=self.case.pk)
         form = form_class(request.POST, prefix=action)
         if form.is_valid():
             try:
@@ -273,7 +273,7 @@ class CaseView(WagtailAdminTemplateMixin, TemplateView):
                 form.add_error(target, error.message)
             else:
                 messages.success(request, done)
-                return redirect("monitoring_case", pk=self.case.pk)
+                return redirect("monitoring_cases:case", pk=self.case.pk)
         messages.error(request, _("Nothing was changed; see the form below."))
         self.case.refresh_from_db()
         return self.render_to_response(self.get_context_data(bound=form), status=400)

@@ -110,7 +110,7 @@ class EventDetailView(MonitoringView):
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
-            {"url": reverse("monitoring_events"), "label": _("Events")},
+            {"url": reverse("monitoring_events:index"), "label": _("Events")},
             {"url": "", "label": self.event.title},
         ]
 

@@ -153,7 +153,7 @@ class ReportsView(ReportPermissionMixin, WagtailAdminTemplateMixin, TemplateView
         except reports.ReportError as error:
             messages.error(request, error.message)
             return self.render_to_response(self.get_context_data(form=form))
-        return redirect(f"{reverse('monitoring_reports')}?client={client.pk}")
+        return redirect(f"{reverse('monitoring_reports:index')}?client={client.pk}")
 
 
 def _report_or_404(request, pk) -> Report:
@@ -167,7 +167,7 @@ def report_html(request, pk):
     report = _report_or_404(request, pk)
     if not report.html:
         messages.warning(request, _("This report is still being generated; try again in a minute."))
-        return redirect("monitoring_reports")
+        return redirect("monitoring_reports:index")
     response = HttpResponse(report.html, content_type="text/html; charset=utf-8")
     # The report quotes outside titles and links: no scripts, nothing loaded from elsewhere.
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -179,12 +179,12 @@ def report_pdf(request, pk):
     report = _report_or_404(request, pk)
     if not report.pdf:
         messages.warning(request, _("This report is still being generated; try again in a minute."))
-        return redirect("monitoring_reports")
+        return redirect("monitoring_reports:index")
     try:
         return reports.report_pdf_download(report, request.user)
     except FileNotFoundError:
         messages.error(request, _("The PDF file of this report is missing; generate the report again."))
-        return redirect("monitoring_reports")
+        return redirect("monitoring_reports:index")
 
 
 class EmailReportView(View):
@@ -204,5 +204,5 @@ class EmailReportView(View):
             )
         back = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            back = reverse("monitoring_reports")
-        return redirect(back or reverse("monitoring_reports"))
+            back = reverse("monitoring_reports:index")
+        return redirect(back or reverse("monitoring_reports:index"))

@@ -165,7 +165,7 @@ class SourceImportView(WagtailAdminTemplateMixin, FormView):
                 )
                 % {"count": len(plan.repeated)},
             )
-        return redirect("monitoring_health")
+        return redirect("monitoring_sources:health")
 
 
 class FetchNowView(View):
@@ -198,4 +198,4 @@ class FetchNowView(View):
             )
         else:
             messages.warning(request, _("No source is enabled: there is nothing to fetch."))
-        return redirect("monitoring_health")
+        return redirect("monitoring_sources:health")

@@ -1,7 +1,7 @@
-"""Admin of the sources (snippets, with “Import sources” beside “Add”) and of the fetched items
-(read-only: they come from fetching)."""
+"""Admin of the sources (snippets, with “Import sources” beside “Add”), of the fetched items
+(read-only: they come from fetching) and the source health screen with import and “fetch now”."""
 
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -10,7 +10,9 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 from rongmei.core.admin_columns import yes_no
 
 from ..models import MonitoredItem, Source
-from ..permissions import can_import_sources
+from ..permissions import can_import_sources, can_see_sources
+from ..views import MonitoringViewSet
+from . import views
 
 
 class SourceIndexView(IndexView):
@@ -21,7 +23,9 @@ class SourceIndexView(IndexView):
         buttons = super().header_buttons
         if can_import_sources(self.request.user):
             buttons.append(
-                HeaderButton(_("Import sources"), url=reverse("monitoring_source_import"), icon_name="upload")
+                HeaderButton(
+                    _("Import sources"), url=reverse("monitoring_sources:import"), icon_name="upload"
+                )
             )
         return buttons
 
@@ -77,3 +81,19 @@ class MonitoredItemViewSet(SnippetViewSet):
     @property
     def permission_policy(self):
         return FetchedOnlyPolicy(self.model)
+
+
+class SourceHealthViewSet(MonitoringViewSet):
+    name = "monitoring_sources"
+    menu_label = _("Source health")
+    menu_name = "monitoring-health"
+    icon = "pick"
+    shown_to = staticmethod(can_see_sources)
+
+    def get_urlpatterns(self):
+        return [
+            path("health/", views.SourceHealthView.as_view(), name="health"),
+            path("sources/import/", views.SourceImportView.as_view(), name="import"),
+            path("sources/fetch/", views.FetchNowView.as_view(), name="fetch_all"),
+            path("sources/<int:pk>/fetch/", views.FetchNowView.as_view(), name="fetch"),
+        ]

@@ -413,8 +413,10 @@ def test_only_people_who_may_change_rules_retry_a_delivery(t0, newsroom, client)
         status="failed", attempts=5, next_attempt_at=None
     )
     client.login(username="reporter", password=TEST_PASSWORD)
-    response = client.post(reverse("monitoring_alert_retry", args=[delivery.pk]))
-    assert response.status_code in (302, 403) and response.get("Location", "") != reverse("monitoring_alerts")
+    response = client.post(reverse("monitoring_alerts:retry", args=[delivery.pk]))
+    assert response.status_code in (302, 403) and response.get("Location", "") != reverse(
+        "monitoring_alerts:index"
+    )
     delivery.outbox_message.refresh_from_db()
     assert delivery.outbox_message.attempts == 5 and delivery.outbox_message.status == "failed"
     with pytest.raises(PermissionDenied):

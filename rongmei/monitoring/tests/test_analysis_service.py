@@ -275,7 +275,7 @@ def test_matched_items_view_highlights_and_filters(client, newsroom, analyst, cl
     analysis.analyse_new_items()
     for user in (analyst, newsroom.admin):
         login(client, user)
-        response = client.get(reverse("monitoring_matches"), {"client": client_rules.pk})
+        response = client.get(reverse("monitoring_matches:index"), {"client": client_rules.pk})
         assert response.status_code == 200
         body = response.content.decode()
         assert f'data-item="{item.pk}"' in body and "周村区明日停电" not in body
@@ -284,9 +284,11 @@ def test_matched_items_view_highlights_and_filters(client, newsroom, analyst, cl
         sentiment = ItemAnalysis.objects.get(item=item).sentiment
         assert f"sentiment-{sentiment}" in body
     today = timezone.localdate()
-    response = client.get(reverse("monitoring_matches"), {"date_from": today + timedelta(days=1)})
+    response = client.get(reverse("monitoring_matches:index"), {"date_from": today + timedelta(days=1)})
     assert "淄博一企业偷排污水" not in response.content.decode()
-    response = client.get(reverse("monitoring_matches"), {"sentiment": "positive", "client": client_rules.pk})
+    response = client.get(
+        reverse("monitoring_matches:index"), {"sentiment": "positive", "client": client_rules.pk}
+    )
     assert (f'data-item="{item.pk}"' in response.content.decode()) == (sentiment == "positive")
     for name in ("client", "watchrule"):
         assert client.get(reverse(f"wagtailsnippets_monitoring_{name}:list")).status_code == 200
@@ -294,5 +296,6 @@ def test_matched_items_view_highlights_and_filters(client, newsroom, analyst, cl
 
 def test_people_without_monitoring_roles_do_not_see_the_analysis(client, newsroom):
     login(client, newsroom.reporter)
-    for name in ("monitoring_matches", "monitoring_events", "monitoring_reprints"):
-        assert client.get(reverse(name)).status_code in (302, 403)
+    for name in ("monitoring_matches:index", "monitoring_events:index", "monitoring_reprints:index"):
+        response = client.get(reverse(name))
+        assert (response.status_code, response.url) == (302, reverse("wagtailadmin_home")), name

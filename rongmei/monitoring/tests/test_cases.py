@@ -177,7 +177,7 @@ def test_alerts_list_shows_alerts_and_opens_a_case(admin_client, alert):
         attempts=2,
         error="WeCom error 93000: invalid webhook url",
     )
-    response = admin_client.get(reverse("monitoring_alerts"))
+    response = admin_client.get(reverse("monitoring_alerts:index"))
     assert response.status_code == 200
     html = response.content.decode()
     assert alert.title in html
@@ -185,13 +185,15 @@ def test_alerts_list_shows_alerts_and_opens_a_case(admin_client, alert):
     assert "WeCom error 93000" in html
     assert "Open a case" in html
 
-    response = admin_client.post(reverse("monitoring_alert_case", args=[alert.pk]))
+    response = admin_client.post(reverse("monitoring_cases:open_from_alert", args=[alert.pk]))
     case = Case.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("monitoring_case", args=[case.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "monitoring_cases:case", args=[case.pk]
+    )
     assert case.owner.username == "admin"
     # A second click goes to the open case instead of opening another.
-    again = admin_client.post(reverse("monitoring_alert_case", args=[alert.pk]))
-    assert again["Location"] == reverse("monitoring_case", args=[case.pk])
+    again = admin_client.post(reverse("monitoring_cases:open_from_alert", args=[alert.pk]))
+    assert again["Location"] == reverse("monitoring_cases:case", args=[case.pk])
     assert Case.objects.count() == 1
 
 
@@ -200,19 +202,19 @@ def test_case_board_filters(admin_client, alert, analyst, newsroom):
     theirs = cases.open_case(client=alert.client, title="另一件事", owner=analyst, acting_user=analyst)
     cases.move_case(theirs, "verifying", acting_user=analyst)
 
-    html = admin_client.get(reverse("monitoring_cases")).content.decode()
+    html = admin_client.get(reverse("monitoring_cases:index")).content.decode()
     assert f'data-case="{mine.pk}"' in html and f'data-case="{theirs.pk}"' in html
-    html = admin_client.get(reverse("monitoring_cases"), {"owner": "me"}).content.decode()
+    html = admin_client.get(reverse("monitoring_cases:index"), {"owner": "me"}).content.decode()
     assert f'data-case="{mine.pk}"' in html and f'data-case="{theirs.pk}"' not in html
     html = admin_client.get(
-        reverse("monitoring_cases"), {"owner": analyst.pk, "client": alert.client_id}
+        reverse("monitoring_cases:index"), {"owner": analyst.pk, "client": alert.client_id}
     ).content.decode()
     assert f'data-case="{theirs.pk}"' in html and f'data-case="{mine.pk}"' not in html
 
 
 def test_case_page_forms(admin_client, alert, newsroom):
     case = cases.open_case_from_alert(alert, owner=newsroom.admin, acting_user=newsroom.admin)
-    url = reverse("monitoring_case", args=[case.pk])
+    url = reverse("monitoring_cases:case", args=[case.pk])
     assert admin_client.get(url).status_code == 200
 
     response = admin_client.post(url, {"action": "note", "note-text": "记者已到现场"})
@@ -273,9 +275,11 @@ def test_case_page_forms(admin_client, alert, newsroom):
 def test_people_without_case_rights_cannot_change_cases(client, alert, newsroom):
     case = cases.open_case_from_alert(alert, acting_user=newsroom.admin)
     client.login(username="reporter", password=TEST_PASSWORD)
-    url = reverse("monitoring_case", args=[case.pk])
+    url = reverse("monitoring_cases:case", args=[case.pk])
     client.post(url, {"action": "note", "note-text": "x"})
-    assert client.get(reverse("monitoring_alerts")).status_code == 302  # Wagtail sends them to the dashboard
+    assert (
+        client.get(reverse("monitoring_alerts:index")).status_code == 302
+    )  # Wagtail sends them to the dashboard
     assert kinds(case) == ["opened"]
 
 
@@ -286,7 +290,7 @@ def test_dashboard_panel_lists_unread_notifications_and_marks_them_read(admin_cl
     notification = Notification.objects.get(user=newsroom.admin)
 
     response = admin_client.post(
-        reverse("monitoring_notifications_read"),
+        reverse("monitoring_alerts:notifications_read"),
         {"notification": notification.pk, "next": reverse("wagtailadmin_home")},
     )
     assert response.status_code == 302
@@ -329,7 +333,7 @@ def test_retry_button_sends_again(admin_client, alert):
     rule = alert.rule
     rule.emails = "duty@example.test"
     rule.save()
-    response = admin_client.post(reverse("monitoring_alert_retry", args=[delivery.pk]))
+    response = admin_client.post(reverse("monitoring_alerts:retry", args=[delivery.pk]))
     assert response.status_code == 302
     delivery.refresh_from_db()
     assert delivery.attempts == 0
@@ -345,7 +349,7 @@ def test_the_note_box_says_it_is_a_note_in_chinese(client, alert, newsroom):
     client.cookies["django_language"] = "zh-hans"
     client.login(username="admin", password=TEST_PASSWORD)
     with translation.override("zh-hans"):
-        page = client.get(reverse("monitoring_case", args=[case.pk])).content.decode()
+        page = client.get(reverse("monitoring_cases:case", args=[case.pk])).content.decode()
     import re
 
     labels = re.findall(r'<label[^>]*for="id_(?:note-text|state-note)"[^>]*>(.*?)</label>', page, re.S)

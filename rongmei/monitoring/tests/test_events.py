@@ -154,18 +154,18 @@ def test_event_pages_render_for_analyst_and_admin(client, newsroom, regions):
     for user in (analyst, newsroom.admin):
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         assert client.login(username=user.username, password=TEST_PASSWORD)
-        response = client.get(reverse("monitoring_events"))
+        response = client.get(reverse("monitoring_events:index"))
         assert response.status_code == 200
         body = response.content.decode()
         assert body.count('class="sparkline"') == 2 and "Spiking" in body
         assert body.index(f'data-event="{spiking.pk}"') < body.index(EXPLOSION_1[0])  # hotter first
-        response = client.get(reverse("monitoring_events"), {"spiking": "on", "window": "24h"})
+        response = client.get(reverse("monitoring_events:index"), {"spiking": "on", "window": "24h"})
         assert EXPLOSION_1[0] not in response.content.decode()
-        response = client.get(reverse("monitoring_event", args=[spiking.pk]))
+        response = client.get(reverse("monitoring_events:detail", args=[spiking.pk]))
         assert response.status_code == 200
         body = response.content.decode()
         assert "聚合网" in body and 'class="chart-volume"' in body
-    assert client.get(reverse("monitoring_event", args=[999999])).status_code == 404
+    assert client.get(reverse("monitoring_events:detail", args=[999999])).status_code == 404
 
 
 def test_the_place_rule(regions):

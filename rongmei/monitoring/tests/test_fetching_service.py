@@ -342,14 +342,17 @@ def test_health_view_and_admin_menu(server, newsroom, client):
 
     web = Client()
     web.force_login(newsroom.admin)
-    response = web.get(reverse("monitoring_health"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = web.get(reverse("monitoring_sources:health"), HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 200
     html = response.content.decode()
     assert "某县政府网" in html and "该地址返回的是网页，不是订阅源（RSS/Atom）。" in html
     assert "来源健康" in html
     assert web.get(reverse("wagtailsnippets_monitoring_source:list")).status_code == 200
     assert web.get(reverse("wagtailsnippets_monitoring_source:add")).status_code == 200
-    assert web.get(reverse("wagtailadmin_home")).content.decode().count(reverse("monitoring_health")) >= 1
+    assert (
+        web.get(reverse("wagtailadmin_home")).content.decode().count(reverse("monitoring_sources:health"))
+        >= 1
+    )
     # fetched items can be read, not made up by hand
     assert web.get(reverse("wagtailsnippets_monitoring_monitoreditem:list")).status_code == 200
     refused = web.get(reverse("wagtailsnippets_monitoring_monitoreditem:add"))
@@ -357,7 +360,7 @@ def test_health_view_and_admin_menu(server, newsroom, client):
         "wagtailadmin_home"
     )  # Wagtail's "permission denied"
     web.force_login(newsroom.reporter)
-    assert web.get(reverse("monitoring_health")).status_code in (302, 403)
+    assert web.get(reverse("monitoring_sources:health")).status_code in (302, 403)
 
 
 # -- outbound: only public addresses (issue 8, point 3) -------------------------------------------

@@ -10,14 +10,14 @@ from rongmei.website.tests.hostile import HOSTILE_VALUES
 pytestmark = pytest.mark.django_db
 
 SCREENS = {
-    "monitoring_matches": ["client", "sentiment", "date_from", "date_to", "p"],
-    "monitoring_rule_trial": ["days", "expression"],
-    "monitoring_events": ["window", "spiking", "p"],
-    "monitoring_reprints": ["authorised", "site", "p"],
-    "monitoring_alerts": ["client", "alert", "p"],
-    "monitoring_cases": ["client", "owner"],
-    "monitoring_reports": ["client", "p"],
-    "monitoring_health": ["p"],
+    "monitoring_matches:index": ["client", "sentiment", "date_from", "date_to", "p"],
+    "monitoring_matches:rule_trial": ["days", "expression"],
+    "monitoring_events:index": ["window", "spiking", "p"],
+    "monitoring_reprints:index": ["authorised", "site", "p"],
+    "monitoring_alerts:index": ["client", "alert", "p"],
+    "monitoring_cases:index": ["client", "owner"],
+    "monitoring_reports:index": ["client", "p"],
+    "monitoring_sources:health": ["p"],
 }
 
 
@@ -35,7 +35,7 @@ def test_hostile_query_values_never_give_a_server_error(staff):
         for parameter in parameters:
             for value in HOSTILE_VALUES:
                 params = {parameter: value}
-                if name == "monitoring_rule_trial" and parameter == "days":
+                if name == "monitoring_matches:rule_trial" and parameter == "days":
                     params["expression"] = "淄博"
                 status = staff.get(url, params).status_code
                 if status >= 500:
@@ -46,7 +46,7 @@ def test_hostile_query_values_never_give_a_server_error(staff):
 @pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01"])
 def test_far_off_match_dates_are_refused_with_a_message(staff, value):
     for parameter in ("date_from", "date_to"):
-        response = staff.get(reverse("monitoring_matches"), {parameter: value})
+        response = staff.get(reverse("monitoring_matches:index"), {parameter: value})
         assert response.status_code == 200
         assert parameter in response.context["form"].errors
 
@@ -57,7 +57,7 @@ def test_report_day_with_hostile_values_never_gives_a_server_error(staff):
     for period in (Report.Period.DAILY, Report.Period.WEEKLY):
         for value in [*HOSTILE_VALUES, "0001-01-01", "0001/01/01", "00010101", "1900-01-01"]:
             data = {"client": client_.pk, "period": period, "day": value}
-            status = staff.post(reverse("monitoring_reports"), data).status_code
+            status = staff.post(reverse("monitoring_reports:index"), data).status_code
             if status >= 500:
                 failures.append((period, value[:30], status))
     assert failures == []

@@ -537,7 +537,7 @@ def web(newsroom):
 
 
 def test_admin_list_generate_view_download_and_email(world, web):
-    url = reverse("monitoring_reports")
+    url = reverse("monitoring_reports:index")
     response = web.get(url)
     assert response.status_code == 200 and "No reports yet." in response.content.decode()
     assert url in web.get(reverse("wagtailadmin_home")).content.decode()  # the menu entry
@@ -549,14 +549,14 @@ def test_admin_list_generate_view_download_and_email(world, web):
 
     page = web.get(response.url).content.decode()
     assert "城东区人民政府" in page and "2026-03-02" in page and "analyst" in page
-    assert reverse("monitoring_report_pdf", args=[report.pk]) in page
+    assert reverse("monitoring_reports:pdf", args=[report.pk]) in page
     assert "城东区人民政府 daily 2026-03-02 was generated." in page
 
-    html = web.get(reverse("monitoring_report_html", args=[report.pk]))
+    html = web.get(reverse("monitoring_reports:html", args=[report.pk]))
     assert html.status_code == 200 and "default-src 'none'" in html["Content-Security-Policy"]
     assert '<section id="negative">' in html.content.decode()
 
-    pdf = web.get(reverse("monitoring_report_pdf", args=[report.pk]))
+    pdf = web.get(reverse("monitoring_reports:pdf", args=[report.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf["Content-Disposition"].startswith("attachment;")
     assert "2026-03-02.pdf" in pdf["Content-Disposition"]
@@ -564,7 +564,7 @@ def test_admin_list_generate_view_download_and_email(world, web):
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
 
     sent = web.post(
-        reverse("monitoring_report_email", args=[report.pk]), {"next": f"{url}?client={world.client.pk}"}
+        reverse("monitoring_reports:email", args=[report.pk]), {"next": f"{url}?client={world.client.pk}"}
     )
     assert sent.status_code == 302 and sent.url == f"{url}?client={world.client.pk}"
     assert len(mail.outbox) == 1 and mail.outbox[0].attachments
@@ -573,7 +573,8 @@ def test_admin_list_generate_view_download_and_email(world, web):
 
 def test_admin_form_rejects_a_bad_date_and_keeps_the_input(world, web):
     response = web.post(
-        reverse("monitoring_reports"), {"client": world.client.pk, "period": "weekly", "day": "2026-13-45"}
+        reverse("monitoring_reports:index"),
+        {"client": world.client.pk, "period": "weekly", "day": "2026-13-45"},
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -583,7 +584,7 @@ def test_admin_form_rejects_a_bad_date_and_keeps_the_input(world, web):
 
     future = (timezone.localdate() + timedelta(days=3)).isoformat()
     response = web.post(
-        reverse("monitoring_reports"), {"client": world.client.pk, "period": "daily", "day": future}
+        reverse("monitoring_reports:index"), {"client": world.client.pk, "period": "daily", "day": future}
     )
     assert "is in the future" in response.content.decode() and Report.objects.count() == 0
 
@@ -592,7 +593,7 @@ def test_admin_email_without_recipients_shows_a_message(world, web):
     report = reports.generate_report(world.other, Report.Period.DAILY, DAY, acting_user=None)
     world.other.report_emails = ""
     world.other.save()
-    response = web.post(reverse("monitoring_report_email", args=[report.pk]), follow=True)
+    response = web.post(reverse("monitoring_reports:email", args=[report.pk]), follow=True)
     assert "城西区人民政府 has no valid report recipients" in response.content.decode()
     assert mail.outbox == []
 
@@ -602,15 +603,17 @@ def test_reports_need_the_view_client_permission(world, newsroom):
     client = WebClient()
     client.force_login(newsroom.reporter)
     for url in (
-        reverse("monitoring_reports"),
-        reverse("monitoring_report_html", args=[report.pk]),
-        reverse("monitoring_report_pdf", args=[report.pk]),
+        reverse("monitoring_reports:index"),
+        reverse("monitoring_reports:html", args=[report.pk]),
+        reverse("monitoring_reports:pdf", args=[report.pk]),
     ):
         response = client.get(url)
         assert response.status_code == 302 and response.url == reverse("wagtailadmin_home"), url
-    assert client.post(reverse("monitoring_report_email", args=[report.pk])).status_code == 302
+    assert client.post(reverse("monitoring_reports:email", args=[report.pk])).status_code == 302
     assert mail.outbox == []
-    assert reverse("monitoring_reports") not in client.get(reverse("wagtailadmin_home")).content.decode()
+    assert (
+        reverse("monitoring_reports:index") not in client.get(reverse("wagtailadmin_home")).content.decode()
+    )
 
 
 def test_making_and_sending_reports_needs_the_right_whoever_calls(world, newsroom):
@@ -641,7 +644,7 @@ def test_report_pdf_is_private_and_not_served_from_media(world, newsroom, settin
 
 def test_report_pdf_download_checks_the_permission_and_streams_an_attachment(world, newsroom, web):
     report = reports.generate_report(world.client, Report.Period.DAILY, DAY, acting_user=None)
-    response = web.get(reverse("monitoring_report_pdf", args=[report.pk]))
+    response = web.get(reverse("monitoring_reports:pdf", args=[report.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -652,7 +655,7 @@ def test_report_pdf_download_checks_the_permission_and_streams_an_attachment(wor
     with pytest.raises(PermissionDenied):
         reports.report_pdf_download(report, newsroom.reporter)
 
-    anonymous = WebClient().get(reverse("monitoring_report_pdf", args=[report.pk]))
+    anonymous = WebClient().get(reverse("monitoring_reports:pdf", args=[report.pk]))
     assert anonymous.status_code == 302 and "login" in anonymous.url
 
 
@@ -759,7 +762,7 @@ def test_report_file_name_is_in_the_site_language(world, web):
     with translation.override("en"):  # whoever asks: the report itself is in the site's language
         assert reports.report_filename(daily) == "城东区人民政府舆情日报-2026-03-02.pdf"
         assert reports.report_filename(weekly) == "城东区人民政府舆情周报-2026-03-02.pdf"
-    pdf = web.get(reverse("monitoring_report_pdf", args=[daily.pk]))
+    pdf = web.get(reverse("monitoring_reports:pdf", args=[daily.pk]))
     from urllib.parse import quote
 
     assert (
@@ -785,7 +788,7 @@ def test_a_weekly_report_without_a_date_covers_this_week_so_far(world, web):
     assert "2026-03-02 – 2026-03-04" in meta and "2026-03-08" not in meta
 
     response = web.post(
-        reverse("monitoring_reports"), {"client": world.client.pk, "period": "weekly", "day": ""}
+        reverse("monitoring_reports:index"), {"client": world.client.pk, "period": "weekly", "day": ""}
     )
     assert response.status_code == 302
     today = timezone.localdate()
@@ -794,7 +797,7 @@ def test_a_weekly_report_without_a_date_covers_this_week_so_far(world, web):
 
 
 def test_the_date_field_suggests_today(world, web):
-    page = web.get(reverse("monitoring_reports")).content.decode()
+    page = web.get(reverse("monitoring_reports:index")).content.decode()
     field = re.search(r'<input[^>]*name="day"[^>]*>', page).group(0)
     assert f'placeholder="{timezone.localdate():%Y-%m-%d}"' in field
     assert "2026-03-02" not in field

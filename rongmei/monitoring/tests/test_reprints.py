@@ -80,10 +80,10 @@ def test_reprints_page_renders_for_analyst_and_admin(client, newsroom, story):
     for user in (analyst, newsroom.admin):
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         assert client.login(username=user.username, password=TEST_PASSWORD)
-        response = client.get(reverse("monitoring_reprints"))
+        response = client.get(reverse("monitoring_reprints:index"))
         assert response.status_code == 200
         body = response.content.decode()
         assert f'data-reprint="{reprint.pk}"' in body and "news.stranger.example.com" in body
         assert "Not authorised" in body and reverse("wagtailadmin_pages:edit", args=[story.pk]) in body
-        response = client.get(reverse("monitoring_reprints"), {"authorised": "yes"})
+        response = client.get(reverse("monitoring_reprints:index"), {"authorised": "yes"})
         assert f'data-reprint="{reprint.pk}"' not in response.content.decode()

@@ -63,7 +63,7 @@ def test_a_broken_rule_says_what_and_where(items):
 def test_the_page_lists_the_hits_and_keeps_a_broken_rule_in_the_box(client, items, newsroom):
     make_user("analyst", roles.ANALYST)
     client.login(username="analyst", password=TEST_PASSWORD)
-    url = reverse("monitoring_rule_trial")
+    url = reverse("monitoring_matches:rule_trial")
     page = client.get(url, {"expression": "张店 AND 停水", "days": 7}).content.decode()
     assert "3 条信息中有 1 条命中" in page
     assert "<mark>张店</mark>" in page and "<mark>停水</mark>" in page
@@ -113,7 +113,7 @@ def test_the_trial_page_shows_a_hostile_rule_as_an_error(client, items, newsroom
     client.login(username="analyst", password=TEST_PASSWORD)
     client.cookies["django_language"] = "en"
     response = client.get(
-        reverse("monitoring_rule_trial"), {"expression": "(" * 1000 + "淄博" + ")" * 1000, "days": 7}
+        reverse("monitoring_matches:rule_trial"), {"expression": "(" * 1000 + "淄博" + ")" * 1000, "days": 7}
     )
     assert response.status_code == 200
     assert "nested more than 20 deep at character 21" in response.content.decode()

@@ -109,7 +109,7 @@ def test_opml_feeds_become_lines_and_broken_files_say_why():
 
 def test_import_page_adds_all_or_nothing_and_keeps_the_text(client, analyst, newsroom):
     client.login(username="analyst", password=TEST_PASSWORD)
-    url = reverse("monitoring_source_import")
+    url = reverse("monitoring_sources:import")
     form = {
         "kind": "feed",
         "category": "local",
@@ -126,7 +126,7 @@ def test_import_page_adds_all_or_nothing_and_keeps_the_text(client, analyst, new
 
     form["addresses"] = "鲁中网 http://www.lznews.cn/rss.xml\n淄博晚报 http://zbwb.cn/rss\n"
     response = client.post(url, {**form, "opml": SimpleUploadedFile("feeds.opml", OPML.encode())})
-    assert response.status_code == 302 and response["Location"] == reverse("monitoring_health")
+    assert response.status_code == 302 and response["Location"] == reverse("monitoring_sources:health")
     sources = Source.objects.order_by("name")
     assert sorted(source.name for source in sources) == sorted(["鲁中网", "淄博晚报", "大众网", "齐鲁网"])
     assert {(s.kind, s.category, s.fetch_interval_minutes, s.enabled) for s in sources} == {
@@ -137,7 +137,7 @@ def test_import_page_adds_all_or_nothing_and_keeps_the_text(client, analyst, new
 def test_import_page_shows_a_broken_opml_on_the_file_field(client, analyst):
     client.login(username="analyst", password=TEST_PASSWORD)
     response = client.post(
-        reverse("monitoring_source_import"),
+        reverse("monitoring_sources:import"),
         {
             "kind": "feed",
             "category": "local",
@@ -157,8 +157,8 @@ def test_only_staff_who_may_add_sources_import(client, newsroom):
     client.login(username="reporter", password=TEST_PASSWORD)
     # Wagtail's admin answers a refused page with a redirect to the dashboard and a message.
     for response in (
-        client.get(reverse("monitoring_source_import")),
-        client.post(reverse("monitoring_fetch_all")),
+        client.get(reverse("monitoring_sources:import")),
+        client.post(reverse("monitoring_sources:fetch_all")),
     ):
         assert (response.status_code, response["Location"]) == (302, reverse("wagtailadmin_home"))
     assert Source.objects.get().last_fetched_at is None
@@ -196,7 +196,7 @@ def test_fetch_now_fetches_on_the_worker_and_the_health_page_shows_it(
         )
         client.login(username="analyst", password=TEST_PASSWORD)
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("monitoring_fetch_all"), follow=True)
+            response = client.post(reverse("monitoring_sources:fetch_all"), follow=True)
         assert MonitoredItem.objects.filter(source=on).count() == 1
         off.refresh_from_db()
         assert off.last_fetched_at is None  # "all" means the enabled ones
@@ -204,11 +204,11 @@ def test_fetch_now_fetches_on_the_worker_and_the_health_page_shows_it(
 
         # One source on its own, even a disabled one: trying it before switching it on.
         with django_capture_on_commit_callbacks(execute=True):
-            client.post(reverse("monitoring_fetch_source", args=[off.pk]))
+            client.post(reverse("monitoring_sources:fetch", args=[off.pk]))
         off.refresh_from_db()
         assert off.last_error_code == "not_found"
-        page = client.get(reverse("monitoring_health")).content.decode()
-        assert f'action="{reverse("monitoring_fetch_source", args=[on.pk])}"' in page
+        page = client.get(reverse("monitoring_sources:health")).content.decode()
+        assert f'action="{reverse("monitoring_sources:fetch", args=[on.pk])}"' in page
     finally:
         server.stop()
 
