@@ -5,7 +5,6 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,18 +16,11 @@ from rongmei.monitoring.models import Client, ItemAnalysis, ItemGroup, RuleMatch
 from rongmei.newsroom.models import Region
 from rongmei.organisation import roles
 from rongmei.proofing.models import PersonTitle
-from rongmei.testing import TEST_PASSWORD, make_user
+from rongmei.testing import login, make_user
 
-from .analysis_helpers import OTHER_STORY, STORY_BODY, STORY_TITLE, make_item, make_source, minutes
+from .factories import OTHER_STORY, STORY_BODY, STORY_TITLE, make_item, make_source, minutes
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_process():
-    analysis.reset()  # each test's database starts empty: so must this "process"
-    yield
-    analysis.reset()
 
 
 @pytest.fixture
@@ -236,13 +228,8 @@ def analyst(newsroom):
     return make_user("analyst", roles.ANALYST)
 
 
-def login(web, user):
-    web.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    assert web.login(username=user.username, password=TEST_PASSWORD)
-
-
 def test_a_rule_that_does_not_parse_is_refused_on_the_form_with_its_position(client, analyst, client_rules):
-    login(client, analyst)
+    login(client, analyst, language="en")
     url = reverse("wagtailsnippets_monitoring_watchrule:add")
     assert client.get(url).status_code == 200
     data = {
@@ -261,7 +248,8 @@ def test_a_rule_that_does_not_parse_is_refused_on_the_form_with_its_position(cli
     response = client.post(url, {**data, "expression": "淄博 AND region:不存在区"})
     assert "Unknown region “不存在区” at character 8." in response.content.decode()
     response = client.post(url, {**data, "expression": "淄博 AND (污染 OR 排放)"})
-    assert response.status_code == 302 and WatchRule.objects.get().expression == "淄博 AND (污染 OR 排放)"
+    assert (response.status_code, response.url) == (302, reverse("wagtailsnippets_monitoring_watchrule:list"))
+    assert WatchRule.objects.get().expression == "淄博 AND (污染 OR 排放)"
 
 
 def test_matched_items_view_highlights_and_filters(client, newsroom, analyst, client_rules):
@@ -274,7 +262,7 @@ def test_matched_items_view_highlights_and_filters(client, newsroom, analyst, cl
     make_item(make_source("山东网"), "淄博一企业偷排污水", "群众举报淄博某企业夜间排放污水，河道污染严重。")
     analysis.analyse_new_items()
     for user in (analyst, newsroom.admin):
-        login(client, user)
+        login(client, user, language="en")
         response = client.get(reverse("monitoring_matches:index"), {"client": client_rules.pk})
         assert response.status_code == 200
         body = response.content.decode()
@@ -295,7 +283,7 @@ def test_matched_items_view_highlights_and_filters(client, newsroom, analyst, cl
 
 
 def test_people_without_monitoring_roles_do_not_see_the_analysis(client, newsroom):
-    login(client, newsroom.reporter)
+    login(client, newsroom.reporter, language="en")
     for name in ("monitoring_matches:index", "monitoring_events:index", "monitoring_reprints:index"):
         response = client.get(reverse(name))
         assert (response.status_code, response.url) == (302, reverse("wagtailadmin_home")), name

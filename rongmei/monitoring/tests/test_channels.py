@@ -22,7 +22,7 @@ from rongmei.monitoring.alerts.channels import AlertMessage, DingTalkChannel, Fe
 from rongmei.monitoring.alerts.channels.base import truncate_bytes
 from rongmei.monitoring.models import AlertDelivery
 
-from .test_alerts_factories import make_alert_rule, make_client, make_event, negative_items
+from .factories import make_alert_rule, make_client, make_event, negative_items
 
 
 @pytest.fixture(autouse=True)
@@ -516,9 +516,7 @@ def test_deliver_task_sends_a_pending_delivery(wecom):
 
 
 @pytest.mark.django_db
-def test_a_bot_down_then_up_gets_the_alert_exactly_once_through_the_outbox(
-    wecom, django_capture_on_commit_callbacks
-):
+def test_a_bot_down_then_up_gets_the_alert_exactly_once_through_the_outbox(wecom, on_commit):
     now = timezone.now()
     client, watch = make_client()
     make_alert_rule(client, wecom_webhook=wecom.url)
@@ -526,7 +524,7 @@ def test_a_bot_down_then_up_gets_the_alert_exactly_once_through_the_outbox(
     wecom.down = 1
 
     # The alert's message starts on commit (the test backend runs the task inline) and meets the 502.
-    with django_capture_on_commit_callbacks(execute=True):
+    with on_commit():
         alerts.evaluate_alerts(now=now)
     delivery = AlertDelivery.objects.select_related("outbox_message").get()
     message = delivery.outbox_message
@@ -540,7 +538,7 @@ def test_a_bot_down_then_up_gets_the_alert_exactly_once_through_the_outbox(
     # A duplicate task, the sweep, a second evaluation: nothing goes out again.
     assert outbox.deliver(message.pk, now=later + timedelta(hours=1)) is None
     assert outbox.retry_due(now=later + timedelta(hours=1)) == []
-    with django_capture_on_commit_callbacks(execute=True):
+    with on_commit():
         alerts.evaluate_alerts(now=later)
     assert len(wecom.received) == 1
     delivery.refresh_from_db()

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,9 +11,9 @@ from rongmei.monitoring.events import services as events
 from rongmei.monitoring.models import Event, EventVolume, ItemGroup, Source
 from rongmei.newsroom.models import Region
 from rongmei.organisation import roles
-from rongmei.testing import TEST_PASSWORD, make_user
+from rongmei.testing import login, make_user
 
-from .analysis_helpers import (
+from .factories import (
     EXPLOSION_1,
     EXPLOSION_2,
     EXPLOSION_3,
@@ -29,13 +28,6 @@ from .analysis_helpers import (
 
 pytestmark = pytest.mark.django_db
 HOUR = timedelta(hours=1)
-
-
-@pytest.fixture(autouse=True)
-def fresh_process():
-    analysis.reset()
-    yield
-    analysis.reset()
 
 
 @pytest.fixture
@@ -152,8 +144,7 @@ def test_event_pages_render_for_analyst_and_admin(client, newsroom, regions):
     spiking = Event.objects.get(spiking_since__isnull=False)
     analyst = make_user("analyst", roles.ANALYST)
     for user in (analyst, newsroom.admin):
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        assert client.login(username=user.username, password=TEST_PASSWORD)
+        login(client, user, language="en")
         response = client.get(reverse("monitoring_events:index"))
         assert response.status_code == 200
         body = response.content.decode()

@@ -16,6 +16,7 @@ from rongmei.monitoring.sources.fetching.http import FetchPolicy, PoliteClient
 from rongmei.monitoring.sources.health import source_health
 from rongmei.newsroom.models import Region
 
+from .factories import make_source
 from .fetching_server import LocalServer, fixture, huge, with_etag
 
 POLICY = dict(
@@ -47,19 +48,16 @@ def fast_fetch_settings(settings):
     settings.MONITORING_FETCH = POLICY  # for the task and the command, which build their own client
 
 
-def make_source(server, path, kind=Source.Kind.FEED, **fields):
-    return Source.objects.create(
-        name=fields.pop("name", f"源 {path}"),
-        kind=kind,
-        url=server.url(path),
-        category=fields.pop("category", Source.Category.LOCAL),
-        **fields,
-    )
+def served_source(server, path, kind=Source.Kind.FEED, **fields):
+    """An enabled source on the test server."""
+    fields.setdefault("name", f"源 {path}")
+    fields.setdefault("enabled", True)
+    return make_source(url=server.url(path), kind=kind, **fields)
 
 
 def test_feed_source_end_to_end(server, client):
     server.add_fixture("/feed.xml", "rss.xml", content_type="application/rss+xml")
-    source = make_source(server, "/feed.xml")
+    source = served_source(server, "/feed.xml")
     report = fetching.fetch_source(source.pk, client=client)
     assert report.ok and report.new_items == 3
     item = MonitoredItem.objects.get(normalized_url=server.url("/articles/1.html"))
@@ -85,7 +83,7 @@ def test_feed_source_end_to_end(server, client):
 
 def test_conditional_get_on_the_second_run(server, client):
     server.add_handler("/feed.xml", with_etag(fixture("rss.xml"), '"abc"'))
-    source = make_source(server, "/feed.xml")
+    source = served_source(server, "/feed.xml")
     assert fetching.fetch_source(source.pk, client=client).new_items == 3
     source.refresh_from_db()
     assert source.etag == '"abc"'
@@ -96,7 +94,7 @@ def test_conditional_get_on_the_second_run(server, client):
 
 def test_traditional_chinese_is_simplified_for_matching(server, client):
     server.add_fixture("/atom.xml", "atom.xml", content_type="application/atom+xml")
-    source = make_source(server, "/atom.xml")
+    source = served_source(server, "/atom.xml")
     assert fetching.fetch_source(source.pk, client=client).new_items == 1
     item = MonitoredItem.objects.get()
     assert "臺灣青年組成的參訪團" in item.body  # the original, untouched
@@ -110,7 +108,7 @@ def test_gbk_article_without_charset_header(server, client):
         fixture("rss.xml").replace(b"/articles/1.html?utm_source=rss", b"/articles/gbk.html"),
         content_type="application/rss+xml",
     )
-    source = make_source(server, "/feed.xml")
+    source = served_source(server, "/feed.xml")
     fetching.fetch_source(source.pk, client=client)
     item = MonitoredItem.objects.get(normalized_url=server.url("/articles/gbk.html"))
     assert item.raw_encoding == "gb18030"
@@ -119,7 +117,7 @@ def test_gbk_article_without_charset_header(server, client):
 
 def test_html_served_as_feed_is_an_error_on_the_source(server, client):
     server.add_fixture("/feed.xml", "not_a_feed.html")
-    source = make_source(server, "/feed.xml")
+    source = served_source(server, "/feed.xml")
     report = fetching.fetch_source(source.pk, client=client)
     assert not report.ok and report.error_code == "html_not_feed"
     source.refresh_from_db()
@@ -137,17 +135,17 @@ def test_html_served_as_feed_is_an_error_on_the_source(server, client):
 
 def test_broken_feed_and_404_source(server, client):
     server.add_fixture("/broken.xml", "broken.xml", content_type="application/xml")
-    broken = make_source(server, "/broken.xml")
+    broken = served_source(server, "/broken.xml")
     assert fetching.fetch_source(broken.pk, client=client).error_code == "broken_feed"
-    missing = make_source(server, "/nothing.xml")
+    missing = served_source(server, "/nothing.xml")
     assert fetching.fetch_source(missing.pk, client=client).error_code == "not_found"
 
 
 def test_huge_source_is_an_error_and_the_run_goes_on(server, db):
     server.add_handler("/huge.xml", huge(3 * 1024 * 1024))
     server.add_fixture("/feed.xml", "rss.xml", content_type="application/rss+xml")
-    big = make_source(server, "/huge.xml", name="大")
-    good = make_source(server, "/feed.xml", name="好")
+    big = served_source(server, "/huge.xml", name="大")
+    good = served_source(server, "/feed.xml", name="好")
     with PoliteClient(FetchPolicy(**{**POLICY, "max_bytes": 1024 * 1024})) as c:
         reports = fetching.fetch_due_sources_inline(client=c)
     by_name = {r.source_name: r for r in reports}
@@ -161,7 +159,7 @@ def test_huge_source_is_an_error_and_the_run_goes_on(server, db):
 
 def test_future_dates_are_clamped_with_a_note(server, client):
     server.add_fixture("/future.xml", "future.xml", content_type="application/rss+xml")
-    source = make_source(server, "/future.xml")
+    source = served_source(server, "/future.xml")
     now = timezone.now()
     fetching.fetch_source(source.pk, client=client, now=now)
     item = MonitoredItem.objects.get()
@@ -177,7 +175,7 @@ def test_future_dates_are_clamped_with_a_note(server, client):
 
 def test_ninjs_source_needs_no_article_pages(server, client):
     server.add_fixture("/api/items", "ninjs.json", content_type="application/json")
-    source = make_source(server, "/api/items", Source.Kind.NINJS)
+    source = served_source(server, "/api/items", Source.Kind.NINJS)
     report = fetching.fetch_source(source.pk, client=client)
     assert report.ok and report.new_items == 2
     assert not [p for p in server.paths() if p.startswith("/partner/")]
@@ -187,7 +185,7 @@ def test_ninjs_source_needs_no_article_pages(server, client):
 
 def test_ninjs_source_that_returns_html(server, client):
     server.add_fixture("/api/items", "not_a_feed.html")
-    source = make_source(server, "/api/items", Source.Kind.NINJS)
+    source = served_source(server, "/api/items", Source.Kind.NINJS)
     assert fetching.fetch_source(source.pk, client=client).error_code == "bad_json"
 
 
@@ -195,7 +193,7 @@ def test_sitemap_index_source(server, client):
     server.add_fixture("/sitemap.xml", "sitemap_index.xml", content_type="application/xml")
     server.add_fixture("/sitemap-news.xml", "sitemap_news.xml", content_type="application/xml")
     server.add_fixture("/sitemap-old.xml", "sitemap_old.xml", content_type="application/xml")
-    source = make_source(server, "/sitemap.xml", Source.Kind.SITEMAP)
+    source = served_source(server, "/sitemap.xml", Source.Kind.SITEMAP)
     report = fetching.fetch_source(source.pk, client=client)
     assert report.new_items == 2  # articles 1 and 2; old.html is a 404 without a summary: skipped
     assert {n["code"] for n in report.notes} == {"article_skipped"}
@@ -206,11 +204,11 @@ def test_sitemap_index_source(server, client):
 def test_list_page_sources(server, client):
     server.add_fixture("/local/", "list_selector.html")
     server.add_fixture("/local/articles/2.html", "article_2.html")
-    by_selector = make_source(server, "/local/", Source.Kind.LIST_PAGE, link_selector="ul.news-list a")
+    by_selector = served_source(server, "/local/", Source.Kind.LIST_PAGE, link_selector="ul.news-list a")
     assert fetching.fetch_source(by_selector.pk, client=client).new_items == 2
     assert "/articles/ad-9999.html" not in server.paths()
     server.add_fixture("/list.html", "list_auto.html")
-    auto = make_source(server, "/list.html", Source.Kind.LIST_PAGE)
+    auto = served_source(server, "/list.html", Source.Kind.LIST_PAGE)
     assert fetching.fetch_source(auto.pk, client=client).new_items == 3
     assert MonitoredItem.objects.filter(source=auto, title="全区秋粮收购工作有序推进").count() == 1
 
@@ -218,7 +216,7 @@ def test_list_page_sources(server, client):
 def test_robots_disallowed_source(server, client):
     server.add("/robots.txt", "User-agent: *\nDisallow: /\n", content_type="text/plain")
     server.add_fixture("/feed.xml", "rss.xml", content_type="application/rss+xml")
-    source = make_source(server, "/feed.xml")
+    source = served_source(server, "/feed.xml")
     report = fetching.fetch_source(source.pk, client=client)
     assert report.error_code == "robots_disallowed"
     assert "/feed.xml" not in server.paths()
@@ -226,7 +224,7 @@ def test_robots_disallowed_source(server, client):
 
 def test_per_run_limit_leaves_the_rest_for_the_next_run(server, db):
     server.add_fixture("/feed.xml", "rss.xml", content_type="application/rss+xml")
-    source = make_source(server, "/feed.xml")
+    source = served_source(server, "/feed.xml")
     with PoliteClient(FetchPolicy(**{**POLICY, "max_articles_per_run": 2})) as c:
         first = fetching.fetch_source(source.pk, client=c)
         assert first.new_items == 2
@@ -239,7 +237,7 @@ def test_per_run_limit_leaves_the_rest_for_the_next_run(server, db):
 
 def test_unexpected_error_is_recorded_not_raised(server, client, monkeypatch):
     server.add_fixture("/feed.xml", "rss.xml", content_type="application/rss+xml")
-    source = make_source(server, "/feed.xml")
+    source = served_source(server, "/feed.xml")
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
@@ -255,9 +253,9 @@ def test_unexpected_error_is_recorded_not_raised(server, client, monkeypatch):
 
 
 def test_claims_are_exclusive(server, db):
-    due = make_source(server, "/a.xml")
-    later = make_source(server, "/b.xml", next_fetch_at=timezone.now() + timedelta(minutes=10))
-    make_source(server, "/c.xml", enabled=False)
+    due = served_source(server, "/a.xml")
+    later = served_source(server, "/b.xml", next_fetch_at=timezone.now() + timedelta(minutes=10))
+    served_source(server, "/c.xml", enabled=False)
     now = timezone.now()
     assert fetching.claim_due_sources(now) == [due.pk]
     assert fetching.claim_due_sources(now) == []  # a second worker finds nothing left to claim
@@ -270,7 +268,7 @@ def test_claims_are_exclusive(server, db):
 
 def test_periodic_task_fetches_due_sources(server, db):
     server.add_fixture("/feed.xml", "rss.xml", content_type="application/rss+xml")
-    source = make_source(server, "/feed.xml")
+    source = served_source(server, "/feed.xml")
     result = tasks.fetch_due_sources.enqueue()  # the test backend runs tasks inline
     assert result.return_value == [source.pk]
     assert MonitoredItem.objects.filter(source=source).count() == 3
@@ -288,10 +286,10 @@ def test_periodic_job_is_declared():
 def test_fetch_sources_command(server, db, capsys):
     server.add_fixture("/feed.xml", "rss.xml", content_type="application/rss+xml")
     server.add_fixture("/page.xml", "not_a_feed.html")
-    good = make_source(server, "/feed.xml", name="好源", next_fetch_at=timezone.now() + timedelta(hours=1))
+    good = served_source(server, "/feed.xml", name="好源", next_fetch_at=timezone.now() + timedelta(hours=1))
     call_command("fetch_sources", "--source", str(good.pk))
     assert f"[{good.pk}] 好源: 3 new" in capsys.readouterr().out
-    bad = make_source(server, "/page.xml", name="坏源")
+    bad = served_source(server, "/page.xml", name="坏源")
     with translation.override("en"), pytest.raises(CommandError, match="1 of 1 sources failed"):
         call_command("fetch_sources")  # only the due one
     assert "This address returned a web page, not a feed." in capsys.readouterr().out
@@ -323,7 +321,7 @@ def test_source_validation(db):
 def test_health_figures(server, client):
     region = Region.objects.create(name="测试区", slug="ceshiqu", level=Region.Level.DISTRICT)
     server.add_fixture("/feed.xml", "rss.xml", content_type="application/rss+xml")
-    source = make_source(server, "/feed.xml", region=region)
+    source = served_source(server, "/feed.xml", region=region)
     fetching.fetch_source(source.pk, client=client)
     MonitoredItem.objects.filter(normalized_url=server.url("/articles/2.html")).update(
         fetched_at=timezone.now() - timedelta(days=2)
@@ -336,7 +334,7 @@ def test_health_figures(server, client):
 
 def test_health_view_and_admin_menu(server, newsroom, client):
     server.add_fixture("/feed.xml", "not_a_feed.html")
-    source = make_source(server, "/feed.xml", name="某县政府网")
+    source = served_source(server, "/feed.xml", name="某县政府网")
     fetching.fetch_source(source.pk, client=client)
     from django.test import Client
 
@@ -360,7 +358,8 @@ def test_health_view_and_admin_menu(server, newsroom, client):
         "wagtailadmin_home"
     )  # Wagtail's "permission denied"
     web.force_login(newsroom.reporter)
-    assert web.get(reverse("monitoring_sources:health")).status_code in (302, 403)
+    refused = web.get(reverse("monitoring_sources:health"))
+    assert (refused.status_code, refused.url) == (302, reverse("wagtailadmin_home"))
 
 
 # -- outbound: only public addresses (issue 8, point 3) -------------------------------------------
@@ -416,7 +415,7 @@ def test_the_admin_form_refuses_a_loopback_source(newsroom, settings):
 
 def test_a_refused_fetch_is_the_sources_error_in_plain_words(server, client, settings):
     server.add_fixture("/feed.xml", "rss.xml", content_type="application/rss+xml")
-    source = make_source(server, "/feed.xml")  # stored before the rule, or by hand
+    source = served_source(server, "/feed.xml")  # stored before the rule, or by hand
     settings.RONGMEI_OUTBOUND_ALLOWED_NETWORKS = []
     report = fetching.fetch_source(source.pk, client=client)
     assert not report.ok and report.error_code == "outbound_refused"

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from rongmei.monitoring.models import Client, Report
-from rongmei.testing import TEST_PASSWORD
+from rongmei.testing import login
 from rongmei.website.tests.hostile import HOSTILE_VALUES
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ SCREENS = {
 
 @pytest.fixture
 def staff(client, newsroom):
-    assert client.login(username="admin", password=TEST_PASSWORD)
+    login(client, newsroom.admin)
     client.raise_request_exception = False
     return client
 

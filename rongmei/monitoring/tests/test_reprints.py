@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,18 +10,11 @@ from rongmei.monitoring.analysis import services as analysis
 from rongmei.monitoring.events import reprints
 from rongmei.monitoring.models import Reprint
 from rongmei.organisation import roles
-from rongmei.testing import TEST_PASSWORD, make_user
+from rongmei.testing import login, make_user
 
-from .analysis_helpers import OTHER_STORY, STORY_BODY, STORY_TITLE, make_item, make_source, minutes
+from .factories import OTHER_STORY, STORY_BODY, STORY_TITLE, make_item, make_source, minutes
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_process():
-    analysis.reset()
-    yield
-    analysis.reset()
 
 
 @pytest.fixture
@@ -78,8 +70,7 @@ def test_reprints_page_renders_for_analyst_and_admin(client, newsroom, story):
     reprint = Reprint.objects.get()
     analyst = make_user("analyst", roles.ANALYST)
     for user in (analyst, newsroom.admin):
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        assert client.login(username=user.username, password=TEST_PASSWORD)
+        login(client, user, language="en")
         response = client.get(reverse("monitoring_reprints:index"))
         assert response.status_code == 200
         body = response.content.decode()

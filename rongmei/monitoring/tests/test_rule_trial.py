@@ -11,9 +11,9 @@ from rongmei.monitoring.analysis import services as analysis
 from rongmei.monitoring.models import Client, RuleMatch, WatchRule
 from rongmei.newsroom.models import Region
 from rongmei.organisation import roles
-from rongmei.testing import TEST_PASSWORD, make_user
+from rongmei.testing import login, make_user
 
-from .analysis_helpers import make_item, make_source
+from .factories import make_item, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -61,8 +61,7 @@ def test_a_broken_rule_says_what_and_where(items):
 
 
 def test_the_page_lists_the_hits_and_keeps_a_broken_rule_in_the_box(client, items, newsroom):
-    make_user("analyst", roles.ANALYST)
-    client.login(username="analyst", password=TEST_PASSWORD)
+    login(client, make_user("analyst", roles.ANALYST))
     url = reverse("monitoring_matches:rule_trial")
     page = client.get(url, {"expression": "张店 AND 停水", "days": 7}).content.decode()
     assert "3 条信息中有 1 条命中" in page
@@ -79,8 +78,9 @@ def test_the_page_lists_the_hits_and_keeps_a_broken_rule_in_the_box(client, item
     edit = client.get(reverse("wagtailsnippets_monitoring_watchrule:edit", args=[rule.pk])).content.decode()
     assert f"{url}?expression=%E5%BC%A0%E5%BA%97+AND+%E5%81%9C%E6%B0%B4&amp;days=7" in edit
 
-    client.login(username="reporter", password=TEST_PASSWORD)
-    assert client.get(url).status_code == 302  # Wagtail's refusal: back to the dashboard
+    login(client, newsroom.reporter)
+    refused = client.get(url)
+    assert (refused.status_code, refused.url) == (302, reverse("wagtailadmin_home"))  # Wagtail's refusal
 
 
 # --- hostile rules (issue 8, point 9) -------------------------------------------------------------
@@ -109,9 +109,7 @@ def test_a_hostile_rule_is_refused_on_save(name):
 
 
 def test_the_trial_page_shows_a_hostile_rule_as_an_error(client, items, newsroom):
-    make_user("analyst", roles.ANALYST)
-    client.login(username="analyst", password=TEST_PASSWORD)
-    client.cookies["django_language"] = "en"
+    login(client, make_user("analyst", roles.ANALYST), language="en")
     response = client.get(
         reverse("monitoring_matches:rule_trial"), {"expression": "(" * 1000 + "淄博" + ")" * 1000, "days": 7}
     )
@@ -120,15 +118,11 @@ def test_the_trial_page_shows_a_hostile_rule_as_an_error(client, items, newsroom
 
 
 def test_an_over_limit_rule_stored_earlier_is_skipped_and_logged_not_fatal(items, caplog):
-    analysis.reset()
     client = Client.objects.create(name="张店区政府")
     good = WatchRule.objects.create(client=client, name="停水", expression="停水")
     WatchRule.objects.create(client=client, name="坏", expression="(" * 1000 + "停水" + ")" * 1000)
-    try:
-        with caplog.at_level("ERROR", logger="rongmei.monitoring.analysis.services"):
-            analysis.analyse_new_items()
-    finally:
-        analysis.reset()
+    with caplog.at_level("ERROR", logger="rongmei.monitoring.analysis.services"):
+        analysis.analyse_new_items()
     assert set(RuleMatch.objects.values_list("rule", flat=True)) == {good.pk}
     assert any("no longer parses" in record.getMessage() for record in caplog.records)
 
