@@ -34,9 +34,8 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
@@ -44,6 +43,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rongmei.core import outbox
+from rongmei.core.emails import parse_emails
 from rongmei.core.outbox import SendResult
 
 from ..models import (
@@ -91,23 +91,6 @@ def parse_keywords(text: str) -> list[str]:
         if word and word not in seen:
             seen.append(word)
     return seen
-
-
-def parse_emails(text: str) -> tuple[list[str], list[str]]:
-    """(valid addresses, invalid entries) of a one-per-line list (commas and semicolons also work)."""
-    valid, invalid = [], []
-    for entry in re.split(r"[\n\r,;，；]+", text or ""):
-        entry = entry.strip()
-        if not entry:
-            continue
-        try:
-            validate_email(entry)
-        except ValidationError:
-            invalid.append(entry)
-        else:
-            if entry not in valid:
-                valid.append(entry)
-    return valid, invalid
 
 
 # --- triggers -------------------------------------------------------------------------------------

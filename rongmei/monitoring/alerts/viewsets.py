@@ -11,12 +11,13 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from rongmei.core.admin_columns import yes_no
+from rongmei.core.emails import parse_emails
 
 from ..models import AlertRule
 from ..permissions import can_see_alerts
 from ..views import MonitoringViewSet
 from . import views
-from .services import parse_emails, parse_keywords
+from .services import parse_keywords
 
 
 class AlertRuleForm(WagtailAdminModelForm):

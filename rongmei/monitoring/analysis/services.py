@@ -25,9 +25,10 @@ from django.db.models import Count, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rongmei.core.weburls import url_key
+
 from ..models import ItemAnalysis, ItemGroup, MonitoredItem, RuleMatch, WatchRule
 from .engine import Analyser, DedupIndex, RuleError, Signature, Watchlist, parse_rule
-from .engine.normalize import url_key
 
 logger = logging.getLogger(__name__)
 

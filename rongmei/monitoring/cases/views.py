@@ -18,11 +18,11 @@ from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from rongmei.core.weburls import normalize_url
 from rongmei.organisation.models import display_name_for
 
 from ..models import Alert, Case, Client, MonitoredItem
 from ..permissions import can_open_cases, can_see_cases, can_work_cases
-from ..sources.fetching.urls import normalize_url
 from . import services as cases
 from .services import CaseError
 

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Coalesce, TruncDate, TruncHour
@@ -25,6 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rongmei.core.emails import parse_emails
 from rongmei.core.storage import private_file_response
 
 from ..events import charts
@@ -499,20 +499,8 @@ def report_pdf_download(report: Report, user):
 
 # --- e-mail ------------------------------------------------------------------------------------------
 def recipients(client: Client) -> tuple[list[str], list[str]]:
-    """The client's report addresses: (valid, not an e-mail address), one per line."""
-    valid, invalid = [], []
-    for line in client.report_emails.replace(",", "\n").replace(";", "\n").splitlines():
-        address = line.strip()
-        if not address:
-            continue
-        try:
-            validate_email(address)
-        except ValidationError:
-            invalid.append(address)
-        else:
-            if address not in valid:
-                valid.append(address)
-    return valid, invalid
+    """The client's report addresses: (valid, not an e-mail address)."""
+    return parse_emails(client.report_emails)
 
 
 def email_report(report: Report, *, acting_user) -> list[str]:

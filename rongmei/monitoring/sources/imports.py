@@ -16,8 +16,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from rongmei.core.weburls import normalize_url
+
 from ..permissions import can_import_sources, require
-from .fetching.urls import normalize_url, source_url_problem
+from .fetching.urls import source_url_problem
 from .models import Source
 
 MAX_OPML_BYTES = 2 * 1024 * 1024

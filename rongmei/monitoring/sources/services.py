@@ -18,6 +18,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rongmei.core.weburls import normalize_url
+
 from ..analysis.tasks import analyse_after_fetch
 from ..messages import render_notes
 from ..permissions import can_fetch_sources, require
@@ -26,7 +28,7 @@ from .fetching.errors import FetchError
 from .fetching.extract import extract_article
 from .fetching.http import PoliteClient
 from .fetching.parsers import Entry, Parsed, find_links, parse_feed, parse_ninjs, parse_sitemap
-from .fetching.urls import MAX_URL_LENGTH, normalize_url
+from .fetching.urls import MAX_URL_LENGTH
 from .models import MonitoredItem, Source
 
 logger = logging.getLogger(__name__)

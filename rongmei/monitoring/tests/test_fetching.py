@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone, translation
 
+from rongmei.core.weburls import host_key
 from rongmei.monitoring.models import HostThrottle, RobotsCache
 from rongmei.monitoring.sources.fetching import extract as extract_module
 from rongmei.monitoring.sources.fetching.charset import decode
@@ -21,7 +22,6 @@ from rongmei.monitoring.sources.fetching.parsers import (
     parse_ninjs,
     parse_sitemap,
 )
-from rongmei.monitoring.sources.fetching.urls import host_key, normalize_url
 
 from .fetching_server import LocalServer, fixture, flaky, huge, redirect, slow, with_etag
 
@@ -178,19 +178,7 @@ def test_host_throttle_spaces_requests(server, db):
     assert time.monotonic() - started >= 0.55
 
 
-# -- URLs, dates, charsets -----------------------------------------------------------------------
-
-
-def test_normalize_url():
-    assert (
-        normalize_url("HTTP://News.Example.TEST:80/a/b.html?utm_source=x&b=2&a=1&spm=3#top")
-        == "http://news.example.test/a/b.html?a=1&b=2"
-    )
-    assert (
-        normalize_url("https://例子.测试/新闻/1.html")
-        == "https://xn--fsqu00a.xn--0zwm56d/%E6%96%B0%E9%97%BB/1.html"
-    )
-    assert normalize_url("urn:partner:item:1") == "urn:partner:item:1"
+# -- dates, charsets -----------------------------------------------------------------------
 
 
 def test_parse_dates():

@@ -6,7 +6,7 @@ parameters.
 """
 
 from .dedup import DedupIndex, Sighting, Signature, Similarity, reprint_similarity, signature
-from .normalize import content_hash, for_dedup, for_matching, normalize_url, url_key
+from .normalize import content_hash, for_dedup, for_matching
 from .pipeline import Analyser, Analysis
 from .sentiment import Sentiment, SentimentModel, classify, default_model
 from .watchlist import Match, RuleError, Span, Watchlist, parse_rule
@@ -29,9 +29,7 @@ __all__ = [
     "default_model",
     "for_dedup",
     "for_matching",
-    "normalize_url",
     "parse_rule",
     "reprint_similarity",
     "signature",
-    "url_key",
 ]

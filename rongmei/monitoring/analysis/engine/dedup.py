@@ -1,6 +1,6 @@
 """Exact and near-duplicate grouping: one story reprinted by 40 sites is one group of 40 sightings.
 
-Exact: the normalised URL (``normalize.url_key``) and the content hash of the dedup form.
+Exact: the normalised URL (``rongmei.core.weburls.url_key``) and the content hash of the dedup form.
 Near: MinHash over character shingles of ``normalize.for_dedup`` text, LSH banding to find
 candidates, then a check of every candidate on the full signature:
 
@@ -24,6 +24,8 @@ import struct
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from rongmei.core.weburls import url_key
 
 from . import normalize
 
@@ -171,7 +173,7 @@ class DedupIndex:
 
         ``matching`` may pass ``normalize.for_matching(text)`` when the caller already has it.
         """
-        key = normalize.url_key(url) if url else None
+        key = url_key(url) if url else None
         if key is not None and key in self._by_url:
             return self._join_exact(doc_id, self._by_url[key], "url", key, None)
         if matching is None:

@@ -1,4 +1,5 @@
-"""Text and URL normalisation for matching and dedup.
+"""Text normalisation for matching and dedup (URLs have one normal form for the whole project:
+``rongmei.core.weburls``, which dedup uses for its URL key).
 
 Two text forms:
 - ``for_matching(text)``: Traditional → Simplified (OpenCC ``t2s``, offline), full-width ASCII →
@@ -12,7 +13,6 @@ import hashlib
 import re
 import threading
 from functools import cache
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import opencc
 
@@ -92,77 +92,3 @@ def content_hash(text: str) -> str:
 
 def content_hash_of_dedup(dedup_text: str) -> str:
     return hashlib.blake2b(dedup_text.encode("utf-8"), digest_size=16).hexdigest()
-
-
-# --- URLs --------------------------------------------------------------------------------------
-
-# Query parameters that say how a reader arrived, not what page it is.
-TRACKING_PARAMS = frozenset(
-    {
-        "spm", "from", "fromuid", "share_from", "share_source", "sharesource", "share_token",
-        "share_medium", "isappinstalled", "timestamp", "clicktime", "enterid", "wxshare_count",
-        "fbclid", "gclid", "dclid", "msclkid", "yclid", "_hsenc", "_hsmi", "mc_cid", "mc_eid",
-        "ref", "ref_src", "referer", "tt_from", "utm", "scm", "pvid", "bd_source_light",
-    }
-)  # fmt: skip
-TRACKING_PREFIXES = ("utm_", "pk_", "hmsr")
-# WeChat article links carry session noise; __biz, mid, idx and sn identify the article.
-HOST_TRACKING_PARAMS = {
-    "mp.weixin.qq.com": frozenset(
-        {"chksm", "scene", "sessionid", "key", "ascene", "uin", "devicetype", "version", "lang",
-         "pass_ticket", "wx_header", "nettype", "exportkey", "abtest_cookie", "subscene", "poc_token"}
-    ),
-}  # fmt: skip
-_DEFAULT_PORTS = {"http": "80", "https": "443"}
-_PERCENT = re.compile(r"%[0-9a-fA-F]{2}")
-
-
-def _is_tracking(name: str, host: str) -> bool:
-    low = name.lower()
-    if low in TRACKING_PARAMS or low.startswith(TRACKING_PREFIXES):
-        return True
-    return low in HOST_TRACKING_PARAMS.get(host, ())
-
-
-def normalize_url(url: str) -> str:
-    """Canonical form of a URL for dedup.
-
-    Lower-case scheme and host, no default port, no fragment, no tracking parameters (utm_*, spm,
-    from, …), the remaining query sorted, percent-escapes in upper case, an empty path as ``/``.
-    Something that is not an absolute URL comes back stripped but otherwise unchanged.
-    """
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-        port = parts.port  # raises ValueError on a non-numeric port
-    except ValueError:
-        return url
-    if not parts.scheme or not parts.hostname:
-        return url
-    scheme = parts.scheme.lower()
-    host = parts.hostname.rstrip(".")
-    netloc = host
-    if port is not None and str(port) != _DEFAULT_PORTS.get(scheme):
-        netloc = f"{host}:{port}"
-    if parts.username:
-        netloc = f"{parts.username}@{netloc}"
-    path = parts.path
-    if "%" in path:
-        path = _PERCENT.sub(lambda m: m.group(0).upper(), path)
-    query = ""
-    if parts.query:  # most article URLs have none: skip the parsing
-        pairs = [
-            (name, value)
-            for name, value in parse_qsl(parts.query, keep_blank_values=True)
-            if not _is_tracking(name, host)
-        ]
-        pairs.sort()
-        query = urlencode(pairs, quote_via=quote, safe="/:@!$'()*,;~")
-    return urlunsplit((scheme, netloc, path or "/", query, ""))
-
-
-def url_key(url: str) -> str:
-    """Dedup key: the normalised URL without the scheme (http and https copies are one page)."""
-    normal = normalize_url(url)
-    _, sep, rest = normal.partition("://")
-    return rest if sep else normal

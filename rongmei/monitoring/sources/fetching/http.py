@@ -14,9 +14,9 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from rongmei.core.outbound import OutboundRefused, check_url, outbound_client
+from rongmei.core.weburls import host_key, is_http_url
 
 from .errors import FetchError
-from .urls import host_key, is_http_url
 
 logger = logging.getLogger(__name__)
 

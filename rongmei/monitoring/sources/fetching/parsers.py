@@ -16,9 +16,11 @@ import lxml.html
 from cssselect import GenericTranslator, SelectorError
 from django.utils.translation import gettext as _
 
+from rongmei.core.weburls import is_http_url, normalize_url
+
 from .dates import parse_datetime_text
 from .errors import FetchError
-from .urls import MAX_URL_LENGTH, is_http_url, normalize_url
+from .urls import MAX_URL_LENGTH
 
 
 @dataclass
