@@ -10,19 +10,18 @@ is serialised. The public page cache (website/cache.py) never stores these answe
 requests to Wagtail pages and views marked ``public_page``.
 """
 
-import hashlib
 from typing import Any
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Path, Query, Schema
-from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from pydantic import ConfigDict, Field
 
 from rongmei.website.queries import site_for_request
 
 from . import ninjs, queries
+from .answers import conditional, next_page_url, story_version, weak_etag
+from .errors import ApiError, answer_errors
 
 CACHE_CONTROL = "public, max-age=60"
 
@@ -120,34 +119,7 @@ class ListParams(Schema):
 # --- errors -------------------------------------------------------------------------------------
 
 
-class ApiError(Exception):
-    def __init__(self, status, code, detail):
-        self.status, self.code, self.detail = status, code, detail
-
-
-def _error(request, status, code, detail):
-    response = api.create_response(request, {"code": code, "detail": str(detail)}, status=status)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@api.exception_handler(ApiError)
-def _api_error(request, exc):
-    return _error(request, exc.status, exc.code, exc.detail)
-
-
-@api.exception_handler(NinjaValidationError)
-def _bad_parameters(request, exc):
-    names = sorted({str(error.get("loc", ["", "?"])[-1]) for error in exc.errors})
-    return _error(
-        request,
-        400,
-        "bad_request",
-        _(
-            "These parameters are not valid: %(names)s. limit is a number from 1 to %(max)s; an id is a positive number."
-        )
-        % {"names": ", ".join(names), "max": queries.MAX_LIMIT},
-    )
+answer_errors(api, max_limit=queries.MAX_LIMIT)
 
 
 def _not_found(message):
@@ -157,20 +129,9 @@ def _not_found(message):
 # --- answers ------------------------------------------------------------------------------------
 
 
-def _etag(request, parts) -> str:
-    digest = hashlib.sha256(repr((request.get_full_path(), parts)).encode()).hexdigest()[:32]
-    return f'W/"{digest}"'
-
-
-def _not_modified(request, etag) -> bool:
-    wanted = request.headers.get("If-None-Match", "")
-    return any(tag.strip() in (etag, etag[2:], "*") for tag in wanted.split(","))
-
-
-def _cached(response, etag):
-    response["ETag"] = etag
-    response["Cache-Control"] = CACHE_CONTROL
-    return response
+def _answer(request, parts, answer):
+    etag = weak_etag(request.get_full_path(), parts)
+    return conditional(request, etag, answer, headers={"Cache-Control": CACHE_CONTROL})
 
 
 def _list_answer(request, stories, params: ListParams):
@@ -180,25 +141,19 @@ def _list_answer(request, stories, params: ListParams):
         raise ApiError(
             400, "bad_cursor", _("This cursor is not one of ours. Start again from the first page.")
         ) from None
-    etag = _etag(request, [(s.pk, s.live_revision_id) for s in window] + [next_cursor])
-    if _not_modified(request, etag):
-        return _cached(HttpResponse(status=304), etag)
-    site = site_for_request(request)
-    ctx = ninjs.Context(request, site)
-    sections = queries.item_sections(window)
-    topics = queries.item_topics(window)
-    items = [
-        ninjs.story_item(s, ctx, sections=sections.get(s.pk, []), topics=topics.get(s.pk, []), full=False)
-        for s in window
-    ]
-    next_url = None
-    if next_cursor:
-        query = request.GET.copy()
-        query["cursor"] = next_cursor
-        query["limit"] = str(params.limit)
-        next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-    response = api.create_response(request, {"items": items, "next": next_url}, status=200)
-    return _cached(response, etag)
+
+    def answer():
+        ctx = ninjs.Context(request, site_for_request(request))
+        sections = queries.item_sections(window)
+        topics = queries.item_topics(window)
+        items = [
+            ninjs.story_item(s, ctx, sections=sections.get(s.pk, []), topics=topics.get(s.pk, []), full=False)
+            for s in window
+        ]
+        next_url = next_page_url(request, cursor=next_cursor, limit=params.limit) if next_cursor else None
+        return api.create_response(request, {"items": items, "next": next_url}, status=200)
+
+    return _answer(request, [(s.pk, s.live_revision_id) for s in window] + [next_cursor], answer)
 
 
 LIST_RESPONSES = {200: ItemList, 304: None, 400: Error, 404: Error}
@@ -219,17 +174,18 @@ def item(request, story_id: int = Path(..., ge=1, le=queries.MAX_ID)):
     story = queries.story_for_item(story_id)
     if story is None:
         _not_found(_("There is no published story with this id."))
-    etag = _etag(request, [(story.pk, story.live_revision_id, story.latest_revision_id, story.is_retracted)])
-    if _not_modified(request, etag):
-        return _cached(HttpResponse(status=304), etag)
-    ctx = ninjs.Context(request, site_for_request(request))
-    data = ninjs.story_item(
-        story,
-        ctx,
-        sections=queries.item_sections([story]).get(story.pk, []),
-        topics=queries.item_topics([story]).get(story.pk, []),
-    )
-    return _cached(api.create_response(request, data, status=200), etag)
+
+    def answer():
+        ctx = ninjs.Context(request, site_for_request(request))
+        data = ninjs.story_item(
+            story,
+            ctx,
+            sections=queries.item_sections([story]).get(story.pk, []),
+            topics=queries.item_topics([story]).get(story.pk, []),
+        )
+        return api.create_response(request, data, status=200)
+
+    return _answer(request, [story_version(story)], answer)
 
 
 @api.get("/sections", response=list[Channel], summary="Sections (channels)", tags=["channels"])
@@ -318,10 +274,7 @@ def region_items(request, params: Query[ListParams], slug: str = Path(..., max_l
 
 
 def _index_answer(request, answer):
-    etag = _etag(request, answer)
-    if _not_modified(request, etag):
-        return _cached(HttpResponse(status=304), etag)
-    return _cached(api.create_response(request, answer, status=200), etag)
+    return _answer(request, answer, lambda: api.create_response(request, answer, status=200))
 
 
 RegionChannel.model_rebuild()

@@ -36,7 +36,7 @@ from wagtail.images.shortcuts import get_renditions_or_not_found
 from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
 
 from rongmei.newsroom.models import Region, StoryType
-from rongmei.newsroom.rich_text import DEFAULT_IMAGE_FORMAT, known_image_format, valid_id
+from rongmei.newsroom.rich_text import DEFAULT_IMAGE_FORMAT, known_image_format, media_links, valid_id
 from rongmei.website.rich_text import without_image
 from rongmei.website.site_url import page_url, public_root
 
@@ -97,14 +97,14 @@ def _image_figures(ctx):
             rendition = get_renditions_or_not_found(image, [image_format.filter_spec])[
                 image_format.filter_spec
             ]
-            caption = " ".join(part for part in (image.caption, image.credit) if part)
+            caption = image.caption_line
             out.append(
                 format_html(
                     '<figure><img src="{}" width="{}" height="{}" alt="{}">{}</figure>',
                     ctx.absolute(rendition.url),
                     rendition.width,
                     rendition.height,
-                    attrs.get("alt") or image.caption or image.title,
+                    image.alt_text(attrs),
                     format_html("<figcaption>{}</figcaption>", caption) if caption else "",
                 )
             )
@@ -113,15 +113,8 @@ def _image_figures(ctx):
     return expand
 
 
-def _media_links(attrs_list):
-    # A video site's player is an <iframe> on the website; an app gets the address as a link.
-    out = []
-    for attrs in attrs_list:
-        url = attrs.get("url") or ""
-        out.append(
-            format_html('<p><a href="{}">{}</a></p>', url, url) if url.startswith(("http:", "https:")) else ""
-        )
-    return out
+# A video site's player is an <iframe> on the website; an app gets the address as a link.
+_media_links = media_links('<p><a href="{url}">{url}</a></p>')
 
 
 def _page_links(ctx):

@@ -1,51 +1,38 @@
 """The outbox list (issue 9): every message sent outside, its state, and a retry."""
 
-from django.contrib import messages as flash
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views import View
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import outbox
+from .admin_views import ActView, AdminPage, choice_of, page_of
 from .models import OutboxMessage
 
 
-class OutboxView(WagtailAdminTemplateMixin, TemplateView):
+class OutboxView(AdminPage):
     """Read-only: the messages the reader may see, newest first, filtered by target and status."""
 
     template_name = "core/outbox/index.html"
     page_title = _("Outbox (外发队列)")
     header_icon = "mail"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not outbox.can_see_outbox(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+    def may_see(self, user):
+        return outbox.can_see_outbox(user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         qs = outbox.visible_messages(user).select_related("content_type")
-        targets = sorted(set(outbox.registered_targets()) | set(qs.values_list("target", flat=True).distinct()))
-        target = self.request.GET.get("target", "")
-        status = self.request.GET.get("status", "")
-        if target in targets:
+        targets = sorted(
+            set(outbox.registered_targets()) | set(qs.values_list("target", flat=True).distinct())
+        )
+        target = choice_of(self.request, "target", targets)
+        status = choice_of(self.request, "status", OutboxMessage.Status.values)
+        if target:
             qs = qs.filter(target=target)
-        else:
-            target = ""
-        if status in OutboxMessage.Status.values:
+        if status:
             qs = qs.filter(status=status)
-        else:
-            status = ""
-        page = Paginator(qs.order_by("-created_at", "-pk"), 50).get_page(self.request.GET.get("p"))
+        page = page_of(self.request, qs.order_by("-created_at", "-pk"))
         for message in page.object_list:
             message.user_may_retry = message.status != OutboxMessage.Status.SENT and outbox.may_retry(
                 user, message
@@ -54,7 +41,7 @@ class OutboxView(WagtailAdminTemplateMixin, TemplateView):
             message.max_attempts = reg.max_attempts if reg else message.attempts
         context.update(
             page=page,
-            targets=targets,
+            target_choices=[(name, name) for name in targets],
             target=target,
             statuses=OutboxMessage.Status.choices,
             status=status,
@@ -62,18 +49,17 @@ class OutboxView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class OutboxRetryView(View):
+class OutboxRetryView(ActView):
     """POST: try one message again now (the service checks who asks)."""
 
-    def post(self, request, pk):
-        message = get_object_or_404(outbox.visible_messages(request.user), pk=pk)
-        try:
-            outbox.retry_now(message, acting_user=request.user)
-        except outbox.OutboxError as error:
-            flash.error(request, error.message)
-        else:
-            flash.success(request, _("Message %(id)d will be sent again now.") % {"id": message.pk})
-        back = request.POST.get("next", "")
-        if not (back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})):
-            back = reverse("core_outbox")
-        return redirect(back)
+    errors = (outbox.OutboxError,)
+
+    def get_object(self, pk):
+        return get_object_or_404(outbox.visible_messages(self.request.user), pk=pk)
+
+    def act(self, message):
+        outbox.retry_now(message, acting_user=self.request.user)
+        return _("Message %(id)d will be sent again now.") % {"id": message.pk}
+
+    def default_next(self, message):
+        return reverse("core_outbox")

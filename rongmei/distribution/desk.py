@@ -21,13 +21,6 @@ ATTENTION_STATES = (State.NEEDS_MANUAL, State.FAILED)
 DESK_LIMIT = 30
 
 
-def may_use_desk(user) -> bool:
-    """新媒体编辑 (and administrators): whoever reads the channels' statuses."""
-    return bool(
-        user.is_active and (user.is_superuser or user.has_perm("distribution.view_storychannelstatus"))
-    )
-
-
 def start_of_today():
     return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
 

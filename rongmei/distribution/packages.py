@@ -35,6 +35,8 @@ from django.utils.translation import gettext as _
 from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
 
 from rongmei.core.storage import private_storage
+from rongmei.media.models import caption_line
+from rongmei.newsroom.rich_text import media_links
 from rongmei.website.site_url import page_url
 
 PACKAGE_DIR = "distribution/xuexi"
@@ -161,27 +163,18 @@ def _rewriter(images: list[PackageImage]):
             out.append(_PLACEHOLDER.format(index) if index is not None else "")
         return out
 
-    def media_links(attrs_list):
-        out = []
-        for attrs in attrs_list:
-            url = attrs.get("url") or ""
-            out.append(
-                format_html('<p><a href="{}">{}</a></p>', url, url)
-                if url.startswith(("http:", "https:"))
-                else ""
-            )
-        return out
-
     return MultiRuleRewriter(
         [
             LinkRewriter(bulk_rules={"page": _page_links}),
-            EmbedRewriter(bulk_rules={"image": image_embeds, "media": media_links}),
+            EmbedRewriter(
+                bulk_rules={"image": image_embeds, "media": media_links('<p><a href="{url}">{url}</a></p>')}
+            ),
         ]
     )
 
 
 def _caption(item: PackageImage) -> str:
-    return " ".join(part for part in (item.caption, item.credit) if part)
+    return caption_line(item.caption, item.credit)
 
 
 def body_html(story, images: list[PackageImage]) -> str:

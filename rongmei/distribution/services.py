@@ -29,6 +29,7 @@ from rongmei.newsroom.events import StoryEventKind
 from . import versions
 from .adapters import AdapterError, ChannelVersion, Item, adapter_for
 from .models import Channel, StoryChannelStatus
+from .permissions import can_see_board, may_retry
 
 logger = logging.getLogger(__name__)
 
@@ -106,30 +107,6 @@ def credential_variables(channel) -> list[str]:
 
     prefix = f"RONGMEI_CHANNEL_{channel.code.upper().replace('-', '_')}_"
     return sorted(name for name in os.environ if name.startswith(prefix))
-
-
-# --- who sees and retries --------------------------------------------------------------------------------
-
-
-def can_see_board(user) -> bool:
-    return bool(
-        user.is_active and (user.is_superuser or user.has_perm("newsroom.view_others_work_storypage"))
-    )
-
-
-def can_see_story_status(user, story) -> bool:
-    from rongmei.review.views import user_can_see_history
-
-    return bool(user.is_active) and user_can_see_history(user, story)
-
-
-def may_retry(user, status: StoryChannelStatus) -> bool:
-    """Newsroom staff who see colleagues' work and may edit the story (editors, new-media editors)."""
-    if not user.is_active:
-        return False
-    if user.is_superuser or user.has_perm("distribution.change_storychannelstatus"):
-        return True
-    return can_see_board(user) and status.story.permissions_for_user(user).can_edit()
 
 
 # --- registering senders -------------------------------------------------------------------------------
@@ -540,10 +517,6 @@ def record_done_by_hand(status, *, note, remote_url="", at=None) -> bool:
 
 
 MANUAL_ACTION = "rongmei.distribution.done_by_hand"
-
-
-def may_complete_by_hand(user, status: StoryChannelStatus) -> bool:
-    return status.state == State.NEEDS_MANUAL and may_retry(user, status)
 
 
 def complete_by_hand(

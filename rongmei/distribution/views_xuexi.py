@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from . import packages, xuexi
+from . import packages, permissions, xuexi
 from .models import StoryChannelStatus
 from .services import TAKING_DOWN_ACTS, DistributionError
 
@@ -36,7 +36,7 @@ def _status(pk) -> StoryChannelStatus:
 
 
 def _refuse_unless_may(request, status):
-    if not xuexi.may_handle(request.user, status.story):
+    if not permissions.may_handle_xuexi(request.user, status.story):
         raise PermissionDenied
 
 

@@ -8,14 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.panels import FieldPanel
-from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from rongmei.core.admin_columns import yes_no
+from rongmei.newsroom.story_admin import StoryMenuItem, add_story_menu_item
 
-from . import desk, services, views
+from . import desk, permissions, services, views
 from .models import Channel
 
 
@@ -49,7 +49,7 @@ def register_distribution_urls():
 
 class BoardMenuItem(MenuItem):
     def is_shown(self, request):
-        return services.can_see_board(request.user)
+        return permissions.can_see_board(request.user)
 
 
 @hooks.register("register_reports_menu_item")
@@ -64,18 +64,18 @@ def register_board_menu_item():
 
 @hooks.register("construct_homepage_panels")
 def add_distribution_desk_panel(request, panels):
-    if desk.may_use_desk(request.user):
+    if permissions.may_use_desk(request.user):
         panels.append(desk.DistributionDeskPanel())
 
 
 class DeskMenuItem(MenuItem):
     def is_shown(self, request):
-        return desk.may_use_desk(request.user)
+        return permissions.may_use_desk(request.user)
 
 
 class DeskSubmenuMenuItem(SubmenuMenuItem):
     def is_shown(self, request):
-        return desk.may_use_desk(request.user)
+        return permissions.may_use_desk(request.user)
 
 
 @hooks.register("register_admin_menu_item")
@@ -106,27 +106,16 @@ def register_distribution_desk_menu():
     )
 
 
-class StoryDistributionMenuItem(PageMenuItem):
+class StoryDistributionMenuItem(StoryMenuItem):
     label = _("Distribution (分发)")
     icon_name = "resubmit"
     url_name = "distribution_story"
 
-    def is_shown(self, user):
-        from rongmei.newsroom.models import StoryPage
-
-        return issubclass(self.page.specific_class or object, StoryPage) and services.can_see_story_status(
-            user, self.page
-        )
+    def may_see(self, user, story):
+        return permissions.can_see_story_status(user, story)
 
 
-@hooks.register("register_page_listing_more_buttons")
-def distribution_listing_button(page, user, next_url=None):
-    yield StoryDistributionMenuItem(page=page, priority=57)
-
-
-@hooks.register("register_page_header_buttons")
-def distribution_header_button(page, user, view_name, next_url=None):
-    yield StoryDistributionMenuItem(page=page, priority=68)
+add_story_menu_item(StoryDistributionMenuItem, listing_priority=57, header_priority=68)
 
 
 @hooks.register("insert_editor_js")

@@ -25,6 +25,7 @@ from rongmei.organisation.models import display_name_for
 from . import packages, services, versions
 from .adapters import adapter_for
 from .models import StoryChannelStatus
+from .permissions import may_handle_xuexi
 from .services import PUBLISHING_ACTS, TAKING_DOWN_ACTS, DistributionError
 
 logger = logging.getLogger(__name__)
@@ -52,18 +53,8 @@ def register_log_actions(actions):
 # --- who may ---------------------------------------------------------------------------------------------
 
 
-def may_handle(user, story) -> bool:
-    """Newsroom staff who see the story's distribution and may edit the story (its editors, the
-    new-media editors, the chief); a reporter who may edit only their own draft does not see others'."""
-    if user is None or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return services.can_see_story_status(user, story) and story.permissions_for_user(user).can_edit()
-
-
 def _require(user, status):
-    if not may_handle(user, status.story):
+    if not may_handle_xuexi(user, status.story):
         raise PermissionDenied(
             _("Only staff who may edit this story may handle its 学习强国 package and record its submission.")
         )

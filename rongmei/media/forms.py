@@ -15,7 +15,9 @@ from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
-TOO_MANY_PIXELS = _("This image has too many pixels (more than %(max_pixels)s). Make it smaller and upload it again.")
+TOO_MANY_PIXELS = _(
+    "This image has too many pixels (more than %(max_pixels)s). Make it smaller and upload it again."
+)
 
 
 def too_many_pixels(max_pixels) -> ValidationError:

@@ -16,6 +16,7 @@ with a KeyError/ValueError, for everyone. So:
 
 import re
 
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from wagtail.admin.rich_text.converters.contentstate import link_entity as wagtail_link_entity
 from wagtail.admin.rich_text.converters.contentstate_models import Entity
@@ -36,6 +37,21 @@ def valid_id(value) -> int | None:
     """``value`` as a database id, or None when it cannot be one ("abc", "", -1, 10**30)."""
     text = str(value) if value is not None else ""
     return int(text) if _DIGITS.fullmatch(text) and int(text) > 0 else None
+
+
+def media_links(markup):
+    """A rewriter rule for media embeds (a video site's player, an <iframe> on the website): for a
+    channel that shows no player, each one's address put into ``markup`` (``format_html`` with
+    ``{url}``); nothing for an address that is not http(s)."""
+
+    def expand(attrs_list):
+        out = []
+        for attrs in attrs_list:
+            url = attrs.get("url") or ""
+            out.append(format_html(markup, url=url) if url.startswith(("http:", "https:")) else "")
+        return out
+
+    return expand
 
 
 def known_image_format(name) -> str | None:

@@ -16,24 +16,23 @@ See docs/decisions/0021-partner-centers.md.
 
 import base64
 import binascii
-import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from ninja import NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError
-from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 from pydantic import Field
 
 from rongmei.api import ninjs, queries
+from rongmei.api.answers import conditional, next_page_url, story_version, weak_etag
 from rongmei.api.api import ChineseJSONRenderer, Error, NinjsItem
+from rongmei.api.errors import ApiError, answer_errors, error_response
 from rongmei.newsroom.models import StoryCredit
 
 from . import services
@@ -112,11 +111,6 @@ class FeedParams(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
 
-class ApiError(Exception):
-    def __init__(self, status, code, detail):
-        self.status, self.code, self.detail = status, code, detail
-
-
 def _both_languages(message: str) -> str:
     """The message in Chinese and in English (a partner's system and its staff read it)."""
     with translation.override("zh-hans"):
@@ -126,17 +120,11 @@ def _both_languages(message: str) -> str:
     return english if chinese == english else f"{chinese} / {english}"
 
 
-def _error(request, status, code, detail):
-    response = api.create_response(request, {"code": code, "detail": str(detail)}, status=status)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 @api.exception_handler(services.Refused)
 def _refused(request, exc):
     status, message = REFUSALS[exc.code]
-    response = _error(
-        request, status, "unauthorized" if status == 401 else "forbidden", _both_languages(message)
+    response = error_response(
+        api, request, status, "unauthorized" if status == 401 else "forbidden", _both_languages(message)
     )
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="rongmei-partners"'
@@ -148,23 +136,7 @@ def _unauthenticated(request, exc):
     return _refused(request, services.Refused("missing"))
 
 
-@api.exception_handler(ApiError)
-def _api_error(request, exc):
-    return _error(request, exc.status, exc.code, exc.detail)
-
-
-@api.exception_handler(NinjaValidationError)
-def _bad_parameters(request, exc):
-    names = sorted({str(error.get("loc", ["", "?"])[-1]) for error in exc.errors})
-    return _error(
-        request,
-        400,
-        "bad_request",
-        _(
-            "These parameters are not valid: %(names)s. limit is a number from 1 to %(max)s; an id is a positive number."
-        )
-        % {"names": ", ".join(names), "max": MAX_LIMIT},
-    )
+answer_errors(api, max_limit=MAX_LIMIT)
 
 
 # --- the feed cursor ----------------------------------------------------------------------------
@@ -225,23 +197,12 @@ def feed_page(partner, since, limit, *, now=None):
 # --- answers ------------------------------------------------------------------------------------
 
 
-def _etag(request, parts) -> str:
-    digest = hashlib.sha256(
-        repr((request.auth.partner_id, request.get_full_path(), parts)).encode()
-    ).hexdigest()
-    return f'W/"{digest[:32]}"'
-
-
-def _not_modified(request, etag) -> bool:
-    wanted = request.headers.get("If-None-Match", "")
-    return any(tag.strip() in (etag, etag[2:], "*") for tag in wanted.split(","))
-
-
-def _cached(response, etag):
-    response["ETag"] = etag
-    response["Cache-Control"] = CACHE_CONTROL
-    response["Vary"] = "Authorization"
-    return response
+def _answer(request, stories, answer):
+    """``answer()``, or a 304 when the partner has this version of these stories already."""
+    etag = weak_etag(request.auth.partner_id, request.get_full_path(), [story_version(s) for s in stories])
+    return conditional(
+        request, etag, answer, headers={"Cache-Control": CACHE_CONTROL, "Vary": "Authorization"}
+    )
 
 
 def _context(request):
@@ -275,17 +236,13 @@ def feed(request, params: Query[FeedParams]):
             400, "bad_cursor", _("This cursor is not one of ours. Start again without “since”.")
         ) from None
     since = cursor or params.since
-    etag = _etag(request, [(s.pk, s.live_revision_id, s.latest_revision_id, s.is_retracted) for s in window])
-    if _not_modified(request, etag):
-        return _cached(HttpResponse(status=304), etag)
-    next_url = None
-    if more:
-        query = request.GET.copy()
-        query["since"] = since
-        query["limit"] = str(params.limit)
-        next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-    data = {"items": _items(request, window), "since": since, "next": next_url}
-    return _cached(api.create_response(request, data, status=200), etag)
+
+    def answer():
+        next_url = next_page_url(request, since=since, limit=params.limit) if more else None
+        data = {"items": _items(request, window), "since": since, "next": next_url}
+        return api.create_response(request, data, status=200)
+
+    return _answer(request, window, answer)
 
 
 @api.get(
@@ -300,7 +257,6 @@ def item(request, story_id: int = Path(..., ge=1, le=queries.MAX_ID)):
     if not found:
         raise ApiError(404, "not_found", _("There is no published story with this id for your center."))
     story = found[0]
-    etag = _etag(request, [(story.pk, story.live_revision_id, story.latest_revision_id, story.is_retracted)])
-    if _not_modified(request, etag):
-        return _cached(HttpResponse(status=304), etag)
-    return _cached(api.create_response(request, _items(request, [story])[0], status=200), etag)
+    return _answer(
+        request, [story], lambda: api.create_response(request, _items(request, [story])[0], status=200)
+    )

@@ -9,9 +9,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from rongmei.core.admin_views import ActView, AdminPage
 
 from . import services
 from .forms import PartnerForm, SecretForm, TokenForm
@@ -29,13 +30,13 @@ def _list_crumb():
     return {"url": reverse("partners_index"), "label": _("Partner centers (合作媒体)")}
 
 
-class PartnerListView(ManagerOnly, WagtailAdminTemplateMixin, TemplateView):
+class PartnerListView(AdminPage):
     template_name = "partners/index.html"
     page_title = _("Partner centers (合作媒体)")
     header_icon = "group"
 
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+    def may_see(self, user):
+        return services.can_manage(user)
 
     def get_context_data(self, **kwargs):
         from rongmei.distribution.models import StoryChannelStatus
@@ -176,19 +177,20 @@ class SetSecretView(ManagerOnly, ShownOnce):
         return self.render_once(partner=self.partner, shown=shown, what="secret")
 
 
-class RevokeTokenView(View):
+class RevokeTokenView(ActView):
     """POST only; the service checks who asks."""
 
-    def post(self, request, pk):
-        token = get_object_or_404(PartnerToken.objects.select_related("partner"), pk=pk)
-        try:
-            services.revoke_token(token, acting_user=request.user)
-        except services.PartnerError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                _("The token %(token)s… of %(name)s is revoked: requests with it are refused from now on.")
-                % {"token": token.shown_part, "name": token.partner.name},
-            )
-        return redirect("partners_edit", pk=token.partner_id)
+    errors = (services.PartnerError,)
+
+    def get_object(self, pk):
+        return get_object_or_404(PartnerToken.objects.select_related("partner"), pk=pk)
+
+    def act(self, token):
+        services.revoke_token(token, acting_user=self.request.user)
+        return _("The token %(token)s… of %(name)s is revoked: requests with it are refused from now on.") % {
+            "token": token.shown_part,
+            "name": token.partner.name,
+        }
+
+    def default_next(self, token):
+        return reverse("partners_edit", args=[token.partner_id])

@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views import View
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from rongmei.core.admin_views import AdminPage
 from rongmei.newsroom.models import StoryPage
+from rongmei.newsroom.story_admin import StoryAdminPage
 from rongmei.organisation.models import Outlet
 
 from . import export, permissions, queries, services
@@ -134,11 +134,11 @@ class NoFieldsForm(forms.Form):
 # --- who sees what --------------------------------------------------------------------------------------
 
 
-class PrintViewMixin:
-    def dispatch(self, request, *args, **kwargs):
-        if not permissions.can_view(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+class PrintAdminPage(AdminPage):
+    """A print screen: for those who may see print plans."""
+
+    def may_see(self, user):
+        return permissions.can_view(user)
 
 
 def candidate_stories(user, *, query="", issue=None):
@@ -165,13 +165,10 @@ def candidate_stories(user, *, query="", issue=None):
 # --- the issues -----------------------------------------------------------------------------------------
 
 
-class IssueListView(PrintViewMixin, WagtailAdminTemplateMixin, TemplateView):
+class IssueListView(PrintAdminPage):
     template_name = "printing/issues.html"
     page_title = _("Print edition (报纸版面)")
     header_icon = "doc-full"
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -229,12 +226,12 @@ class IssueListView(PrintViewMixin, WagtailAdminTemplateMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class IssueView(PrintViewMixin, WagtailAdminTemplateMixin, TemplateView):
+class IssueView(PrintAdminPage):
     template_name = "printing/issue.html"
     header_icon = "doc-full"
 
     def dispatch(self, request, *args, **kwargs):
-        if not permissions.can_view(request.user):
+        if not self.may_see(request.user):
             raise PermissionDenied
         self.issue = get_object_or_404(PrintIssue.objects.select_related("outlet"), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
@@ -526,37 +523,19 @@ class ExportPageView(View):
         return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/zip")
 
 
-class StoryPrintView(PrintViewMixin, WagtailAdminTemplateMixin, TemplateView):
+class StoryPrintView(StoryAdminPage):
     """A story's place in print: the pages it is on (or why it cannot be placed)."""
 
     template_name = "printing/story.html"
     page_title = _("Print (报纸)")
     header_icon = "doc-full"
-
-    def dispatch(self, request, page_id, *args, **kwargs):
-        if not permissions.can_view(request.user):
-            raise PermissionDenied
-        self.story = get_object_or_404(StoryPage, pk=page_id)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_subtitle(self):
-        return self.story.get_admin_display_title()
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {
-                "url": reverse("wagtailadmin_pages:edit", args=[self.story.pk]),
-                "label": self.get_page_subtitle(),
-            },
-            {"url": "", "label": self.page_title},
-        ]
+    may_see = PrintAdminPage.may_see
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         placements = list(queries.placements_for_story(self.story))
         standing = queries.print_standing(self.story)
         context.update(
-            story=self.story,
             rows=[queries.view_placement(p) for p in placements],
             standing=standing,
             refusal=services.refusal_to_place(self.story),

@@ -5,7 +5,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.menus.pages import PageMenuItem
+
+from rongmei.newsroom.story_admin import StoryMenuItem, add_story_menu_item
 
 from . import permissions, views
 
@@ -36,25 +37,16 @@ def register_printing_menu_item():
     )
 
 
-class StoryPrintMenuItem(PageMenuItem):
+class StoryPrintMenuItem(StoryMenuItem):
     label = _("Print (报纸)")
     icon_name = "doc-full"
     url_name = "printing_story"
 
-    def is_shown(self, user):
-        from rongmei.newsroom.models import StoryPage
-
-        return issubclass(self.page.specific_class or object, StoryPage) and permissions.can_view(user)
+    def may_see(self, user, story):
+        return permissions.can_view(user)
 
 
-@hooks.register("register_page_listing_more_buttons")
-def printing_listing_button(page, user, next_url=None):
-    yield StoryPrintMenuItem(page=page, priority=58)
-
-
-@hooks.register("register_page_header_buttons")
-def printing_header_button(page, user, view_name, next_url=None):
-    yield StoryPrintMenuItem(page=page, priority=69)
+add_story_menu_item(StoryPrintMenuItem, listing_priority=58, header_priority=69)
 
 
 @hooks.register("register_permissions")

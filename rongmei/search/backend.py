@@ -15,10 +15,13 @@ See docs/decisions/0002-chinese-search.md.
 """
 
 import logging
+import operator
+from functools import reduce
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from modelsearch.backends.base import EmptySearchResults
+from modelsearch.index import RelatedFields
 from modelsearch.query import And, Boost, MatchAll, Not, Or, Phrase, PlainText
 
 from .segment import query_groups, segment_for_index
@@ -41,6 +44,31 @@ def has_terms(query) -> bool:
     return True
 
 
+def query_terms(text, *, prefix_last=False) -> list[list[tuple[list[str], bool]]]:
+    """What a query string asks for, as both databases build it: one part per space-separated word
+    of the query (all or any of them, by the operator), each a list of token groups (all of them;
+    a group is matched as an adjacent phrase), each group with whether it is a prefix (only the
+    last group of the last part, for autocomplete). [] when nothing is searchable."""
+    groups_per_part = [groups for groups in (query_groups(part) for part in text.split()) if groups]
+    last_part = len(groups_per_part) - 1
+    return [
+        [
+            (group, prefix_last and index == last_part and i == len(groups) - 1)
+            for i, group in enumerate(groups)
+        ]
+        for index, groups in enumerate(groups_per_part)
+    ]
+
+
+def combine(parts, *, all_of=True):
+    """``parts`` (database query expressions) joined with AND (``all_of``) or OR; those that are
+    None (nothing searchable) left out; None when none is left."""
+    parts = [part for part in parts if part is not None]
+    if not parts:
+        return None
+    return reduce(operator.and_ if all_of else operator.or_, parts)
+
+
 class SegmentingIndexerMixin:
     """Segments every field value an ObjectIndexer prepares; each value is segmented once."""
 
@@ -52,7 +80,14 @@ class SegmentingIndexerMixin:
         return cache[value]
 
     def _segmented_field(self, obj, field):
-        raise NotImplementedError
+        # modelsearch's own prepare_field (of the database's ObjectIndexer) yields (…, value); a
+        # related object's fields come back through this class's prepare_field, segmented there.
+        prepared = super().prepare_field(obj, field)
+        if isinstance(field, RelatedFields):
+            yield from prepared
+            return
+        for *rest, value in prepared:
+            yield (*rest, self.segment(value))
 
     def prepare_field(self, obj, field):
         if obj is not self.obj:
@@ -66,6 +101,14 @@ class SegmentingIndexerMixin:
         if key not in cache:
             cache[key] = list(self._segmented_field(obj, field))
         yield from cache[key]
+
+
+def indexers_for(index, model, objs) -> list:
+    """The segmenting indexers of ``objs`` for ``index`` (none when the model has no search fields):
+    what both databases' ``add_items`` write."""
+    if not model.get_search_fields():
+        return []
+    return [index.indexer_class(obj, index.backend) for obj in objs]
 
 
 class EmptyQueryMixin:

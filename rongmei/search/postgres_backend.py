@@ -1,26 +1,18 @@
 """The Chinese search backend on PostgreSQL (see rongmei.search.backend)."""
 
-from functools import reduce
-
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import F
 from modelsearch.backends.database.postgres import postgres as pg
 from modelsearch.backends.database.postgres.query import Lexeme
-from modelsearch.index import AutocompleteField, RelatedFields
+from modelsearch.index import AutocompleteField
 from modelsearch.query import And, Boost, Or, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
-from .backend import EmptyQueryMixin, SegmentingIndexerMixin
-from .segment import query_groups
+from .backend import EmptyQueryMixin, SegmentingIndexerMixin, combine, indexers_for, query_terms
 
 
 class PostgresSegmentingIndexer(SegmentingIndexerMixin, pg.ObjectIndexer):
-    def _segmented_field(self, obj, field):
-        if isinstance(field, RelatedFields):
-            yield from pg.ObjectIndexer.prepare_field(self, obj, field)
-            return
-        for current_field, weight, value in pg.ObjectIndexer.prepare_field(self, obj, field):
-            yield current_field, weight, self.segment(value)
+    pass
 
 
 class ChinesePostgresIndex(pg.PostgresIndex):
@@ -28,9 +20,7 @@ class ChinesePostgresIndex(pg.PostgresIndex):
 
     def add_items(self, model, objs):
         # As modelsearch's PostgresIndex.add_items, with the segmenting indexer.
-        if not model.get_search_fields():
-            return
-        indexers = [self.indexer_class(obj, self.backend) for obj in objs]
+        indexers = indexers_for(self, model, objs)
         if not indexers:
             return
         IndexEntry = pg.IndexEntry
@@ -71,21 +61,12 @@ class ChinesePostgresIndex(pg.PostgresIndex):
 
 def tsquery_for(text, operator, prefix_last):
     """A raw tsquery for a query string: groups ANDed, a group of characters as a phrase."""
-    groups_per_part = [query_groups(part) for part in text.split()]
-    groups_per_part = [groups for groups in groups_per_part if groups]
-    if not groups_per_part:
-        return None
-    use_and = str(operator).lower() != "or"
-    parts = []
-    for index, groups in enumerate(groups_per_part):
-        last_part = index == len(groups_per_part) - 1
-        lexemes = [
-            # to_tsquery('simple', '京 出') parses the quoted text into '京' <-> '出'.
-            Lexeme(" ".join(group), prefix=prefix_last and last_part and i == len(groups) - 1)
-            for i, group in enumerate(groups)
-        ]
-        parts.append(reduce(lambda a, b: a & b, lexemes))
-    return reduce((lambda a, b: a & b) if use_and else (lambda a, b: a | b), parts)
+    parts = [
+        # to_tsquery('simple', '京 出') parses the quoted text into '京' <-> '出'.
+        combine([Lexeme(" ".join(group), prefix=prefix) for group, prefix in groups])
+        for groups in query_terms(text, prefix_last=prefix_last)
+    ]
+    return combine(parts, all_of=str(operator).lower() != "or")
 
 
 class ChinesePostgresSearchQueryCompiler(pg.PostgresSearchQueryCompiler):
@@ -150,11 +131,7 @@ class ChinesePostgresSearchQueryCompiler(pg.PostgresSearchQueryCompiler):
                 self.build_tsquery_content(subquery, config=config, invert=invert)
                 for subquery in query.subqueries
             ]
-            parts = [part for part in parts if part is not None]
-            if not parts:
-                return None
-            is_and = isinstance(query, And) != invert
-            return reduce((lambda a, b: a & b) if is_and else (lambda a, b: a | b), parts)
+            return combine(parts, all_of=isinstance(query, And) != invert)
         return super().build_tsquery_content(query, config=config, invert=invert)
 
     def get_search_vectors(self, search_query):

@@ -1,7 +1,5 @@
 """The Chinese search backend on SQLite FTS5 (see rongmei.search.backend)."""
 
-from functools import reduce
-
 from django.db.models import (
     Exists,
     ExpressionWrapper,
@@ -20,12 +18,11 @@ from modelsearch.backends.database.sqlite.query import (
     SearchQueryExpression,
     normalize,
 )
-from modelsearch.index import AutocompleteField, RelatedFields
+from modelsearch.index import AutocompleteField
 from modelsearch.query import And, Boost, MatchAll, Not, Or, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
-from .backend import EmptyQueryMixin, SegmentingIndexerMixin
-from .segment import query_groups
+from .backend import EmptyQueryMixin, SegmentingIndexerMixin, combine, indexers_for, query_terms
 
 #: bm25() column weights on the FTS5 table (columns: autocomplete, body, title). A headline hit
 #: counts five times a body hit; the autocomplete column is a copy of the title and only counts
@@ -35,12 +32,7 @@ AUTOCOMPLETE_BM25_WEIGHTS = (1.0, 0.0, 0.0)
 
 
 class SQLiteSegmentingIndexer(SegmentingIndexerMixin, ms_sqlite.ObjectIndexer):
-    def _segmented_field(self, obj, field):
-        if isinstance(field, RelatedFields):
-            yield from ms_sqlite.ObjectIndexer.prepare_field(self, obj, field)
-            return
-        for current_field, value in ms_sqlite.ObjectIndexer.prepare_field(self, obj, field):
-            yield current_field, self.segment(value)
+    pass
 
 
 class ChineseSQLiteIndex(ms_sqlite.SQLiteIndex):
@@ -50,9 +42,7 @@ class ChineseSQLiteIndex(ms_sqlite.SQLiteIndex):
         # As modelsearch's SQLiteIndex.add_items, with the segmenting indexer, one bulk update for
         # changed entries instead of one UPDATE per entry, and title_norm reset on change (the
         # title's length changes, so its norm must be recomputed).
-        if not model.get_search_fields():
-            return
-        indexers = [self.indexer_class(obj, self.backend) for obj in objs]
+        indexers = indexers_for(self, model, objs)
         if not indexers:
             return
         IndexEntry = ms_sqlite.IndexEntry
@@ -100,18 +90,12 @@ def _fts_phrase(group, prefix=False):
 
 def _fts_query(text, operator, prefix_last):
     """FTS5 MATCH text for a query string, or None when it has no searchable token."""
-    groups_per_part = [query_groups(part) for part in text.split()]
-    groups_per_part = [groups for groups in groups_per_part if groups]
-    if not groups_per_part:
+    parts = [
+        "(" + " AND ".join(_fts_phrase(group, prefix=prefix) for group, prefix in groups) + ")"
+        for groups in query_terms(text, prefix_last=prefix_last)
+    ]
+    if not parts:
         return None
-    parts = []
-    for index, groups in enumerate(groups_per_part):
-        last_part = index == len(groups_per_part) - 1
-        phrases = [
-            _fts_phrase(group, prefix=prefix_last and last_part and i == len(groups) - 1)
-            for i, group in enumerate(groups)
-        ]
-        parts.append("(" + " AND ".join(phrases) + ")")
     joiner = " OR " if str(operator).lower() == "or" else " AND "
     return "(" + joiner.join(parts) + ")"
 
@@ -152,12 +136,7 @@ class ChineseSQLiteSearchQueryCompiler(ms_sqlite.SQLiteSearchQueryCompiler):
             parts = [
                 self.build_search_query_content(subquery, config=config) for subquery in query.subqueries
             ]
-            parts = [part for part in parts if part is not None]
-            if not parts:
-                return None
-            if isinstance(query, And):
-                return reduce(lambda a, b: a & b, parts)
-            return reduce(lambda a, b: a | b, parts)
+            return combine(parts, all_of=isinstance(query, And))
         if isinstance(query, Boost):
             return self.build_search_query_content(query.subquery, config=config)
         return super().build_search_query_content(query, config=config)

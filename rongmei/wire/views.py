@@ -4,16 +4,14 @@ GET views only read; every act is a POST that calls the services."""
 
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from django.views import View
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
+from rongmei.core.admin_views import AdminPage, choice_of, page_of
 from rongmei.organisation.models import display_name_for
 
 from . import sanitise, services
@@ -28,33 +26,27 @@ STATE_FILTERS = [
 ]
 
 
-class WireListView(WagtailAdminTemplateMixin, TemplateView):
+class WireListView(AdminPage):
     template_name = "wire/item_list.html"
     page_title = _("Incoming wire (入库稿)")
     header_icon = "download"
+    refusal_message = _("You may not see the incoming wire.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if not services.can_see_wire(request.user):
-            raise PermissionDenied(_("You may not see the incoming wire."))
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+    def may_see(self, user):
+        return services.can_see_wire(user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         sources = list(WireSource.objects.all())
-        source = self.request.GET.get("source", "")
-        source_id = int(source) if source.isdigit() and int(source) in {s.pk for s in sources} else None
-        state = self.request.GET.get("state", "")
-        if state not in dict(STATE_FILTERS):
-            state = ""
+        source = choice_of(self.request, "source", {str(s.pk) for s in sources})
+        source_id = int(source) if source else None
+        state = choice_of(self.request, "state", dict(STATE_FILTERS))
         query = self.request.GET.get("q", "").strip()[:100]
         rows = services.items_for(self.request.user, source_id=source_id, state=state, query=query)
-        page = Paginator(rows, 50).get_page(self.request.GET.get("p"))
+        page = page_of(self.request, rows)
         context.update(
             page=page,
-            sources=sources,
+            source_choices=[(s.pk, s.name) for s in sources],
             source_id=source_id,
             states=STATE_FILTERS,
             state=state,
@@ -64,13 +56,15 @@ class WireListView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class WireItemView(WagtailAdminTemplateMixin, TemplateView):
+class WireItemView(AdminPage):
     template_name = "wire/item_detail.html"
     header_icon = "download"
+    refusal_message = WireListView.refusal_message
+    may_see = WireListView.may_see
 
     def dispatch(self, request, pk, *args, **kwargs):
-        if not services.can_see_wire(request.user):
-            raise PermissionDenied(_("You may not see the incoming wire."))
+        if not self.may_see(request.user):
+            raise PermissionDenied(self.refusal_message)
         self.item = get_object_or_404(
             WireItem.objects.select_related("source", "adopted_story", "adopted_by"), pk=pk
         )
@@ -146,18 +140,14 @@ class IgnoreView(View):
         return redirect("wire_items")
 
 
-class SourcesView(WagtailAdminTemplateMixin, TemplateView):
+class SourcesView(AdminPage):
     template_name = "wire/sources.html"
     page_title = _("Wire sources (稿源)")
     header_icon = "site"
+    refusal_message = _("You may not see the wire sources.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if not services.can_see_sources(request.user):
-            raise PermissionDenied(_("You may not see the wire sources."))
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+    def may_see(self, user):
+        return services.can_see_sources(user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from rongmei.distribution.models import Channel, StoryChannelVersion
 from rongmei.distribution.services import ensure_channels
-
-from .conftest import make_image
+from rongmei.testing import make_image
 
 
 def test_the_app_version_gives_the_list_title_and_thumbnail(client, api_site, valid):

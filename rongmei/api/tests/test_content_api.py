@@ -7,9 +7,8 @@ import pytest
 from wagtail.models import PageViewRestriction
 
 from rongmei.newsroom.models import CreditRole
+from rongmei.testing import make_image
 from rongmei.website.tests.hostile import HOSTILE_VALUES
-
-from .conftest import make_image
 
 pytestmark = pytest.mark.django_db
 

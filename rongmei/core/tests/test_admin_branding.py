@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from rongmei.monitoring.models import Source
-from rongmei.testing import TEST_PASSWORD
+from rongmei.testing import login
 
 pytestmark = pytest.mark.django_db
 
@@ -13,14 +13,14 @@ def test_admin_tabs_carry_the_newsroom_name_not_wagtail(client, newsroom, settin
     settings.WAGTAIL_SITE_NAME = "张店融媒"
     for url in (reverse("wagtailadmin_login"), reverse("wagtailadmin_home")):
         if url != reverse("wagtailadmin_login"):
-            client.login(username="admin", password=TEST_PASSWORD)
+            login(client, newsroom.admin)
         title = re.search(r"<title>(.*?)</title>", client.get(url).content.decode(), re.S).group(1)
         assert title.strip().endswith("- 张店融媒") and "Wagtail" not in title
 
 
 def test_boolean_list_columns_show_ticks_not_true_false(client, newsroom):
     Source.objects.create(name="鲁中网", url="http://www.lznews.cn/rss.xml", category="local", enabled=False)
-    client.login(username="admin", password=TEST_PASSWORD)
+    login(client, newsroom.admin)
     page = client.get(reverse("wagtailsnippets_monitoring_source:list")).content.decode()
     assert "鲁中网" in page
     assert not re.search(r"<td[^>]*>\s*False\s*</td>", page)

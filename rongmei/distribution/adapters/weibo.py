@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rongmei.core.outbound import OutboundRefused, check_url, outbound_client
+from rongmei.media.sniffing import picture_kind
 
 from ..rendering.plain import WEIBO_STATUS_MAX_CHARS, StatusError, compose_weibo_status, links_in
 from .base import AdapterError, Capabilities, ChannelAdapter, Item, Result
@@ -61,17 +62,6 @@ PICTURE_RENDITIONS = (
 # Weibo's error codes (platforms.md §2, from the Error_code page as copied in an SDK docstring).
 RATE_LIMITED = {"10022", "10023", "10024", "20016"}  # IP, user, user × API limits; posting too often
 TOKEN_GONE = {"21327", "21319"}  # token expired; authorisation revoked
-
-
-def picture_format(data: bytes) -> str:
-    """jpeg, png, gif or "" from the file's first bytes."""
-    if data[:3] == b"\xff\xd8\xff":
-        return "jpeg"
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return "png"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "gif"
-    return ""
 
 
 def on_domain(url: str, domain: str) -> bool:
@@ -170,8 +160,8 @@ class WeiboAdapter(ChannelAdapter):
                 % {"title": image.title},
                 retryable=False,
             ) from None
-        found = picture_format(data)
-        if found and len(data) < PICTURE_MAX_BYTES:
+        found = picture_kind(data)
+        if found in PICTURE_FORMATS and len(data) < PICTURE_MAX_BYTES:
             return (f"picture.{'jpg' if found == 'jpeg' else found}", data, PICTURE_FORMATS[found])
         for spec in PICTURE_RENDITIONS:
             rendition = image.get_rendition(spec)

@@ -16,6 +16,8 @@ import re
 import secrets
 from io import BytesIO
 
+from rongmei.media.sniffing import picture_kind
+
 from .base import ContractServer, Request, Response
 
 # Limits — WXD draftbox/draftmanage/api_draft_add.html: title ≤32, author ≤16, digest ≤128,
@@ -48,15 +50,8 @@ def ok(**fields) -> Response:
 
 
 def _image_kind(data: bytes) -> str:
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"GIF8"):
-        return "gif"
-    if data.startswith(b"BM"):
-        return "bmp"
-    return ""
+    kind = picture_kind(data)
+    return "jpg" if kind == "jpeg" else kind
 
 
 def _pixels(data: bytes) -> tuple[int, int] | None:

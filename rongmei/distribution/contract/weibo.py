@@ -22,6 +22,8 @@ import re
 import time
 from urllib.parse import urlsplit
 
+from rongmei.media.sniffing import picture_kind
+
 from ..rendering.plain import WEIBO_STATUS_MAX_CHARS, weibo_length
 from .base import ContractServer, Request, Response
 
@@ -49,16 +51,6 @@ ERRORS = {
     "10016": "Miss required parameter",
     "21301": "Auth failed",
 }
-
-
-def picture_kind(data: bytes) -> str:
-    if data[:3] == b"\xff\xd8\xff":
-        return "jpeg"
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return "png"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "gif"
-    return ""
 
 
 class WeiboContractServer(ContractServer):
@@ -109,7 +101,7 @@ class WeiboContractServer(ContractServer):
             return self.error(request, "20018")
         picture = request.files.get("pic")
         if picture is not None:
-            if not picture_kind(picture.data):
+            if picture_kind(picture.data) not in ("jpeg", "png", "gif"):
                 return self.error(request, "20005")
             if len(picture.data) >= PICTURE_MAX_BYTES:
                 return self.error(request, "20006")

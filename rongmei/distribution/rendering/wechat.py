@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
 
 from rongmei.distribution.adapters.base import AdapterError
-from rongmei.newsroom.rich_text import valid_id
+from rongmei.newsroom.rich_text import media_links, valid_id
 
 # draft/add ``content``: "必须少于2万字符，且不超过1M" — WXD draftbox/draftmanage/api_draft_add.html
 # (platforms.md §1 "article fields"). Whether tags count is confirmed only by a forum answer, so
@@ -79,12 +79,12 @@ def _image_rule(image_url_for, uploaded: set):
                 out.append("")
                 continue
             uploaded.add(url)
-            caption = " ".join(part for part in (image.caption, image.credit) if part)
+            caption = image.caption_line
             out.append(
                 format_html(
                     '<p data-wx="figure"><img src="{}" alt="{}"></p>{}',
                     url,
-                    attrs.get("alt") or image.caption or image.title,
+                    image.alt_text(attrs),
                     format_html('<p data-wx="caption">{}</p>', caption) if caption else "",
                 )
             )
@@ -93,13 +93,8 @@ def _image_rule(image_url_for, uploaded: set):
     return expand
 
 
-def _media_rule(attrs_list):
-    # A video site's player is an <iframe>, which WeChat does not show: its address as text.
-    out = []
-    for attrs in attrs_list:
-        url = attrs.get("url") or ""
-        out.append(format_html("<p>{}</p>", url) if url.startswith(("http:", "https:")) else "")
-    return out
+# A video site's player is an <iframe>, which WeChat does not show: its address as text.
+_media_rule = media_links("<p>{url}</p>")
 
 
 def _is_mp_link(url: str) -> bool:

@@ -1,25 +1,31 @@
 """The Douyin channel against its contract server: a reviewed story's video is uploaded and posted once."""
 
-from datetime import timedelta
-
 import pytest
-from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.utils import timezone, translation
 
 from rongmei.core import outbox
-from rongmei.distribution import services
 from rongmei.distribution.adapters import Item
 from rongmei.distribution.adapters import douyin as douyin_adapter
 from rongmei.distribution.adapters.douyin import DouyinAdapter
 from rongmei.distribution.contract.douyin import DouyinContractServer
-from rongmei.distribution.models import Channel, StoryChannelStatus, StoryChannelVersion
+from rongmei.distribution.models import Channel, StoryChannelStatus
 from rongmei.newsroom import services as newsroom_services
 from rongmei.newsroom.models import StoryPage
-from rongmei.review import services as review_services
+from rongmei.newsroom.tests.factories import approve_all, pass_review
+from rongmei.testing import fresh
+
+from .factories import (
+    add_story_with_version,
+    assert_failed_then_sent_once_when_up,
+    deliver_again,
+    message_of,
+    only_channel,
+    status_of,
+    unreachable,
+)
 
 S = StoryChannelStatus.State
-LATER = timedelta(hours=1)
+pytestmark = pytest.mark.usefixtures("english", "empty_cache")
 HAS_VIDEO_FIELD = any(field.name == "video" for field in StoryPage._meta.get_fields())
 needs_video_field = pytest.mark.skipif(
     not HAS_VIDEO_FIELD, reason="StoryPage.video (the lead engineer's field) is not in this tree yet"
@@ -29,26 +35,6 @@ needs_video_field = pytest.mark.skipif(
 # --- fixtures and helpers ------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()  # the access token is cached between deliveries
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def allow_loopback(settings):
-    """The contract server listens on 127.0.0.1, which outbound requests refuse: allow it the way a
-    center allows an intranet service (as rongmei/monitoring/tests/conftest.py does)."""
-    settings.RONGMEI_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32"]
-
-
 @pytest.fixture
 def server():
     with DouyinContractServer() as contract:
@@ -56,24 +42,13 @@ def server():
         yield contract
 
 
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def douyin_channel(base_url, **config):
-    services.ensure_channels()
-    channel, _created = Channel.objects.update_or_create(
-        code="douyin",
-        defaults={
-            "name": "抖音",
-            "kind": "douyin",
-            "enabled": True,
-            "config": {"base_url": base_url, "timeout": 0.5, "open_id": "open-id-test", **config},
-        },
+    return only_channel(
+        "douyin",
+        name="抖音",
+        kind="douyin",
+        config={"base_url": base_url, "timeout": 0.5, "open_id": "open-id-test", **config},
     )
-    Channel.objects.exclude(pk=channel.pk).update(enabled=False)  # only this channel
-    return channel
 
 
 @pytest.fixture
@@ -87,10 +62,6 @@ def channel(review, server, allow_loopback, credentials):
     return douyin_channel(server.base_url)
 
 
-def fresh(story):
-    return StoryPage.objects.get(pk=story.pk)
-
-
 def video_document(size=3000, name="clip.mp4"):
     from wagtail.documents import get_document_model
 
@@ -102,30 +73,7 @@ def add_story(newsroom, channel, *, text="", video=True, size=3000, **fields):
     """A draft story with Douyin chosen (its channel version) and, unless ``video=False``, a video."""
     if video:
         fields["video"] = video_document(size)
-    story = fresh(newsroom.add_story(**fields))
-    story.channel_versions.add(StoryChannelVersion(channel=channel, text=text))
-    story.save_revision(user=newsroom.reporter)
-    return fresh(story)
-
-
-def pass_review(newsroom, story, on_commit):
-    with on_commit():
-        review_services.submit_for_review(fresh(story), acting_user=newsroom.reporter)
-    for reviewer in (newsroom.editor, newsroom.director, newsroom.chief):
-        with on_commit():
-            review_services.approve(fresh(story), acting_user=reviewer)
-
-
-def status_of(story, channel):
-    return StoryChannelStatus.objects.get(story=story, channel=channel)
-
-
-def message_of(story, channel, act="publish"):
-    return outbox.messages_about(story).get(target=channel.outbox_target, payload__act=act)
-
-
-def deliver_again(message):
-    return outbox.deliver(message.pk, now=timezone.now() + LATER)
+    return add_story_with_version(newsroom, channel, version={"text": text}, **fields)
 
 
 # --- the pipeline ------------------------------------------------------------------------------------
@@ -265,26 +213,15 @@ def test_the_contract_server_refuses_small_parts_gaps_and_reused_videos(server):
 @needs_video_field
 def test_platform_down_then_up_posts_exactly_once(review, allow_loopback, monkeypatch, on_commit):
     contract = DouyinContractServer()
-    port = int(contract.start().rsplit(":", 1)[1])
-    contract.stop()  # Douyin is down: nothing listens
+    port = unreachable(contract)  # Douyin is down: nothing listens
     monkeypatch.setenv("RONGMEI_CHANNEL_DOUYIN_CLIENT_KEY", contract.client_key)
     monkeypatch.setenv("RONGMEI_CHANNEL_DOUYIN_REFRESH_TOKEN", contract.refresh_token_value)
     channel = douyin_channel(f"http://127.0.0.1:{port}")
     story = add_story(review, channel, title="宕机")
     pass_review(review, story, on_commit)
-
-    row = status_of(story, channel)
-    assert row.state == S.FAILED and "Could not reach Douyin" in row.error
-    message = message_of(story, channel)
-    assert message.next_attempt_at is not None
-    contract.start(port=port)
-    try:
-        deliver_again(message)
-        row = status_of(story, channel)
-        assert row.state == S.PUBLISHED, row.error
-        assert len(contract.items) == 1
-    finally:
-        contract.stop()
+    assert_failed_then_sent_once_when_up(
+        story, channel, contract, port, error="Could not reach Douyin", sent=lambda: contract.items
+    )
 
 
 @needs_video_field
@@ -323,9 +260,7 @@ def test_a_post_with_no_clear_answer_is_never_posted_twice(review, channel, serv
     # Its retraction cannot know either: someone looks on Douyin.
     with on_commit():
         newsroom_services.retract(fresh(story), acting_user=review.reporter, reason="撤稿")
-    for reviewer in (review.editor, review.director, review.chief):
-        with on_commit():
-            review_services.approve(fresh(story), acting_user=reviewer)
+    approve_all(review, story, on_commit)
     assert status_of(story, channel).state == S.NEEDS_MANUAL
     assert not server.calls_to("/video/delete/")
 
@@ -373,9 +308,7 @@ def test_a_retraction_deletes_the_post(review, channel, server, on_commit):
 
     with on_commit():
         newsroom_services.retract(fresh(story), acting_user=review.reporter, reason="事实有误")
-    for reviewer in (review.editor, review.director, review.chief):
-        with on_commit():
-            review_services.approve(fresh(story), acting_user=reviewer)
+    approve_all(review, story, on_commit)
 
     row = status_of(story, channel)
     assert row.state == S.RETRACTED, row.error
@@ -389,9 +322,7 @@ def test_a_correction_needs_manual_action(review, channel, server, on_commit):
     pass_review(review, story, on_commit)
     with on_commit():
         newsroom_services.correct(fresh(story), acting_user=review.reporter, note="应为两所。")
-    for reviewer in (review.editor, review.director, review.chief):
-        with on_commit():
-            review_services.approve(fresh(story), acting_user=reviewer)
+    approve_all(review, story, on_commit)
     row = status_of(story, channel)
     assert row.state == S.NEEDS_MANUAL and "应为两所。" in row.note
     assert len(server.calls_to("/video/create/")) == 1

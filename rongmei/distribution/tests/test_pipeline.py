@@ -16,42 +16,18 @@ from rongmei.distribution.adapters.rss import RssAdapter
 from rongmei.distribution.adapters.website import WebsiteAdapter
 from rongmei.distribution.models import Channel, StoryChannelStatus
 from rongmei.newsroom import services as newsroom_services
-from rongmei.newsroom.models import StoryPage
+from rongmei.newsroom.tests.factories import approve_all, pass_review
 from rongmei.review import services as review_services
+from rongmei.testing import fresh
+
+from .factories import messages, statuses
 
 S = StoryChannelStatus.State
-
-
-def fresh(story):
-    return StoryPage.objects.get(pk=story.pk)
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture
 def channels(review):
     return {channel.code: channel for channel in services.ensure_channels()}
-
-
-def pass_review(newsroom, story, on_commit):
-    with on_commit():
-        review_services.submit_for_review(fresh(story), acting_user=newsroom.reporter)
-    for reviewer in (newsroom.editor, newsroom.director, newsroom.chief):
-        with on_commit():
-            review_services.approve(fresh(story), acting_user=reviewer)
-
-
-def statuses(story):
-    return {
-        s.channel.code: s for s in StoryChannelStatus.objects.filter(story=story).select_related("channel")
-    }
-
-
-def messages(story, **filters):
-    return outbox.messages_about(story).filter(target__startswith="distribution.", **filters)
 
 
 @pytest.fixture
@@ -153,9 +129,7 @@ def test_a_disabled_channel_gets_nothing(review, channels, on_commit):
 def test_a_correction_updates_every_channel_and_stays_published(review, live_story, on_commit):
     with on_commit():
         newsroom_services.correct(live_story, acting_user=review.reporter, note="应为两所。")
-    for reviewer in (review.editor, review.director, review.chief):
-        with on_commit():
-            review_services.approve(fresh(live_story), acting_user=reviewer)
+    approve_all(review, live_story, on_commit)
     rows = statuses(live_story)
     for code in ("website", "rss"):
         assert rows[code].state == S.PUBLISHED, rows[code].error
@@ -186,9 +160,7 @@ def test_the_website_adapter_does_not_confirm_a_correction_the_site_does_not_sho
 def test_a_retraction_marks_every_channel_retracted(review, live_story, on_commit):
     with on_commit():
         newsroom_services.retract(live_story, acting_user=review.reporter, reason="事实有误")
-    for reviewer in (review.editor, review.director, review.chief):
-        with on_commit():
-            review_services.approve(fresh(live_story), acting_user=reviewer)
+    approve_all(review, live_story, on_commit)
     rows = statuses(live_story)
     assert {code: row.state for code, row in rows.items()} == {
         "website": S.RETRACTED,
@@ -215,9 +187,7 @@ def test_a_story_retracted_while_its_publication_waits_never_reaches_a_channel(r
         mock.patch.object(WebsiteAdapter, "publish", autospec=True) as publish,
         mock.patch.object(RssAdapter, "publish", autospec=True) as rss_publish,
     ):
-        for reviewer in (review.editor, review.director, review.chief):
-            with on_commit():
-                review_services.approve(fresh(story), acting_user=reviewer)
+        approve_all(review, story, on_commit)
         waiting.refresh_from_db()
         assert waiting.status == OutboxMessage.Status.CANCELLED  # the retraction cancelled it
         # Even forced through again (a retry by hand, the sweep), it publishes nothing.

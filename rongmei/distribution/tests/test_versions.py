@@ -5,17 +5,19 @@ from unittest import mock
 
 import pytest
 from django.urls import reverse
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+from wagtail.test.utils.form_data import inline_formset
 
 from rongmei.distribution import adapters, services, versions
 from rongmei.distribution.adapters import Capabilities, ChannelAdapter, Result
 from rongmei.distribution.models import Channel, StoryChannelStatus, StoryChannelVersion
 from rongmei.newsroom.models import StoryPage
+from rongmei.newsroom.tests.factories import pass_review, story_form
 from rongmei.proofing import story_checks
 from rongmei.proofing.models import Term, WordList
 from rongmei.proofing.views import field_label
-from rongmei.review import services as review_services
-from rongmei.testing import TEST_PASSWORD
+from rongmei.testing import fresh, login
+
+from .factories import add_story_with_version
 
 S = StoryChannelStatus.State
 
@@ -46,29 +48,10 @@ def echo(review, monkeypatch):
     )
 
 
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def fresh(story):
-    return StoryPage.objects.get(pk=story.pk)
-
-
-def pass_review(newsroom, story, on_commit):
-    with on_commit():
-        review_services.submit_for_review(fresh(story), acting_user=newsroom.reporter)
-    for reviewer in (newsroom.editor, newsroom.director, newsroom.chief):
-        with on_commit():
-            review_services.approve(fresh(story), acting_user=reviewer)
-
-
 def with_version(review, channel, **fields):
-    story = review.add_story(title="全市新建学校三所今秋开学", body="<p>某地新建学校三所。</p>")
-    story = fresh(story)
-    story.channel_versions = [StoryChannelVersion(channel=channel, **fields)]
-    story.save_revision(user=review.reporter)
-    return story
+    return add_story_with_version(
+        review, channel, version=fields, title="全市新建学校三所今秋开学", body="<p>某地新建学校三所。</p>"
+    )
 
 
 def test_a_chosen_channel_gets_the_approved_version_and_an_unchosen_one_nothing(review, echo, on_commit):
@@ -105,33 +88,12 @@ def test_a_draft_edited_after_approval_does_not_change_what_goes_out(review, ech
     assert services.chosen_channel_ids(fresh(story), approved) == {echo.pk}
 
 
-def story_form(**overrides):
-    data = {
-        "title": "市政府召开常务会议",
-        "kicker": "",
-        "subheadline": "",
-        "lead": "会议研究部署了冬季供暖工作。",
-        "body": rich_text("<p>11月26日，市政府召开常务会议。</p>"),
-        "credits": inline_formset([]),
-        "corrections": inline_formset([]),
-        "channel_versions": inline_formset([]),
-        "story_type": "news",
-        "source": "本报",
-        "slug": "",
-        "tags": "",
-        "embargo_until": "",
-        "retraction_reason": "",
-    }
-    data.update(overrides)
-    return nested_form_data(data)
-
-
 def test_a_new_story_starts_with_its_sections_default_channels(client, review, echo):
     other = Channel.objects.create(code="echo2", name="只给别的栏目", kind="echo", selection="default")
     other.default_sections.add(
         review.home.add_child(instance=type(review.section)(title="别的栏目", slug="other"))
     )
-    client.login(username="reporter", password=TEST_PASSWORD)
+    login(client, review.reporter)
     url = reverse("wagtailadmin_pages:add", args=("newsroom", "storypage", review.section.pk))
     body = client.get(url).content.decode()
     assert f'<option value="{echo.pk}" selected>' in body
@@ -142,7 +104,7 @@ def test_a_new_story_starts_with_its_sections_default_channels(client, review, e
 def test_an_over_limit_version_is_refused_with_the_field_and_the_limit_and_nothing_is_lost(
     client, review, echo
 ):
-    client.login(username="reporter", password=TEST_PASSWORD)
+    login(client, review.reporter)
     url = reverse("wagtailadmin_pages:add", args=("newsroom", "storypage", review.section.pk))
     data = story_form(
         channel_versions=inline_formset([{"channel": echo.pk, "title": "这个标题一共有十一个字"}])
@@ -162,7 +124,7 @@ def test_an_over_limit_version_is_refused_with_the_field_and_the_limit_and_nothi
 
 def test_the_always_on_channels_cannot_be_chosen_as_versions(client, review, echo):
     website = Channel.objects.get(code="website")
-    client.login(username="reporter", password=TEST_PASSWORD)
+    login(client, review.reporter)
     url = reverse("wagtailadmin_pages:add", args=("newsroom", "storypage", review.section.pk))
     response = client.post(url, story_form(channel_versions=inline_formset([{"channel": website.pk}])))
     assert response.status_code == 200
@@ -188,7 +150,7 @@ def test_a_weibo_text_that_leaves_no_room_for_the_link_is_refused_before_review(
     weibo.enabled = True
     weibo.config = {"safe_domain": "localhost", "rip": "127.0.0.1"}
     weibo.save()
-    client.login(username="reporter", password=TEST_PASSWORD)
+    login(client, review.reporter)
     url = reverse("wagtailadmin_pages:add", args=("newsroom", "storypage", review.section.pk))
     response = client.post(
         url, story_form(channel_versions=inline_formset([{"channel": weibo.pk, "text": "字" * 130}]))

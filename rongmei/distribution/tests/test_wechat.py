@@ -3,16 +3,10 @@ adapter → status), token renewal, WeChat down, a crash half-way, a job still p
 plain words, retraction, and the article markup."""
 
 import logging
-import random
 from datetime import timedelta
-from io import BytesIO
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
-from django.core.files.images import ImageFile
-from django.utils import translation
-from PIL import Image as PILImage
 
 from rongmei.core import outbox
 from rongmei.core.models import OutboxMessage
@@ -22,16 +16,20 @@ from rongmei.distribution.adapters.wechat import WeChatAdapter, cover_crops, cro
 from rongmei.distribution.contract.wechat import WeChatContractServer
 from rongmei.distribution.models import Channel, StoryChannelStatus
 from rongmei.distribution.rendering.wechat import CONTENT_MAX_CHARS, check_content_size, wechat_html
-from rongmei.media.models import NewsImage
 from rongmei.newsroom import services as newsroom_services
-from rongmei.newsroom.models import StoryPage
-from rongmei.review import services as review_services
+from rongmei.newsroom.tests.factories import approve_all, pass_review
+from rongmei.testing import fresh, make_image
+
+from .factories import only_channel
 
 S = StoryChannelStatus.State
 DRAFT_ADD = "/cgi-bin/draft/add"
 SUBMIT = "/cgi-bin/freepublish/submit"
 GET = "/cgi-bin/freepublish/get"
 TOKEN = "/cgi-bin/stable_token"
+
+
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 class WorkerDied(BaseException):
@@ -42,39 +40,14 @@ class WorkerDied(BaseException):
 
 
 @pytest.fixture
-def allow_loopback(settings):
-    """The contract server listens on 127.0.0.1, which outbound requests refuse: allow it the way a
-    center allows an intranet address (the refusal itself is tested without this)."""
-    settings.RONGMEI_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_tokens():
-    cache.clear()  # the access token is cached per account: each test starts without one
-    yield
-    cache.clear()
-
-
-@pytest.fixture
 def media(db, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
 def server():
     with WeChatContractServer() as running:
         yield running
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def configure(channel, server, **config):
@@ -93,43 +66,13 @@ def configure(channel, server, **config):
 def wechat(review, server, allow_loopback, media, monkeypatch):
     """The newsroom's WeChat channel pointed at the contract server, the only channel switched on."""
     monkeypatch.setenv("RONGMEI_CHANNEL_WECHAT_APP_SECRET", server.secret)
-    Channel.objects.exclude(code="wechat").update(enabled=False)
-    defaults = {"name": "微信公众号", "kind": "wechat", "enabled": True, "sort_order": 30}
-    if hasattr(Channel, "Selection"):  # every published story goes to it
-        defaults["selection"] = Channel.Selection.ALWAYS
-    channel, _created = Channel.objects.update_or_create(code="wechat", defaults=defaults)
+    # every published story goes to it
+    channel = only_channel(
+        "wechat", name="微信公众号", kind="wechat", sort_order=30, selection=Channel.Selection.ALWAYS
+    )
     configure(channel, server)
     services.register_channel_sender("wechat")
     return channel
-
-
-def make_image(
-    title="现场", size=(640, 400), *, noise=False, fmt="JPEG", caption="市民参加活动", credit="记者 王明 摄"
-):
-    width, height = size
-    if noise:  # incompressible: a large file, as a camera's
-        data = random.Random(7).randbytes(width * height * 3)
-        picture = PILImage.frombytes("RGB", size, data)
-    else:
-        picture = PILImage.new("RGB", size, (30, 120, 200))
-    buffer = BytesIO()
-    picture.save(buffer, fmt)
-    extension = "png" if fmt == "PNG" else "jpg"
-    return NewsImage.objects.create(
-        title=title, caption=caption, credit=credit, file=ImageFile(buffer, name=f"test.{extension}")
-    )
-
-
-def fresh(story):
-    return StoryPage.objects.get(pk=story.pk)
-
-
-def pass_review(newsroom, story, on_commit):
-    with on_commit():
-        review_services.submit_for_review(fresh(story), acting_user=newsroom.reporter)
-    for reviewer in (newsroom.editor, newsroom.director, newsroom.chief):
-        with on_commit():
-            review_services.approve(fresh(story), acting_user=reviewer)
 
 
 def body_with(image, text="某地今天新建学校三所。"):
@@ -211,7 +154,7 @@ def test_a_reviewed_story_is_published_on_wechat_with_its_article_address(
     # The body's picture went through uploadimg and its address replaced the site's.
     [uploaded] = server.uploaded_urls
     assert f'src="{uploaded}"' in sent["content"] and "/media/" not in sent["content"]
-    assert "市民参加活动 记者 王明 摄" in sent["content"]  # the caption and credit under it
+    assert "市民在广场参加活动 记者 王明 摄" in sent["content"]  # the caption and credit under it
     assert "外部网站" in sent["content"] and "example.com" not in sent["content"]  # link → text
     # The crops have WeChat's format and shape (the server checks 2.35:1 and 1:1 on the cover).
     assert sent["pic_crop_1_1"] == "0.166667_0_0.833333_1"
@@ -485,9 +428,7 @@ def test_a_large_photo_is_sent_as_a_jpeg_under_one_megabyte(review, wechat, serv
 def retract(review, story, on_commit):
     with on_commit():
         newsroom_services.retract(fresh(story), acting_user=review.reporter, reason="事实有误")
-    for reviewer in (review.editor, review.director, review.chief):
-        with on_commit():
-            review_services.approve(fresh(story), acting_user=reviewer)
+    approve_all(review, story, on_commit)
 
 
 def test_a_retraction_deletes_the_article_on_wechat(review, wechat, server, story, on_commit):
@@ -526,9 +467,7 @@ def test_a_correction_of_a_wechat_article_needs_manual_action(review, wechat, se
     pass_review(review, story, on_commit)
     with on_commit():
         newsroom_services.correct(fresh(story), acting_user=review.reporter, note="应为两所。")
-    for reviewer in (review.editor, review.director, review.chief):
-        with on_commit():
-            review_services.approve(fresh(story), acting_user=reviewer)
+    approve_all(review, story, on_commit)
     status = status_of(story)
     assert status.state == S.NEEDS_MANUAL and "应为两所。" in status.note
     assert len(server.calls_to(DRAFT_ADD)) == 1  # no second article

@@ -2,21 +2,17 @@
 
 import io
 import random
-from datetime import timedelta
 
 import httpx
 import pytest
 from django.core.files.images import ImageFile
-from django.utils import timezone, translation
 
-from rongmei.core import outbox
 from rongmei.core.models import OutboxMessage
-from rongmei.distribution import services
 from rongmei.distribution.adapters import ChannelVersion, Item
 from rongmei.distribution.adapters import weibo as weibo_adapter
 from rongmei.distribution.adapters.weibo import WeiboAdapter
 from rongmei.distribution.contract.weibo import SHARE, WeiboContractServer
-from rongmei.distribution.models import Channel, StoryChannelStatus, StoryChannelVersion
+from rongmei.distribution.models import Channel, StoryChannelStatus
 from rongmei.distribution.rendering.plain import (
     StatusError,
     compose_weibo_status,
@@ -25,27 +21,24 @@ from rongmei.distribution.rendering.plain import (
     weibo_status,
 )
 from rongmei.newsroom import services as newsroom_services
-from rongmei.newsroom.models import StoryPage
-from rongmei.review import services as review_services
+from rongmei.newsroom.tests.factories import approve_all, pass_review
+from rongmei.testing import fresh
+
+from .factories import (
+    add_story_with_version,
+    assert_failed_then_sent_once_when_up,
+    deliver_again,
+    message_of,
+    only_channel,
+    status_of,
+    unreachable,
+)
 
 S = StoryChannelStatus.State
-LATER = timedelta(hours=1)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 # --- fixtures and helpers ------------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def allow_loopback(settings):
-    """The contract server listens on 127.0.0.1, which outbound requests refuse: allow it the way a
-    center allows an intranet service (as rongmei/monitoring/tests/conftest.py does)."""
-    settings.RONGMEI_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32"]
 
 
 @pytest.fixture
@@ -55,31 +48,19 @@ def server():
         yield contract
 
 
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def weibo_channel(base_url, **config):
-    services.ensure_channels()
-    channel, _created = Channel.objects.update_or_create(
-        code="weibo",
-        defaults={
-            "name": "微博",
-            "kind": "weibo",
-            "enabled": True,
-            "config": {
-                "base_url": base_url,
-                "timeout": 0.5,
-                "safe_domain": "localhost",
-                "rip": "203.0.113.7",
-                **config,
-            },
+    return only_channel(
+        "weibo",
+        name="微博",
+        kind="weibo",
+        config={
+            "base_url": base_url,
+            "timeout": 0.5,
+            "safe_domain": "localhost",
+            "rip": "203.0.113.7",
+            **config,
         },
     )
-    # Only this channel: the others have their own tests.
-    Channel.objects.exclude(pk=channel.pk).update(enabled=False)
-    return channel
 
 
 @pytest.fixture
@@ -88,36 +69,8 @@ def channel(review, server, allow_loopback, monkeypatch):
     return weibo_channel(server.base_url)
 
 
-def fresh(story):
-    return StoryPage.objects.get(pk=story.pk)
-
-
 def add_story(newsroom, channel, *, text="", image=None, **fields):
-    """A draft story with the channel chosen (its channel version) in its latest revision."""
-    story = fresh(newsroom.add_story(**fields))
-    story.channel_versions.add(StoryChannelVersion(channel=channel, text=text, image=image))
-    story.save_revision(user=newsroom.reporter)
-    return fresh(story)
-
-
-def pass_review(newsroom, story, on_commit):
-    with on_commit():
-        review_services.submit_for_review(fresh(story), acting_user=newsroom.reporter)
-    for reviewer in (newsroom.editor, newsroom.director, newsroom.chief):
-        with on_commit():
-            review_services.approve(fresh(story), acting_user=reviewer)
-
-
-def status_of(story, channel):
-    return StoryChannelStatus.objects.get(story=story, channel=channel)
-
-
-def message_of(story, channel, act="publish"):
-    return outbox.messages_about(story).get(target=channel.outbox_target, payload__act=act)
-
-
-def deliver_again(message):
-    return outbox.deliver(message.pk, now=timezone.now() + LATER)
+    return add_story_with_version(newsroom, channel, version={"text": text, "image": image}, **fields)
 
 
 def png(width=40, height=30, *, noise=False) -> bytes:
@@ -297,25 +250,14 @@ def test_a_rate_limit_is_retried_and_the_story_is_posted_once(review, channel, s
 
 def test_platform_down_then_up_posts_exactly_once(review, allow_loopback, monkeypatch, on_commit):
     contract = WeiboContractServer()
-    port = int(contract.start().rsplit(":", 1)[1])
-    contract.stop()  # Weibo is down: nothing listens
+    port = unreachable(contract)  # Weibo is down: nothing listens
     monkeypatch.setenv("RONGMEI_CHANNEL_WEIBO_ACCESS_TOKEN", contract.access_token)
     channel = weibo_channel(f"http://127.0.0.1:{port}")
     story = add_story(review, channel, title="宕机", text="正文")
     pass_review(review, story, on_commit)
-
-    row = status_of(story, channel)
-    assert row.state == S.FAILED and "nothing was posted" in row.error
-    message = message_of(story, channel)
-    assert message.next_attempt_at is not None
-    contract.start(port=port)
-    try:
-        deliver_again(message)
-        row = status_of(story, channel)
-        assert row.state == S.PUBLISHED, row.error
-        assert len(contract.posts) == 1
-    finally:
-        contract.stop()
+    assert_failed_then_sent_once_when_up(
+        story, channel, contract, port, error="nothing was posted", sent=lambda: contract.posts
+    )
 
 
 @pytest.mark.parametrize("fault", ["garbage", "html", "5xx", "down"])
@@ -357,17 +299,13 @@ def test_a_retraction_and_a_correction_need_manual_action(review, channel, serve
 
     with on_commit():
         newsroom_services.correct(fresh(story), acting_user=review.reporter, note="应为两所。")
-    for reviewer in (review.editor, review.director, review.chief):
-        with on_commit():
-            review_services.approve(fresh(story), acting_user=reviewer)
+    approve_all(review, story, on_commit)
     row = status_of(story, channel)
     assert row.state == S.NEEDS_MANUAL and "应为两所。" in row.note
 
     with on_commit():
         newsroom_services.retract(fresh(story), acting_user=review.reporter, reason="事实有误")
-    for reviewer in (review.editor, review.director, review.chief):
-        with on_commit():
-            review_services.approve(fresh(story), acting_user=reviewer)
+    approve_all(review, story, on_commit)
     row = status_of(story, channel)
     assert row.state == S.NEEDS_MANUAL and row.note
     assert len(server.calls_to(SHARE)) == 1  # nothing but the first post

@@ -4,55 +4,31 @@ downloads it, submits it on the platform and records that here."""
 import io
 import json
 import zipfile
-from io import BytesIO
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files.images import ImageFile
 from django.test import Client as WebClient
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from PIL import Image as PILImage
 from wagtail.models import PageLogEntry
 
-from rongmei.distribution import packages, services, xuexi
+from rongmei.distribution import packages, permissions, services, xuexi
 from rongmei.distribution.adapters import ADAPTERS
 from rongmei.distribution.adapters.xuexi import XuexiAdapter
 from rongmei.distribution.models import Channel, StoryChannelStatus
-from rongmei.media.models import NewsImage
 from rongmei.newsroom import services as newsroom_services
 from rongmei.newsroom.models import StoryCredit
+from rongmei.newsroom.tests.factories import pass_review
 from rongmei.organisation import roles
 from rongmei.review import services as review_services
-from rongmei.testing import make_user
-
-from .test_pipeline import fresh, pass_review
+from rongmei.testing import fresh, make_image, make_user
 
 S = StoryChannelStatus.State
 A = StoryChannelStatus.Act
-
-
-def make_image(title, colour, *, caption="", credit="", fmt="JPEG", name="photo.jpg"):
-    buffer = BytesIO()
-    PILImage.new("RGB", (640, 360), colour).save(buffer, fmt)
-    return NewsImage.objects.create(
-        title=title, caption=caption, credit=credit, file=ImageFile(buffer, name=name)
-    )
-
-
-@pytest.fixture(autouse=True)
-def english():
-    # Messages are matched by their English msgids, whatever language is active; the pages
-    # (requests) still come in the site's language.
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
+# Messages are matched by their English msgids; the pages (requests) still come in the site's language.
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
@@ -78,8 +54,18 @@ def choose(story, channel):
 @pytest.fixture
 def submitted_story(review, channel, on_commit):
     """A story chosen for 学习强国 that passed 三审: its package is ready, waiting for a person."""
-    cover = make_image("封面", (200, 30, 30), caption="新校区航拍", credit="记者 韩冬 摄")
-    inside = make_image("教室", (30, 30, 200), caption="学生在新教室上课", name="class.png", fmt="PNG")
+    cover = make_image(
+        "封面", colour=(200, 30, 30), size=(640, 360), caption="新校区航拍", credit="记者 韩冬 摄"
+    )
+    inside = make_image(
+        "教室",
+        colour=(30, 30, 200),
+        size=(640, 360),
+        caption="学生在新教室上课",
+        credit="",
+        name="class.png",
+        fmt="PNG",
+    )
     story = review.add_story(
         title="我市新建学校三所",
         lead="今年秋季学期，三所新学校投入使用。",
@@ -231,7 +217,7 @@ def test_marking_submitted_is_refused_to_staff_who_may_not_edit_the_story(submit
     other_reporter = make_user("reporter2", roles.REPORTER)  # may not edit a colleague's story
     outsider = make_user("outsider")
     for user in (other_reporter, outsider):
-        assert not xuexi.may_handle(user, submitted_story)
+        assert not permissions.may_handle_xuexi(user, submitted_story)
         with pytest.raises(PermissionDenied):
             xuexi.mark_done(status, acting_user=user)
         with pytest.raises(PermissionDenied):

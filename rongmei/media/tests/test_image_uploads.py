@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from rongmei.media.models import NewsImage
-from rongmei.testing import TEST_PASSWORD
+from rongmei.testing import login
 
 from .helpers import huge_png, small_png
 
@@ -18,9 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def reporter_client(client, newsroom):
-    client.login(username="reporter", password=TEST_PASSWORD)
-    client.cookies["django_language"] = "en"
-    return client
+    return login(client, newsroom.reporter, language="en")
 
 
 @pytest.mark.parametrize("size", [(20_000, 20_000), (10_000, 10_000)])
@@ -53,7 +51,10 @@ def test_chooser_upload_refuses_too_many_pixels(reporter_client):
     """The upload tab of the image chooser in the page editor: the same form, the same refusal."""
     response = reporter_client.post(
         reverse("wagtailimages_chooser:create"),
-        {"image-chooser-upload-title": "炸弹", "image-chooser-upload-file": SimpleUploadedFile("bomb.png", huge_png())},
+        {
+            "image-chooser-upload-title": "炸弹",
+            "image-chooser-upload-file": SimpleUploadedFile("bomb.png", huge_png()),
+        },
     )
     assert response.status_code == 200
     assert "too many pixels" in json.loads(response.content)["htmlFragment"]

@@ -18,24 +18,19 @@ from django.urls import reverse
 from wagtail.documents.models import Document
 
 from rongmei.media.models import NewsImage
-from rongmei.testing import TEST_PASSWORD
+from rongmei.testing import login
 
 from .helpers import small_png
 
 pytestmark = pytest.mark.django_db
 
 SCRIPT_PAGE = b"<!doctype html><title>proof</title><script>document.title = 'pwned'</script>"
-SCRIPT_SVG = (
-    b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>'
-)
+SCRIPT_SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>'
 
 
 @pytest.fixture
 def reporter_client(newsroom):
-    client = WebClient()
-    client.login(username="reporter", password=TEST_PASSWORD)
-    client.cookies["django_language"] = "en"
-    return client
+    return login(WebClient(), newsroom.reporter, language="en")
 
 
 def put_in_media(name: str, content: bytes) -> Path:
@@ -49,7 +44,12 @@ def put_in_media(name: str, content: bytes) -> Path:
 # --- uploads -----------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "name, content",
-    [("proof.html", SCRIPT_PAGE), ("proof.svg", SCRIPT_SVG), ("proof.js", b"alert(1)"), ("proof.HTM", SCRIPT_PAGE)],
+    [
+        ("proof.html", SCRIPT_PAGE),
+        ("proof.svg", SCRIPT_SVG),
+        ("proof.js", b"alert(1)"),
+        ("proof.HTM", SCRIPT_PAGE),
+    ],
 )
 def test_web_pages_and_scripts_cannot_be_uploaded_as_documents(reporter_client, name, content):
     response = reporter_client.post(
@@ -155,7 +155,9 @@ def test_renditions_are_served_with_nosniff(newsroom):
 
 
 def test_renditions_show_on_the_site_and_in_the_admin(newsroom):
-    image = NewsImage.objects.create(title="封面", file=ImageFile(BytesIO(small_png(800, 600)), name="cover.png"))
+    image = NewsImage.objects.create(
+        title="封面", file=ImageFile(BytesIO(small_png(800, 600)), name="cover.png")
+    )
     story = newsroom.add_story(title="有图的稿件", cover_image=image, publish=True)
     page = WebClient().get(story.url).content.decode()
     rendition_urls = [
@@ -168,5 +170,7 @@ def test_renditions_show_on_the_site_and_in_the_admin(newsroom):
     admin = WebClient()
     admin.force_login(newsroom.reporter)
     listing = admin.get(reverse("wagtailimages:index")).content.decode()
-    thumbs = [part.split('"')[0] for part in listing.split('src="')[1:] if part.startswith(settings.MEDIA_URL)]
+    thumbs = [
+        part.split('"')[0] for part in listing.split('src="')[1:] if part.startswith(settings.MEDIA_URL)
+    ]
     assert thumbs and all(admin.get(url).status_code == 200 for url in thumbs)

@@ -4,31 +4,11 @@ import io
 
 from django.urls import reverse
 from PIL import Image as PILImage
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from rongmei.newsroom.models import StoryPage
-from rongmei.testing import TEST_PASSWORD
+from rongmei.testing import login
 
-
-def story_form(**overrides):
-    data = {
-        "title": "市政府召开常务会议",
-        "kicker": "",
-        "subheadline": "",
-        "lead": "会议研究部署了冬季供暖工作。",
-        "body": rich_text("<p>11月26日，市政府召开常务会议。</p>"),
-        "credits": inline_formset([]),
-        "corrections": inline_formset([]),
-        "channel_versions": inline_formset([]),
-        "story_type": "news",
-        "source": "本报",
-        "slug": "",
-        "tags": "",
-        "embargo_until": "",
-        "retraction_reason": "",
-    }
-    data.update(overrides)
-    return nested_form_data(data)
+from .factories import story_form
 
 
 def add_url(section):
@@ -36,7 +16,7 @@ def add_url(section):
 
 
 def test_reporter_creates_a_draft_story(client, newsroom):
-    client.login(username="reporter", password=TEST_PASSWORD)
+    login(client, newsroom.reporter)
     response = client.post(add_url(newsroom.section), story_form())
     assert response.status_code == 302, response.context["form"].errors if response.context else response
     story = StoryPage.objects.get(title="市政府召开常务会议")
@@ -47,7 +27,7 @@ def test_reporter_creates_a_draft_story(client, newsroom):
 
 
 def test_empty_headline_is_refused_and_the_typed_text_is_kept(client, newsroom):
-    client.login(username="reporter", password=TEST_PASSWORD)
+    login(client, newsroom.reporter)
     response = client.post(add_url(newsroom.section), story_form(title=""))
     assert response.status_code == 200
     assert "title" in response.context["form"].errors
@@ -57,7 +37,7 @@ def test_empty_headline_is_refused_and_the_typed_text_is_kept(client, newsroom):
 
 
 def test_bad_embargo_date_gets_a_message_not_a_500(client, newsroom):
-    client.login(username="reporter", password=TEST_PASSWORD)
+    login(client, newsroom.reporter)
     response = client.post(add_url(newsroom.section), story_form(embargo_until="2026-13-45 99:00"))
     assert response.status_code == 200
     assert "embargo_until" in response.context["form"].errors
@@ -66,7 +46,7 @@ def test_bad_embargo_date_gets_a_message_not_a_500(client, newsroom):
 
 def test_retraction_without_reason_is_refused(client, newsroom):
     story = newsroom.add_story(title="已发布稿件", publish=True)
-    client.login(username="chief", password=TEST_PASSWORD)
+    login(client, newsroom.chief)
     url = reverse("wagtailadmin_pages:edit", args=(story.pk,))
     response = client.post(url, story_form(title="已发布稿件", slug=story.slug, is_retracted="on"))
     assert response.status_code == 200
@@ -83,7 +63,7 @@ def _upload(client, name, content, content_type):
 
 
 def test_non_image_upload_gets_a_clear_message(client, newsroom):
-    client.login(username="reporter", password=TEST_PASSWORD)
+    login(client, newsroom.reporter)
     response = _upload(client, "notes.jpg", b"this is not a picture", "image/jpeg")
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
@@ -94,7 +74,7 @@ def test_oversized_upload_gets_a_clear_message(client, newsroom, settings):
     buffer = io.BytesIO()
     PILImage.effect_noise((300, 300), 100).convert("RGB").save(buffer, "PNG")
     assert buffer.tell() > 10_000
-    client.login(username="reporter", password=TEST_PASSWORD)
+    login(client, newsroom.reporter)
     response = _upload(client, "big.png", buffer.getvalue(), "image/png")
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
@@ -105,7 +85,7 @@ def test_image_upload_keeps_caption_and_credit(client, newsroom):
 
     buffer = io.BytesIO()
     PILImage.new("RGB", (64, 48), (200, 30, 30)).save(buffer, "PNG")
-    client.login(username="reporter", password=TEST_PASSWORD)
+    login(client, newsroom.reporter)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = client.post(

@@ -10,8 +10,7 @@ from django.utils import translation
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from rongmei.newsroom.models import StoryPage
-from rongmei.testing import TEST_PASSWORD, publish_outside_review
-from rongmei.website.tests.conftest import make_image
+from rongmei.testing import login, make_image, publish_outside_review
 
 HOSTILE_FORMAT = 'fullwidth" onload="alert(1)'
 
@@ -96,8 +95,7 @@ def edit_url(story):
 
 @pytest.fixture
 def editor(client, newsroom):
-    assert client.login(username="reporter", password=TEST_PASSWORD)
-    client.cookies["django_language"] = "en"
+    login(client, newsroom.reporter, language="en")
     client.raise_request_exception = False
     return client
 
@@ -239,7 +237,9 @@ def test_the_public_figure_uses_a_known_format_class(client, newsroom):
 def test_a_malformed_body_post_gets_a_message_not_a_500(editor, newsroom, body):
     story = newsroom.add_story(title="原稿件", owner=newsroom.reporter)
     response = editor.post(edit_url(story), edit_form(story, body))
-    assert response.status_code in (200, 302), response.status_code
-    if response.status_code == 200:
+    if response.status_code == 302:  # a body it could read as empty is saved, and the editor reopens
+        assert response.url == edit_url(story)
+    else:
+        assert response.status_code == 200
         errors = " ".join(response.context["form"].errors.get("body", []))
         assert "could not be read" in errors or "broken" in errors, errors

@@ -17,13 +17,12 @@ from rongmei.newsroom.models import StoryPage
 from rongmei.review import queries
 from rongmei.review import services as review_services
 from rongmei.review.models import ReviewEvent
+from rongmei.testing import fresh
+
+from .factories import approve_all, pass_review
 
 K = StoryEventKind
 D = ReviewEvent.Decision
-
-
-def fresh(story):
-    return StoryPage.objects.get(pk=story.pk)
 
 
 class Recorder:
@@ -57,20 +56,6 @@ def recorder():
     subscribe(recorder, dispatch_uid="test-story-events-recorder")
     yield recorder
     unsubscribe(dispatch_uid="test-story-events-recorder")
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Run the on-commit callbacks of what happens inside (the test itself runs in a transaction)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def pass_review(newsroom, story, on_commit):
-    with on_commit():
-        review_services.submit_for_review(fresh(story), acting_user=newsroom.reporter)
-    for reviewer in (newsroom.editor, newsroom.director, newsroom.chief):
-        with on_commit():
-            review_services.approve(fresh(story), acting_user=reviewer)
 
 
 @pytest.fixture
@@ -121,9 +106,7 @@ def test_correction_through_review_emits_story_corrected_only(review, live_story
     story = fresh(live_story)
     assert story.current_workflow_task.specific.level == 1
     assert not story.corrections.exists()  # nothing corrected on the site before the review ends
-    for reviewer in (review.editor, review.director, review.chief):
-        with on_commit():
-            review_services.approve(fresh(story), acting_user=reviewer)
+    approve_all(review, story, on_commit)
 
     story = fresh(story)
     assert [note.text for note in story.corrections.all()] == ["本报道原称新建学校三所，应为两所。"]
@@ -310,15 +293,11 @@ def test_subscription_to_some_kinds(review, live_story, on_commit):
     try:
         with on_commit():
             newsroom_services.correct(live_story, acting_user=review.reporter, note="更正")
-        for reviewer in (review.editor, review.director, review.chief):
-            with on_commit():
-                review_services.approve(fresh(live_story), acting_user=reviewer)
+        approve_all(review, live_story, on_commit)
         assert seen == []
         with on_commit():
             newsroom_services.retract(live_story, acting_user=review.reporter, reason="撤稿")
-        for reviewer in (review.editor, review.director, review.chief):
-            with on_commit():
-                review_services.approve(fresh(live_story), acting_user=reviewer)
+        approve_all(review, live_story, on_commit)
     finally:
         unsubscribe(dispatch_uid="test-story-events-retractions")
     assert [event.kind for event in seen] == [K.RETRACTED]
@@ -346,15 +325,11 @@ def test_a_live_alias_follows_its_story_through_correction_and_retraction(
     assert fresh(alias).live
     with on_commit():
         newsroom_services.correct(live_story, acting_user=review.reporter, note="更正说明")
-    for reviewer in (review.editor, review.director, review.chief):
-        with on_commit():
-            review_services.approve(fresh(live_story), acting_user=reviewer)
+    approve_all(review, live_story, on_commit)
     assert [note.text for note in fresh(alias).corrections.all()] == ["更正说明"]
     with on_commit():
         newsroom_services.retract(live_story, acting_user=review.reporter, reason="误报")
-    for reviewer in (review.editor, review.director, review.chief):
-        with on_commit():
-            review_services.approve(fresh(live_story), acting_user=reviewer)
+    approve_all(review, live_story, on_commit)
     assert recorder.kinds == [K.CORRECTED, K.RETRACTED]
     assert {event.story_id for event in recorder.events} == {live_story.pk}
     assert not StoryPage.objects.on_site().filter(pk__in=[alias.pk, live_story.pk]).exists()

@@ -24,7 +24,7 @@ def test_load_demo_is_idempotent_and_its_token_pulls(client, site, settings):
 
 
 def test_the_demo_partner_server_receives_the_county_pushes(review, site, allow_loopback, on_commit):
-    from rongmei.partners.tests.test_push import pass_review
+    from rongmei.newsroom.tests.factories import pass_review
 
     distribution_services.ensure_channels()
     huantai = Region.objects.create(

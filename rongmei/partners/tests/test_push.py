@@ -16,30 +16,13 @@ from rongmei.distribution.adapters.partner_push import PartnerPushAdapter
 from rongmei.distribution.contract.partner import PUSH_PATH
 from rongmei.distribution.models import Channel, StoryChannelStatus
 from rongmei.newsroom import services as newsroom_services
-from rongmei.newsroom.models import StoryPage
+from rongmei.newsroom.tests.factories import approve_all, pass_review
 from rongmei.partners import crypto, services
 from rongmei.partners.models import Partner
-from rongmei.review import services as review_services
+from rongmei.testing import fresh
 
 S = StoryChannelStatus.State
 SECRET = "partner-shared-secret-0123456789abcdef"
-
-
-def fresh(story):
-    return StoryPage.objects.get(pk=story.pk)
-
-
-def approve_all(newsroom, story, on_commit):
-    for reviewer in (newsroom.editor, newsroom.director, newsroom.chief):
-        with on_commit():
-            review_services.approve(fresh(story), acting_user=reviewer)
-
-
-def pass_review(newsroom, story, on_commit):
-    with on_commit():
-        review_services.submit_for_review(fresh(story), acting_user=newsroom.reporter)
-    approve_all(newsroom, story, on_commit)
-    return fresh(story)
 
 
 def status_of(story, partner):
@@ -233,11 +216,7 @@ def test_a_private_push_address_is_refused_when_connecting(review, pushing, cont
     settings.RONGMEI_OUTBOUND_ALLOWED_NETWORKS = []  # the address was allowed when saved, not any more
     story = pass_review(review, review.add_story(title="地址已不允许"), on_commit)
     status = status_of(story, pushing)
-    assert (
-        status.state == S.FAILED
-        and "127.0.0.1" in status.error
-        and "未使用对方的推送地址" in status.error
-    )
+    assert status.state == S.FAILED and "127.0.0.1" in status.error and "未使用对方的推送地址" in status.error
     assert message_of(story, pushing).next_attempt_at is None
     assert contract.calls == []
 

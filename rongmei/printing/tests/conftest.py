@@ -1,39 +1,17 @@
 """Fixtures of the print edition tests: the test newsroom with 三审, the print permissions granted
-to the roles, the distribution channels, pictures in a temporary MEDIA_ROOT and helpers to get a
-story through review."""
+to the roles, the distribution channels, pictures in a temporary MEDIA_ROOT and a story through
+review."""
 
 import datetime
-from io import BytesIO
 
 import pytest
-from django.core.files.images import ImageFile
 from django.utils import timezone, translation
-from PIL import Image as PILImage
 
 from rongmei.distribution import services as distribution_services
 from rongmei.distribution.models import Channel
-from rongmei.media.models import NewsImage
-from rongmei.newsroom.models import StoryPage
+from rongmei.newsroom.tests import factories as newsroom_factories
 from rongmei.printing import permissions, services
-from rongmei.review import services as review_services
-
-
-def fresh(story):
-    return StoryPage.objects.get(pk=story.pk)
-
-
-def make_image(
-    title="现场图片",
-    size=(2400, 1600),
-    colour=(180, 40, 40),
-    caption="市民在广场参加活动",
-    credit="记者 王明 摄",
-):
-    buffer = BytesIO()
-    PILImage.new("RGB", size, colour).save(buffer, "JPEG", quality=95)
-    return NewsImage.objects.create(
-        title=title, caption=caption, credit=credit, file=ImageFile(buffer, name="photo.jpg")
-    )
+from rongmei.testing import fresh
 
 
 @pytest.fixture(autouse=True)
@@ -50,11 +28,6 @@ def en_client(client):
 
 
 @pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def paper(review, settings, tmp_path):
     """The review newsroom with print permissions and the default channels."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
@@ -67,15 +40,8 @@ def paper(review, settings, tmp_path):
 
 @pytest.fixture
 def pass_review(paper, on_commit):
-    def run(story):
-        with on_commit():
-            review_services.submit_for_review(fresh(story), acting_user=paper.reporter)
-        for reviewer in (paper.editor, paper.director, paper.chief):
-            with on_commit():
-                review_services.approve(fresh(story), acting_user=reviewer)
-        return fresh(story)
-
-    return run
+    """``pass_review(story)``: the story through 三审, its deliveries run; the story as stored now."""
+    return lambda story: newsroom_factories.pass_review(paper, story, on_commit)
 
 
 @pytest.fixture

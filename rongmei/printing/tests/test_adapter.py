@@ -4,10 +4,9 @@ from rongmei.distribution.adapters import ADAPTERS, Item
 from rongmei.distribution.adapters.print_edition import PrintAdapter
 from rongmei.distribution.models import Channel, StoryChannelStatus
 from rongmei.newsroom import services as newsroom_services
+from rongmei.newsroom.tests.factories import approve_all
 from rongmei.printing import services
-from rongmei.review import services as review_services
-
-from .conftest import fresh
+from rongmei.testing import fresh
 
 
 def _item(story):
@@ -45,9 +44,7 @@ def test_a_correction_after_print_needs_a_correction_in_print(paper, issue, prin
     assert status.state == StoryChannelStatus.State.PUBLISHED
     with on_commit():
         newsroom_services.correct(fresh(print_story), acting_user=paper.reporter, note="应为两所。")
-    for reviewer in (paper.editor, paper.director, paper.chief):
-        with on_commit():
-            review_services.approve(fresh(print_story), acting_user=reviewer)
+    approve_all(paper, print_story, on_commit)
     status.refresh_from_db()
     assert status.state == StoryChannelStatus.State.NEEDS_MANUAL
     assert "应为两所。" in status.note

@@ -13,15 +13,19 @@ from wagtail.models import ModelLogEntry
 
 from rongmei.printing import export, services
 from rongmei.printing.models import PrintPage
-
-from .conftest import fresh, make_image
+from rongmei.testing import fresh, make_image
 
 
 @pytest.fixture
 def illustrated(paper, on_commit):
-    cover = make_image(title="封面", size=(3000, 2000), caption="新校舍", credit="记者 李华 摄")
+    cover = make_image(title="封面", size=(3000, 2000), quality=95, caption="新校舍", credit="记者 李华 摄")
     inside = make_image(
-        title="内页", size=(2400, 1600), colour=(20, 90, 160), caption="教室内景", credit="通讯员 赵强 摄"
+        title="内页",
+        size=(2400, 1600),
+        quality=95,
+        colour=(20, 90, 160),
+        caption="教室内景",
+        credit="通讯员 赵强 摄",
     )
     body = (
         "<p>某地新建学校三所，总投资两亿元。</p>"

@@ -9,12 +9,12 @@ from wagtail.models import ModelLogEntry, PageLogEntry
 
 from rongmei.distribution.models import Channel, StoryChannelStatus
 from rongmei.newsroom import services as newsroom_services
+from rongmei.newsroom.tests.factories import approve_all
 from rongmei.printing import queries, services
 from rongmei.printing.models import PagePlacement, PrintIssue, PrintPage
 from rongmei.printing.services import PrintError, PrintPermissionDenied
 from rongmei.review import services as review_services
-
-from .conftest import fresh
+from rongmei.testing import fresh
 
 S = PrintPage.State
 
@@ -208,9 +208,7 @@ def test_a_retracted_story_blocks_sign_off(paper, issue, approved_story, on_comm
     page = services.mark_page_proof(issue.pages.get(number=1), acting_user=paper.editor)
     with on_commit():
         newsroom_services.retract(fresh(approved_story), acting_user=paper.reporter, reason="事实有误")
-    for reviewer in (paper.editor, paper.director, paper.chief):
-        with on_commit():
-            review_services.approve(fresh(approved_story), acting_user=reviewer)
+    approve_all(paper, approved_story, on_commit)
     assert fresh(approved_story).is_retracted
     with pytest.raises(PrintError, match="no longer approved"):
         services.sign_off(page, acting_user=paper.director)

@@ -4,7 +4,6 @@ import datetime
 import zipfile
 from io import BytesIO
 
-import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -12,15 +11,7 @@ from django.utils import timezone
 from rongmei.printing import services
 from rongmei.printing.models import PagePlacement, PrintIssue, PrintPage
 from rongmei.printing.wagtail_hooks import PrintMenuItem, StoryPrintMenuItem
-
-
-@pytest.fixture
-def as_user(en_client):
-    def login(user):
-        en_client.force_login(user)
-        return en_client
-
-    return login
+from rongmei.testing import login
 
 
 def _post(client, issue, action, target, **data):
@@ -32,8 +23,6 @@ def _post(client, issue, action, target, **data):
 
 def refused(response) -> bool:
     """Wagtail's admin answers a PermissionDenied with a redirect home and its message."""
-    if response.status_code == 403:
-        return True
     return response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
 
 
@@ -41,7 +30,7 @@ def _messages(response):
     return [str(m) for m in response.wsgi_request._messages]
 
 
-def test_the_menu_and_screens_are_for_those_who_may_see_print_plans(paper, issue, approved_story, as_user):
+def test_the_menu_and_screens_are_for_those_who_may_see_print_plans(paper, issue, approved_story, en_client):
     request = RequestFactory().get("/")
     item = PrintMenuItem("Print", "/admin/printing/")
     for user, shown in (
@@ -53,11 +42,11 @@ def test_the_menu_and_screens_are_for_those_who_may_see_print_plans(paper, issue
         request.user = user
         assert item.is_shown(request) is shown
         assert StoryPrintMenuItem(page=approved_story).is_shown(user) is shown
-    client = as_user(paper.reporter)
+    client = login(en_client, paper.reporter)
     assert refused(client.get(reverse("printing_issues")))
     assert refused(client.get(reverse("printing_issue", args=[issue.pk])))
     assert refused(client.get(reverse("printing_story", args=[approved_story.pk])))
-    response = as_user(paper.editor).get(reverse("printing_issues"))
+    response = login(en_client, paper.editor).get(reverse("printing_issues"))
     assert response.status_code == 200
     assert reverse("printing_issue", args=[issue.pk]) in response.content.decode()
     # The new-issue form offers tomorrow, in the date picker's own format.
@@ -65,8 +54,8 @@ def test_the_menu_and_screens_are_for_those_who_may_see_print_plans(paper, issue
     assert f'value="{tomorrow:%Y-%m-%d}"' in response.content.decode()
 
 
-def test_create_an_issue_and_bad_input_keeps_what_was_typed(paper, issue, as_user):
-    client = as_user(paper.editor)
+def test_create_an_issue_and_bad_input_keeps_what_was_typed(paper, issue, en_client):
+    client = login(en_client, paper.editor)
     url = reverse("printing_issues")
     response = client.post(
         url,
@@ -97,12 +86,12 @@ def test_create_an_issue_and_bad_input_keeps_what_was_typed(paper, issue, as_use
     )
     assert list(created.pages.values_list("name", flat=True)) == ["头版", "经济"]
     # A reporter cannot create one by posting either.
-    assert refused(as_user(paper.reporter).post(url, {"outlet": paper.outlet.pk}))
+    assert refused(login(en_client, paper.reporter).post(url, {"outlet": paper.outlet.pk}))
     assert PrintIssue.objects.count() == 2
 
 
-def test_the_issue_page_reads_only_and_lists_candidates(paper, issue, approved_story, as_user):
-    client = as_user(paper.editor)
+def test_the_issue_page_reads_only_and_lists_candidates(paper, issue, approved_story, en_client):
+    client = login(en_client, paper.editor)
     draft = paper.add_story(title="还在写的草稿")
     response = client.get(reverse("printing_issue", args=[issue.pk]))
     assert response.status_code == 200
@@ -117,8 +106,8 @@ def test_the_issue_page_reads_only_and_lists_candidates(paper, issue, approved_s
     assert not PagePlacement.objects.exists()
 
 
-def test_place_a_story_then_refusals_keep_the_input(paper, issue, approved_story, as_user):
-    client = as_user(paper.editor)
+def test_place_a_story_then_refusals_keep_the_input(paper, issue, approved_story, en_client):
+    client = login(en_client, paper.editor)
     response = _post(
         client,
         issue,
@@ -159,10 +148,10 @@ def test_place_a_story_then_refusals_keep_the_input(paper, issue, approved_story
     assert PagePlacement.objects.filter(story=other, page__number=2).exists()
 
 
-def test_state_buttons_follow_the_roles_and_sign_off_locks(paper, issue, approved_story, as_user):
+def test_state_buttons_follow_the_roles_and_sign_off_locks(paper, issue, approved_story, en_client):
     services.place_story(issue, 1, approved_story, acting_user=paper.editor)
     page = issue.pages.get(number=1)
-    editor = as_user(paper.editor)
+    editor = login(en_client, paper.editor)
     assert _post(editor, issue, "page_proof", page.pk).status_code == 302
     page.refresh_from_db()
     assert page.state == PrintPage.State.PAGE_PROOF
@@ -174,7 +163,7 @@ def test_state_buttons_follow_the_roles_and_sign_off_locks(paper, issue, approve
     page.refresh_from_db()
     assert page.state == PrintPage.State.PAGE_PROOF
 
-    director = as_user(paper.director)
+    director = login(en_client, paper.director)
     assert _post(director, issue, "sign_off", page.pk).status_code == 302
     page.refresh_from_db()
     assert page.state == PrintPage.State.SIGNED_OFF and page.signed_off_by == paper.director
@@ -195,34 +184,34 @@ def test_state_buttons_follow_the_roles_and_sign_off_locks(paper, issue, approve
     assert page.state == PrintPage.State.PAGE_PROOF
 
 
-def test_a_page_of_another_issue_or_an_unknown_action_changes_nothing(paper, issue, as_user):
+def test_a_page_of_another_issue_or_an_unknown_action_changes_nothing(paper, issue, en_client):
     other = services.create_issue(
         paper.outlet, issue.issue_date + datetime.timedelta(days=1), 2, acting_user=paper.editor
     )
     foreign = other.pages.get(number=1)
-    client = as_user(paper.editor)
+    client = login(en_client, paper.editor)
     assert _post(client, issue, "page_proof", foreign.pk).status_code == 404
     response = _post(client, issue, "explode", 1)
     assert response.status_code == 302 and any("Unknown action" in m for m in _messages(response))
 
 
-def test_export_is_a_post_that_returns_the_zip(paper, issue, approved_story, as_user):
+def test_export_is_a_post_that_returns_the_zip(paper, issue, approved_story, en_client):
     services.place_story(issue, 1, approved_story, acting_user=paper.editor)
     page = issue.pages.get(number=1)
     url = reverse("printing_export", args=[page.pk])
-    client = as_user(paper.editor)
+    client = login(en_client, paper.editor)
     assert client.get(url).status_code == 405
     response = client.post(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     assert "-p01-galley.zip" in response["Content-Disposition"]
     archive = zipfile.ZipFile(BytesIO(b"".join(response.streaming_content)))
     assert any(name.endswith("manifest.json") for name in archive.namelist())
-    assert refused(as_user(paper.reporter).post(url))
+    assert refused(login(en_client, paper.reporter).post(url))
 
 
-def test_the_story_page_says_where_it_is_printed(paper, issue, approved_story, as_user):
+def test_the_story_page_says_where_it_is_printed(paper, issue, approved_story, en_client):
     services.place_story(issue, 3, approved_story, acting_user=paper.editor)
-    client = as_user(paper.editor)
+    client = login(en_client, paper.editor)
     html = client.get(reverse("printing_story", args=[approved_story.pk])).content.decode()
     assert "Page 3 · 社会" in html and "awaiting sign-off" in html
     draft = paper.add_story(title="草稿")

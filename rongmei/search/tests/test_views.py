@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from rongmei.newsroom.models import Region, StoryPage
-from rongmei.testing import TEST_PASSWORD
+from rongmei.testing import login
 
 SENTENCE = "国务院总理今天在北京出席新闻发布会"
 
@@ -189,7 +189,7 @@ def test_pagination_twenty_per_page_keeps_query(client, newsroom):
 def test_admin_page_search_finds_word_inside_sentence(client, newsroom):
     newsroom.add_story(title=SENTENCE, publish=True)
     newsroom.add_story(title="北海银滩游客增多", publish=True)
-    assert client.login(username="admin", password=TEST_PASSWORD)
+    login(client, newsroom.admin)
     response = client.get("/admin/pages/search/", {"q": "北京"})
     assert response.status_code == 200
     html = response.content.decode()

@@ -9,9 +9,8 @@ import pytest
 from django.test import Client, RequestFactory
 from django.utils import translation
 
+from rongmei.testing import make_image
 from rongmei.website import views
-
-from .conftest import make_image
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from rongmei.newsroom.models import CreditRole, StoryCredit
-
-from .conftest import make_image
+from rongmei.testing import make_image
 
 pytestmark = pytest.mark.django_db
 

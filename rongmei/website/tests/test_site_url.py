@@ -12,10 +12,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from wagtail.models import Site
 
+from rongmei.testing import make_image
 from rongmei.website import checks
 from rongmei.website.site_url import SiteUrlError, apply_site_url, public_root
-
-from .conftest import make_image
 
 pytestmark = pytest.mark.django_db
 

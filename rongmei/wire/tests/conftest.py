@@ -1,11 +1,6 @@
 import pytest
 
-
-@pytest.fixture
-def allow_loopback(settings):
-    """The tests' feed server listens on 127.0.0.1, which outbound requests refuse: allow it the way
-    a center allows an intranet source (the refusal itself is tested without this)."""
-    settings.RONGMEI_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+from rongmei.core.tests.factories import allow_loopback  # noqa: F401 (a fixture)
 
 
 @pytest.fixture(autouse=True)

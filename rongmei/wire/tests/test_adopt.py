@@ -7,7 +7,7 @@ from django.utils import timezone
 from wagtail.models import PageLogEntry
 
 from rongmei.newsroom.models import StoryPage
-from rongmei.testing import TEST_PASSWORD, make_user
+from rongmei.testing import login, make_user
 from rongmei.wire import services
 from rongmei.wire.models import WireItem, WireSource
 
@@ -88,10 +88,6 @@ def test_ignore_and_take_back(newsroom, item):
 
 
 # --- the admin ----------------------------------------------------------------------------------
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=TEST_PASSWORD)
 
 
 def test_the_incoming_list_filters_and_searches(client, newsroom, item):

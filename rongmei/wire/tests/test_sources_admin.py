@@ -6,15 +6,11 @@ import json
 import pytest
 from django.urls import reverse
 
-from rongmei.testing import TEST_PASSWORD
+from rongmei.testing import login
 from rongmei.wire.models import WireItem, WireSource
 
 from .feed_server import PartnerFeedServer
 from .helpers import SECRET, make_source, ninjs_item
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=TEST_PASSWORD)
 
 
 def test_the_sources_list_shows_states_and_refused_items(client, newsroom):
