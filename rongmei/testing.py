@@ -163,6 +163,17 @@ def fresh_monitoring_analysis():
     analysis.reset()
 
 
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's language: a request made with the English cookie leaves English
+    active in the thread, and the next test would otherwise read English messages."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def on_commit(django_capture_on_commit_callbacks):
     """`with on_commit():` runs the on-commit callbacks (outbox sends, events) when the block ends."""
