@@ -3,58 +3,31 @@ the reader's unread notifications and marking them read."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import TemplateView
 from wagtail.admin.ui.components import Component
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ..cases.services import OPEN_STATES
-from ..models import Alert, AlertDelivery, Case, Client
+from ..models import Alert, AlertDelivery, Case
 from ..permissions import can_open_cases, can_retry_deliveries, can_see_alerts
+from ..views import ClientListView, back_to, id_param
 from . import services as alerts
 
 
-def _back(request, default: str) -> str:
-    back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return back
-    return default
-
-
-def _int(value):
-    """A database id from a query parameter, else None (a number past 64 bits is no id either)."""
-    try:
-        number = int(value or 0)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
-
-
-class AlertsView(WagtailAdminTemplateMixin, TemplateView):
+class AlertsView(ClientListView):
     """Alerts, newest first: client, time, title, suppressed repeats, each channel's delivery state."""
 
     template_name = "monitoring/alerts/index.html"
     page_title = _("Alerts (舆情预警)")
     header_icon = "warning"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not can_see_alerts(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+    permission_test = staticmethod(can_see_alerts)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        client_id = _int(self.request.GET.get("client"))
-        highlight = _int(self.request.GET.get("alert"))
+        highlight = id_param(self.request.GET.get("alert"))
         qs = (
             Alert.objects.select_related("client", "rule", "event", "item")
             .prefetch_related(
@@ -66,16 +39,12 @@ class AlertsView(WagtailAdminTemplateMixin, TemplateView):
             )
             .order_by("-created_at", "-pk")
         )
-        if client_id:
-            qs = qs.filter(client_id=client_id)
-        page = Paginator(qs, 50).get_page(self.request.GET.get("p"))
+        page = self.page(self.for_client(qs))
         for alert in page.object_list:
             alert.open_case = next((c for c in alert.cases.all() if c.state in OPEN_STATES), None)
         user = self.request.user
         context.update(
             page=page,
-            clients=Client.objects.order_by("name"),
-            client_id=client_id,
             highlight=highlight,
             can_open_case=can_open_cases(user),
             can_retry=can_retry_deliveries(user),
@@ -101,16 +70,16 @@ class RetryDeliveryView(View):
                 _("The %(channel)s message of “%(alert)s” will be sent again now.")
                 % {"channel": delivery.get_channel_display(), "alert": delivery.alert.title},
             )
-        return redirect(_back(request, reverse("monitoring_alerts:index")))
+        return redirect(back_to(request, reverse("monitoring_alerts:index")))
 
 
 class MarkNotificationsReadView(View):
     """Mark one of the reader's notifications read (``notification``), or all of them."""
 
     def post(self, request):
-        notification_id = _int(request.POST.get("notification"))
+        notification_id = id_param(request.POST.get("notification"))
         alerts.mark_read(request.user, [notification_id] if notification_id else None)
-        return redirect(_back(request, reverse("wagtailadmin_home")))
+        return redirect(back_to(request, reverse("wagtailadmin_home")))
 
 
 class NotificationsPanel(Component):

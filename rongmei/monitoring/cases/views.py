@@ -11,18 +11,16 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views import View
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from rongmei.core.weburls import normalize_url
 from rongmei.organisation.models import display_name_for
 
-from ..models import Alert, Case, Client, MonitoredItem
+from ..models import Alert, Case, MonitoredItem
 from ..permissions import can_open_cases, can_see_cases, can_work_cases
+from ..views import ClientListView, MonitoringView, id_param
 from . import services as cases
 from .services import CaseError
 
@@ -38,15 +36,6 @@ def case_owners():
         .distinct()
         .order_by("username")
     )
-
-
-def _int(value):
-    """A database id from a query parameter, else None (a number past 64 bits is no id either)."""
-    try:
-        number = int(value or 0)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
 
 
 class OpenCaseView(View):
@@ -67,35 +56,26 @@ class OpenCaseView(View):
         return redirect("monitoring_cases:case", pk=case.pk)
 
 
-class CaseBoardView(WagtailAdminTemplateMixin, TemplateView):
+class CaseBoardView(ClientListView):
     """Cases in columns by state, filtered by owner and client."""
 
     template_name = "monitoring/cases/board.html"
     page_title = _("Case board (舆情应对)")
     header_icon = "tasks"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not can_see_cases(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+    permission_test = staticmethod(can_see_cases)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        params = self.request.GET
-        client_id = _int(params.get("client"))
-        owner = params.get("owner", "")
-        qs = Case.objects.select_related("client", "owner", "event").order_by("-created_at", "-pk")
-        if client_id:
-            qs = qs.filter(client_id=client_id)
+        owner = self.request.GET.get("owner", "")
+        qs = self.for_client(
+            Case.objects.select_related("client", "owner", "event").order_by("-created_at", "-pk")
+        )
         if owner == "me":
             qs = qs.filter(owner=self.request.user)
         elif owner == "none":
             qs = qs.filter(owner__isnull=True)
-        elif _int(owner):
-            qs = qs.filter(owner_id=_int(owner))
+        elif id_param(owner):
+            qs = qs.filter(owner_id=id_param(owner))
         columns = []
         for state, label in Case.State.choices:
             in_state = qs.filter(state=state)
@@ -104,9 +84,7 @@ class CaseBoardView(WagtailAdminTemplateMixin, TemplateView):
             columns.append({"state": state, "label": label, "cases": list(in_state)})
         context.update(
             columns=columns,
-            clients=Client.objects.order_by("name"),
             owners=case_owners(),
-            client_id=client_id,
             owner=owner,
         )
         return context
@@ -200,26 +178,17 @@ def _apply(case: Case, action: str, data: dict, user) -> str:
     return _("Response recorded.")
 
 
-class CaseView(WagtailAdminTemplateMixin, TemplateView):
+class CaseView(MonitoringView):
     template_name = "monitoring/cases/case.html"
     header_icon = "tasks"
+    permission_test = staticmethod(can_see_cases)
+    parent = ("monitoring_cases:index", CaseBoardView.page_title)
 
-    def dispatch(self, request, *args, **kwargs):
-        if not can_see_cases(request.user):
-            raise PermissionDenied
-        self.case = get_object_or_404(
-            Case.objects.select_related("client", "owner", "alert", "event"), pk=kwargs["pk"]
-        )
-        return super().dispatch(request, *args, **kwargs)
+    def load_object(self, pk):
+        self.case = get_object_or_404(Case.objects.select_related("client", "owner", "alert", "event"), pk=pk)
 
     def get_page_title(self):
         return self.case.title
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {"url": reverse("monitoring_cases:index"), "label": _("Case board (舆情应对)")},
-            {"url": "", "label": self.case.title},
-        ]
 
     def _initial(self):
         case = self.case

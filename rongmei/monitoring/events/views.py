@@ -8,7 +8,6 @@ from django import forms
 from django.db.models import Count
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -103,20 +102,14 @@ class EventDetailView(MonitoringView):
 
     template_name = "monitoring/events/detail.html"
     permission_test = staticmethod(can_see_events)
+    parent = ("monitoring_events:index", _("Events"))
     MAX_ITEMS = 500
+
+    def load_object(self, pk):
+        self.event = get_object_or_404(Event, pk=pk)
 
     def get_page_title(self):
         return self.event.title
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {"url": reverse("monitoring_events:index"), "label": _("Events")},
-            {"url": "", "label": self.event.title},
-        ]
-
-    def dispatch(self, request, *args, **kwargs):
-        self.event = get_object_or_404(Event, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

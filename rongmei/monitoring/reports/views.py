@@ -5,28 +5,17 @@ from datetime import datetime, timedelta
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ..models import Client, Report
 from ..permissions import can_see_reports
+from ..views import ClientListView, back_to
 from . import services as reports
-
-
-class ReportPermissionMixin:
-    def dispatch(self, request, *args, **kwargs):
-        if not can_see_reports(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d")
 
@@ -92,39 +81,25 @@ class GenerateReportForm(forms.Form):
         return cleaned
 
 
-class ReportsView(ReportPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+class ReportsView(ClientListView):
     """Every generated report (optionally one client's), and the form to generate one now."""
 
     template_name = "monitoring/reports/index.html"
     page_title = _("Monitoring reports (舆情报告)")
     header_icon = "doc-full"
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
-
-    def _client_filter(self):
-        try:
-            client_id = int(self.request.GET.get("client") or 0)
-        except ValueError:
-            return None
-        return client_id if 0 < client_id < 2**63 else None  # past 64 bits the database refuses it
+    permission_test = staticmethod(can_see_reports)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        client_id = self._client_filter()
         qs = Report.objects.select_related("client", "generated_by").order_by(
             "-starts_at", "client__name", "period"
         )
-        if client_id:
-            qs = qs.filter(client_id=client_id)
-        page = Paginator(qs, 50).get_page(self.request.GET.get("p"))
+        page = self.page(self.for_client(qs))
         for report in page.object_list:
             report.last_day = timezone.localdate(report.ends_at) - timedelta(days=1)
         context.update(
             page=page,
-            clients=Client.objects.order_by("name"),
-            client_id=client_id,
-            form=kwargs.get("form") or GenerateReportForm(initial={"client": client_id}),
+            form=kwargs.get("form") or GenerateReportForm(initial={"client": self.client_id}),
         )
         return context
 
@@ -202,7 +177,4 @@ class EmailReportView(View):
                 _("%(report)s was sent to %(recipients)s.")
                 % {"report": report, "recipients": ", ".join(sent_to)},
             )
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            back = reverse("monitoring_reports:index")
-        return redirect(back or reverse("monitoring_reports:index"))
+        return redirect(back_to(request, reverse("monitoring_reports:index")))

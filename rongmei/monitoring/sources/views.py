@@ -4,34 +4,25 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import View
-from django.views.generic import FormView, TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from django.views.generic import FormView
 
 from ..permissions import can_fetch_sources, can_import_sources, can_see_sources
+from ..views import MonitoringScreen, MonitoringView
 from . import imports as source_import
 from . import services as fetching
 from .health import source_health
 from .models import Source
 
 
-class SourceHealthView(WagtailAdminTemplateMixin, TemplateView):
+class SourceHealthView(MonitoringView):
     """Is each source being fetched? Last success, last error in plain words, items per day."""
 
     template_name = "monitoring/sources/health.html"
     page_title = _("Source health")
-    header_icon = "pick"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not can_see_sources(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+    permission_test = staticmethod(can_see_sources)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -103,25 +94,13 @@ class SourceImportForm(forms.Form):
         return cleaned
 
 
-class SourceImportView(WagtailAdminTemplateMixin, FormView):
+class SourceImportView(MonitoringScreen, FormView):
     template_name = "monitoring/sources/import.html"
     page_title = _("Import sources")
     header_icon = "site"
     form_class = SourceImportForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if not can_import_sources(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {
-                "url": reverse("wagtailsnippets_monitoring_source:list"),
-                "label": Source._meta.verbose_name_plural,
-            },
-            {"url": "", "label": self.get_page_title()},
-        ]
+    permission_test = staticmethod(can_import_sources)
+    parent = ("wagtailsnippets_monitoring_source:list", Source._meta.verbose_name_plural)
 
     def form_valid(self, form):
         plan, data = form.plan, form.cleaned_data

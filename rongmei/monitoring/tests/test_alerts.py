@@ -255,7 +255,8 @@ def test_new_alert_gets_a_delivery_per_channel_and_notifications(
     assert "/monitoring/alerts/" in message.body
 
 
-def test_failed_email_keeps_the_reason_and_is_retried_with_backoff(t0, settings):
+def email_alert_to_a_dead_mail_server(t0, settings):
+    """An alert whose e-mail goes to a mail server that does not answer: its delivery."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 1
     client, watch = make_client()
@@ -263,6 +264,11 @@ def test_failed_email_keeps_the_reason_and_is_retried_with_backoff(t0, settings)
     negative_items(1, event=make_event(now=t0), watch=watch, now=t0)
     alerts.evaluate_alerts(now=t0)
     delivery = AlertDelivery.objects.get(channel="email")
+    return delivery
+
+
+def test_failed_email_keeps_the_reason_and_is_retried_with_backoff(t0, settings):
+    delivery = email_alert_to_a_dead_mail_server(t0, settings)
 
     outbox.deliver(delivery.outbox_message_id, now=t0)
 
@@ -288,13 +294,7 @@ def test_failed_email_keeps_the_reason_and_is_retried_with_backoff(t0, settings)
 
 
 def test_after_max_attempts_the_delivery_stays_failed(t0, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 1
-    client, watch = make_client()
-    make_alert_rule(client, emails="duty@example.test")
-    negative_items(1, event=make_event(now=t0), watch=watch, now=t0)
-    alerts.evaluate_alerts(now=t0)
-    delivery = AlertDelivery.objects.get(channel="email")
+    delivery = email_alert_to_a_dead_mail_server(t0, settings)
     moment = t0
     for _ in range(alerts.MAX_ATTEMPTS):
         outbox.deliver(delivery.outbox_message_id, now=moment)

@@ -350,3 +350,17 @@ def test_the_note_box_says_it_is_a_note_in_chinese(client, alert, newsroom):
     assert len(labels) == 2 and not any("提示" in label for label in labels)
     # Needs the merged catalogue (var/po-pending/monitoring.po): msgctxt "case note" "Note" → 备注.
     assert all("备注" in label for label in labels)
+
+
+def test_the_alerts_list_pages_keep_the_client_filter(admin_client, alert):
+    rule = alert.rule
+    Alert.objects.bulk_create(
+        Alert(rule=rule, client=rule.client, dedup_key=f"k{n}", title=f"预警{n}", created_at=timezone.now())
+        for n in range(60)
+    )
+    url = reverse("monitoring_alerts:index")
+    page = admin_client.get(url, {"client": rule.client_id}).content.decode()
+    assert f'href="?client={rule.client_id}&amp;p=2">Older</a>' in page
+    assert ">Newer</a>" not in page
+    page = admin_client.get(url, {"client": rule.client_id, "p": 2}).content.decode()
+    assert f'href="?client={rule.client_id}&amp;p=1">Newer</a>' in page

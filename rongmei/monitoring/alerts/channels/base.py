@@ -27,6 +27,15 @@ class AlertMessage:
             parts.append(self.url)
         return "\n".join(parts)
 
+    def as_markdown(self, *, line_end: str = "") -> str:
+        """The bots' markdown: the title as a heading, each line quoted, a link to the alert.
+        ``line_end`` ends each quoted line (DingTalk needs a blank line to end a quote)."""
+        lines = [f"### {self.title}", *(f"> {line}{line_end}" for line in self.lines)]
+        if self.url:
+            link_text = _("Open in Rongmei")
+            lines.append(f"[{link_text}]({self.url})")
+        return "\n".join(lines)
+
 
 @dataclass(frozen=True)
 class DeliveryResult:

@@ -31,11 +31,7 @@ class DingTalkChannel(WebhookChannel):
     label = "DingTalk"
 
     def request(self, message: AlertMessage) -> tuple[str, dict]:
-        lines = [f"### {message.title}", *(f"> {line}\n" for line in message.lines)]
-        if message.url:
-            link_text = _("Open in Rongmei")
-            lines.append(f"[{link_text}]({message.url})")
-        text = truncate_bytes("\n".join(lines), MAX_TEXT_BYTES)
+        text = truncate_bytes(message.as_markdown(line_end="\n"), MAX_TEXT_BYTES)
         url = self.webhook_url
         if self.secret:
             timestamp = int(self.clock() * 1000)

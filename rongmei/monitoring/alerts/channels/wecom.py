@@ -17,11 +17,7 @@ class WeComChannel(WebhookChannel):
     label = "WeCom"
 
     def request(self, message: AlertMessage) -> tuple[str, dict]:
-        lines = [f"### {message.title}", *(f"> {line}" for line in message.lines)]
-        if message.url:
-            link_text = _("Open in Rongmei")
-            lines.append(f"[{link_text}]({message.url})")
-        content = truncate_bytes("\n".join(lines), MAX_MARKDOWN_BYTES)
+        content = truncate_bytes(message.as_markdown(), MAX_MARKDOWN_BYTES)
         return self.webhook_url, {"msgtype": "markdown", "markdown": {"content": content}}
 
     def interpret(self, status: int, answer: dict) -> DeliveryResult:
