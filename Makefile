@@ -32,7 +32,7 @@ demo: install runtime-deps
 	$(PY) -m rongmei demo --port $(PORT)
 
 lint: install-dev
-	$(PY) -m ruff check rongmei bench tests
+	$(PY) -m ruff check rongmei bench tests tools
 
 test: install-dev system-deps lint
 	$(PY) -m pytest
