@@ -22,9 +22,9 @@ def may_use_desk(user) -> bool:
 
 def can_see_story_status(user, story) -> bool:
     """A story's 分发 page: whoever may see its review history."""
-    from rongmei.review.views import user_can_see_history
+    from rongmei.review.permissions import may_see_history
 
-    return _is_active(user) and user_can_see_history(user, story)
+    return _is_active(user) and may_see_history(user, story)
 
 
 def may_retry(user, status) -> bool:

@@ -295,10 +295,6 @@ def _require_current(finding: ProofFinding, story) -> None:
         )
 
 
-# Kept under its old name for callers outside the app (the rule is permissions.may_edit_now).
-user_may_edit = permissions.may_edit_now
-
-
 def _decision(finding: ProofFinding, *, story, kind, acting_user, members=None, **fields) -> ProofDecision:
     """A decision (not yet saved) on ``finding``, or on its group ``members``: one row that names
     every occurrence it covers, so the decision holds for each of them."""

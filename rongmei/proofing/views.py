@@ -7,9 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from django.views.generic import FormView
+
+from rongmei.core.admin_views import AdminPage
+from rongmei.newsroom.story_admin import StoryAdminPage
 
 from . import permissions, services, story_checks
 from .forms import ImportTermsForm, NotAnErrorForm
@@ -19,7 +22,7 @@ from .story_text import StoryText
 from .templatetags.proofing_tags import annotate_groups
 
 
-class ImportTermsView(WagtailAdminTemplateMixin, FormView):
+class ImportTermsView(AdminPage, FormView):
     """Upload a CSV/XLSX into one word list and show what was imported, skipped or rejected."""
 
     template_name = "proofing/import_terms.html"
@@ -27,11 +30,13 @@ class ImportTermsView(WagtailAdminTemplateMixin, FormView):
     page_title = _("Import terms")
     header_icon = "upload"
 
-    def dispatch(self, request, pk, *args, **kwargs):
-        if not permissions.may_import_terms(request.user):
-            raise PermissionDenied
-        self.word_list = get_object_or_404(WordList, pk=pk)
-        return super().dispatch(request, *args, **kwargs)
+    def may_see(self, user):
+        return permissions.may_import_terms(user)
+
+    @cached_property
+    def word_list(self):
+        # First asked after may_see: a refusal never says whether the list exists.
+        return get_object_or_404(WordList, pk=self.kwargs["pk"])
 
     def get_page_subtitle(self):
         return self.word_list.name
@@ -134,7 +139,7 @@ def field_label(name: str) -> str:
     return f"{channel.name if channel else parsed[0]} · {field}"
 
 
-class StoryProofingView(WagtailAdminTemplateMixin, TemplateView):
+class StoryProofingView(StoryAdminPage):
     """审校: the story's text with findings highlighted in place, the findings beside it with
     one-click suggestions and "not an error", and the story's check report below."""
 
@@ -142,25 +147,8 @@ class StoryProofingView(WagtailAdminTemplateMixin, TemplateView):
     page_title = _("Proofreading (审校)")
     header_icon = "circle-check"
 
-    def dispatch(self, request, page_id, *args, **kwargs):
-        from rongmei.newsroom.models import StoryPage
-
-        self.story = get_object_or_404(StoryPage, pk=page_id)
-        if not permissions.may_see_findings(request.user, self.story):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_subtitle(self):
-        return self.story.get_admin_display_title()
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {
-                "url": reverse("wagtailadmin_pages:edit", args=[self.story.pk]),
-                "label": self.get_page_subtitle(),
-            },
-            {"url": "", "label": self.page_title},
-        ]
+    def may_see_story(self, user, story):
+        return permissions.may_see_findings(user, story)
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action")
@@ -260,7 +248,6 @@ class StoryProofingView(WagtailAdminTemplateMixin, TemplateView):
         groups = story_checks.group_findings(findings)
         annotate_groups(groups)
         context.update(
-            story=self.story,
             check=check,
             checking=state.pending,
             lists_changed=state.lists_changed,
@@ -284,20 +271,15 @@ class StoryProofingView(WagtailAdminTemplateMixin, TemplateView):
 
 
 # --- the newsroom's report ------------------------------------------------------------------------
-class ProofingReportView(WagtailAdminTemplateMixin, TemplateView):
+class ProofingReportView(AdminPage):
     """Findings in submitted copy per category per month and per reporter, for training."""
 
     template_name = "proofing/report.html"
     page_title = _("Proofreading report (审校报告)")
     header_icon = "doc-full"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not permissions.may_see_report(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+    def may_see(self, user):
+        return permissions.may_see_report(user)
 
     def _month(self):
         raw = self.request.GET.get("month", "")

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem as AdminMenuItem
 from wagtail.admin.ui.menus import MenuItem
-from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
     CreateView,
@@ -16,6 +15,7 @@ from wagtail.snippets.views.snippets import (
 )
 
 from rongmei.core.admin_columns import yes_no
+from rongmei.newsroom.story_admin import StoryMenuItem, add_story_menu_item
 
 from . import permissions, views
 from .models import PersonTitle, Term, WordList
@@ -50,27 +50,16 @@ def register_proofing_urls():
     ]
 
 
-class StoryProofingMenuItem(PageMenuItem):
+class StoryProofingMenuItem(StoryMenuItem):
     label = _("Proofreading (审校)")
     icon_name = "circle-check"
     url_name = "proofing_story"
 
-    def is_shown(self, user):
-        from rongmei.newsroom.models import StoryPage
-
-        return issubclass(self.page.specific_class or object, StoryPage) and permissions.may_see_findings(
-            user, self.page
-        )
+    def may_see(self, user, story):
+        return permissions.may_see_findings(user, story)
 
 
-@hooks.register("register_page_listing_more_buttons")
-def proofing_listing_button(page, user, next_url=None):
-    yield StoryProofingMenuItem(page=page, priority=56)
-
-
-@hooks.register("register_page_header_buttons")
-def proofing_header_button(page, user, view_name, next_url=None):
-    yield StoryProofingMenuItem(page=page, priority=67)
+add_story_menu_item(StoryProofingMenuItem, listing_priority=56, header_priority=67)
 
 
 class ProofingReportMenuItem(AdminMenuItem):

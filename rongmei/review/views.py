@@ -1,52 +1,29 @@
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import TemplateView
 from wagtail.admin import messages
-from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.models import TaskState
 
-from rongmei.newsroom.models import StoryPage
+from rongmei.newsroom.story_admin import StoryAdminPage
 
 from . import outcomes, permissions, queries
 
-# Kept for rongmei.distribution, which asks it under this name.
-user_can_see_history = permissions.may_see_history
 
-
-class ReviewHistoryView(WagtailAdminTemplateMixin, TemplateView):
+class ReviewHistoryView(StoryAdminPage):
     """审核记录: who decided what at which level, when, and with what opinion."""
 
     template_name = "review/history.html"
     page_title = _("Review history (审核记录)")
     header_icon = "tasks"
 
-    def dispatch(self, request, page_id, *args, **kwargs):
-        self.story = get_object_or_404(StoryPage, pk=page_id)
-        if not permissions.may_see_history(request.user, self.story):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_subtitle(self):
-        return self.story.get_admin_display_title()
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {
-                "url": reverse("wagtailadmin_pages:edit", args=[self.story.pk]),
-                "label": self.get_page_subtitle(),
-            },
-            {"url": "", "label": self.page_title},
-        ]
+    def may_see_story(self, user, story):
+        return permissions.may_see_history(user, story)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         workflow_state = self.story.current_workflow_state
-        context.update(
-            story=self.story,
+        return super().get_context_data(
             events=queries.review_history(self.story),
             workflow_state=workflow_state,
             workflow_status=outcomes.workflow_status_label(workflow_state.status) if workflow_state else "",
@@ -55,8 +32,8 @@ class ReviewHistoryView(WagtailAdminTemplateMixin, TemplateView):
                 for task in (workflow_state.all_tasks_with_status() if workflow_state else [])
             ],
             edit_url=reverse("wagtailadmin_pages:edit", args=[self.story.pk]),
+            **kwargs,
         )
-        return context
 
 
 class DecidedView(View):

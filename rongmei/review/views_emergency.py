@@ -1,25 +1,23 @@
 """突发: the emergency publish form on a story, and the report that lists every such publication."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from rongmei.newsroom.models import StoryPage
+from rongmei.newsroom.story_admin import StoryAdminPage
 
 from . import permissions, services
 from .forms import EmergencyPublishForm
 from .models import EmergencyPublication
 
 
-class EmergencyPublishView(WagtailAdminTemplateMixin, FormView):
+class EmergencyPublishView(StoryAdminPage, FormView):
     """Only for holders of the 突发 permission; the service checks it again, with the page permission."""
 
     template_name = "review/emergency_publish.html"
@@ -27,38 +25,21 @@ class EmergencyPublishView(WagtailAdminTemplateMixin, FormView):
     page_title = _("Emergency publish (突发发布)")
     header_icon = "warning"
 
-    def dispatch(self, request, page_id, *args, **kwargs):
-        self.story = get_object_or_404(StoryPage, pk=page_id)
-        if not permissions.holds_emergency_permission(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_subtitle(self):
-        return self.story.get_admin_display_title()
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {
-                "url": reverse("wagtailadmin_pages:edit", args=[self.story.pk]),
-                "label": self.get_page_subtitle(),
-            },
-            {"url": "", "label": self.page_title},
-        ]
+    def may_see(self, user):
+        return permissions.holds_emergency_permission(user)
 
     def get_context_data(self, **kwargs):
         from rongmei.proofing import story_checks
 
-        context = super().get_context_data(**kwargs)
         check = story_checks.latest_check(self.story)
         workflow_state = self.story.current_workflow_state
-        context.update(
-            story=self.story,
+        return super().get_context_data(
             workflow_state=workflow_state,
             task_state=workflow_state.current_task_state if workflow_state else None,
             blocking=list(story_checks.open_blocking_findings(check)) if check else [],
             edit_url=reverse("wagtailadmin_pages:edit", args=[self.story.pk]),
+            **kwargs,
         )
-        return context
 
     def form_valid(self, form):
         try:

@@ -10,9 +10,10 @@ from wagtail.admin import messages as admin_messages
 from wagtail.admin.action_menu import ActionMenuItem, SubmitForModerationMenuItem
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.views.home import UserObjectsInWorkflowModerationPanel, WorkflowObjectsToModeratePanel
 from wagtail.models import TaskState, WorkflowState
+
+from rongmei.newsroom.story_admin import StoryMenuItem, add_story_menu_item
 
 from . import outcomes, permissions, queries, services, views, views_emergency
 
@@ -414,24 +415,13 @@ def add_waiting_for_me_panel(request, panels):
     panels.append(WaitingForMePanel())
 
 
-class ReviewHistoryMenuItem(PageMenuItem):
+class ReviewHistoryMenuItem(StoryMenuItem):
     label = _("Review history (审核记录)")
     icon_name = "tasks"
     url_name = "review_history"
 
-    def is_shown(self, user):
-        from rongmei.newsroom.models import StoryPage
-
-        return issubclass(self.page.specific_class or object, StoryPage) and permissions.may_see_history(
-            user, self.page
-        )
+    def may_see(self, user, story):
+        return permissions.may_see_history(user, story)
 
 
-@hooks.register("register_page_listing_more_buttons")
-def review_history_listing_button(page, user, next_url=None):
-    yield ReviewHistoryMenuItem(page=page, priority=55)
-
-
-@hooks.register("register_page_header_buttons")
-def review_history_header_button(page, user, view_name, next_url=None):
-    yield ReviewHistoryMenuItem(page=page, priority=66)
+add_story_menu_item(ReviewHistoryMenuItem, listing_priority=55, header_priority=66)
