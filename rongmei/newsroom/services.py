@@ -91,7 +91,6 @@ def story_published(story, revision, *, actor=None) -> StoryEvent | None:
     Returns the event emitted (on commit), or ``None`` for a story scheduled for later.
     """
     from rongmei.review import events as review_events
-    from rongmei.review.models import ReviewEvent
 
     if not story.live:
         return None  # scheduled: the act happens when the scheduler publishes it
@@ -109,14 +108,7 @@ def story_published(story, revision, *, actor=None) -> StoryEvent | None:
         # the only event is the retraction (Wagtail's unpublish signal is not a second act).
         with _act("retract", reason):
             story.unpublish(user=actor)
-        review_events.record(
-            story,
-            ReviewEvent.Decision.RETRACT,
-            actor=actor,
-            opinion=reason,
-            revision=revision,
-            data={"reason": reason},
-        )
+        review_events.retracted(story, actor=actor, revision=revision, reason=reason)
         event = StoryEvent(
             kind=StoryEventKind.RETRACTED,
             story_id=story.pk,
@@ -129,14 +121,7 @@ def story_published(story, revision, *, actor=None) -> StoryEvent | None:
         previous = previous_live_revision(story, revision)
         added = added_corrections(story, revision) if previous is not None else []
         if added:
-            review_events.record(
-                story,
-                ReviewEvent.Decision.CORRECT,
-                actor=actor,
-                opinion="\n".join(added),
-                revision=revision,
-                data={"corrections": added},
-            )
+            review_events.corrected(story, actor=actor, revision=revision, corrections=added)
             event = StoryEvent(
                 kind=StoryEventKind.CORRECTED,
                 story_id=story.pk,
@@ -163,7 +148,6 @@ def story_unpublished(story, *, actor=None) -> StoryEvent | None:
     unpublication is part of a retraction, which is announced as ``story_retracted`` alone."""
     from rongmei.newsroom.models import StoryPage
     from rongmei.review import events as review_events
-    from rongmei.review.models import ReviewEvent
 
     act = _unpublishing_act.get()
     if (act is not None and act[0] == "retract") or story.alias_of_id is not None:
@@ -174,14 +158,7 @@ def story_unpublished(story, *, actor=None) -> StoryEvent | None:
     deleted = StoryPage.objects.filter(pk=story.pk, live=True).exists()
     previous = previous_live_revision(story, None)
     if not deleted:
-        review_events.record(
-            story,
-            ReviewEvent.Decision.UNPUBLISH,
-            actor=actor,
-            opinion=reason,
-            revision=previous,
-            data={"reason": reason},
-        )
+        review_events.unpublished(story, actor=actor, revision=previous, reason=reason)
     event = StoryEvent(
         kind=StoryEventKind.UNPUBLISHED,
         story_id=story.pk,

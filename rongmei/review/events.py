@@ -147,7 +147,7 @@ def _revision_id(revision, task_state):
 
 
 @transaction.atomic
-def record(
+def _record(
     story,
     decision,
     *,
@@ -158,8 +158,7 @@ def record(
     revision=None,
     data=None,
 ) -> ReviewEvent | None:
-    """Write one review event and its audit-log entry. The functions below are the way to call it;
-    it stays public for the callers that name the decision themselves.
+    """Write one review event and its audit-log entry; the functions below are the way to call it.
 
     ``story`` is the specific page; review events are kept for stories only, so for any other page
     (a section page under the same workflow) this does nothing and returns ``None``.
@@ -210,7 +209,7 @@ def record(
 
 def submitted(story, *, actor, workflow_state, revision=None):
     """送审: the first submission of a story to its review (the first level's step has started)."""
-    return record(
+    return _record(
         story,
         Decision.SUBMIT,
         actor=actor,
@@ -222,22 +221,22 @@ def submitted(story, *, actor, workflow_state, revision=None):
 
 def resubmitted(story, *, actor, task_state):
     """重新送审: a returned story sent back to review, at the level ``task_state`` starts."""
-    return record(story, Decision.RESUBMIT, actor=actor, task_state=task_state)
+    return _record(story, Decision.RESUBMIT, actor=actor, task_state=task_state)
 
 
 def approved(story, *, actor, task_state, opinion):
     """通过: one level approved, with its opinion (审核意见)."""
-    return record(story, Decision.APPROVE, actor=actor, task_state=task_state, opinion=opinion)
+    return _record(story, Decision.APPROVE, actor=actor, task_state=task_state, opinion=opinion)
 
 
 def returned(story, *, actor, task_state, opinion):
     """退回: one level sent the story back to its author, with the opinion that says why."""
-    return record(story, Decision.REJECT, actor=actor, task_state=task_state, opinion=opinion)
+    return _record(story, Decision.REJECT, actor=actor, task_state=task_state, opinion=opinion)
 
 
 def withdrawn(story, *, actor, workflow_state):
     """撤回: the author (or whoever submitted it) took the story out of review."""
-    return record(
+    return _record(
         story,
         Decision.WITHDRAW,
         actor=actor,
@@ -248,12 +247,12 @@ def withdrawn(story, *, actor, workflow_state):
 
 def published(story, *, actor, revision, workflow_state):
     """发布: the revision approved by ``workflow_state`` went live (``actor`` None: the scheduler)."""
-    return record(story, Decision.PUBLISH, actor=actor, workflow_state=workflow_state, revision=revision)
+    return _record(story, Decision.PUBLISH, actor=actor, workflow_state=workflow_state, revision=revision)
 
 
 def scheduled(story, *, actor, revision, go_live_at, workflow_state=None):
     """定时发布: the approved revision waits for ``go_live_at``."""
-    return record(
+    return _record(
         story,
         Decision.SCHEDULE,
         actor=actor,
@@ -273,7 +272,7 @@ def published_without_review(story, *, actor, revision, emergency=None):
             "review_stage": emergency.review_stage,
             "findings": list(emergency.overridden_findings),
         }
-    return record(
+    return _record(
         story,
         Decision.OVERRIDE,
         actor=actor,
@@ -289,7 +288,7 @@ def findings_overridden(story, *, actor, reason, findings, task_state=None, revi
     data = {"findings": [finding.flagged_text for finding in findings]}
     if emergency:
         data["emergency"] = True
-    return record(
+    return _record(
         story,
         Decision.PROOF_OVERRIDE,
         actor=actor,
@@ -303,7 +302,7 @@ def findings_overridden(story, *, actor, reason, findings, task_state=None, revi
 def corrected(story, *, actor, revision, corrections):
     """更正: a published story's new revision went live with added correction notes."""
     corrections = list(corrections)
-    return record(
+    return _record(
         story,
         Decision.CORRECT,
         actor=actor,
@@ -315,13 +314,13 @@ def corrected(story, *, actor, revision, corrections):
 
 def retracted(story, *, actor, revision, reason):
     """撤稿: the story was retracted with ``reason`` and left the site."""
-    return record(
+    return _record(
         story, Decision.RETRACT, actor=actor, opinion=reason, revision=revision, data={"reason": reason}
     )
 
 
 def unpublished(story, *, actor, revision, reason=""):
     """下线: the story was taken off the site without a retraction (``revision``: the one that was live)."""
-    return record(
+    return _record(
         story, Decision.UNPUBLISH, actor=actor, opinion=reason, revision=revision, data={"reason": reason}
     )
