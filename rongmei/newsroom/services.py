@@ -82,6 +82,18 @@ def _user_id(user):
     return user.pk if user is not None and getattr(user, "is_authenticated", False) else None
 
 
+def _story_event(kind, story, revision, actor, **details) -> StoryEvent:
+    """The event of an act on ``story`` now, about ``revision`` (``None`` if unknown)."""
+    return StoryEvent(
+        kind=kind,
+        story_id=story.pk,
+        revision_id=revision.pk if revision is not None else None,
+        actor_id=_user_id(actor),
+        occurred_at=timezone.now(),
+        **details,
+    )
+
+
 # --- Where every publication and unpublication ends -------------------------------------------
 
 
@@ -101,7 +113,6 @@ def story_published(story, revision, *, actor=None) -> StoryEvent | None:
             with _act("retract"):
                 story.unpublish(user=actor, log_action=False)
         return None
-    now = timezone.now()
     if story.is_retracted:
         reason = story.retraction_reason.strip()
         # The retracted version must not stay live: it leaves the site in this transaction, and
@@ -109,35 +120,16 @@ def story_published(story, revision, *, actor=None) -> StoryEvent | None:
         with _act("retract", reason):
             story.unpublish(user=actor)
         review_events.retracted(story, actor=actor, revision=revision, reason=reason)
-        event = StoryEvent(
-            kind=StoryEventKind.RETRACTED,
-            story_id=story.pk,
-            revision_id=revision.pk,
-            actor_id=_user_id(actor),
-            occurred_at=now,
-            reason=reason,
-        )
+        event = _story_event(StoryEventKind.RETRACTED, story, revision, actor, reason=reason)
     else:
         previous = previous_live_revision(story, revision)
         added = added_corrections(story, revision) if previous is not None else []
         if added:
             review_events.corrected(story, actor=actor, revision=revision, corrections=added)
-            event = StoryEvent(
-                kind=StoryEventKind.CORRECTED,
-                story_id=story.pk,
-                revision_id=revision.pk,
-                actor_id=_user_id(actor),
-                occurred_at=now,
-                corrections=tuple(added),
-            )
+            event = _story_event(StoryEventKind.CORRECTED, story, revision, actor, corrections=tuple(added))
         else:
-            event = StoryEvent(
-                kind=StoryEventKind.WENT_LIVE,
-                story_id=story.pk,
-                revision_id=revision.pk,
-                actor_id=_user_id(actor),
-                occurred_at=now,
-                first_publication=previous is None,
+            event = _story_event(
+                StoryEventKind.WENT_LIVE, story, revision, actor, first_publication=previous is None
             )
     events.emit(event)
     return event
@@ -159,15 +151,7 @@ def story_unpublished(story, *, actor=None) -> StoryEvent | None:
     previous = previous_live_revision(story, None)
     if not deleted:
         review_events.unpublished(story, actor=actor, revision=previous, reason=reason)
-    event = StoryEvent(
-        kind=StoryEventKind.UNPUBLISHED,
-        story_id=story.pk,
-        revision_id=previous.pk if previous is not None else None,
-        actor_id=_user_id(actor),
-        occurred_at=timezone.now(),
-        reason=reason,
-        deleted=deleted,
-    )
+    event = _story_event(StoryEventKind.UNPUBLISHED, story, previous, actor, reason=reason, deleted=deleted)
     events.emit(event)
     return event
 

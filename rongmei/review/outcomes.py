@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, npgettext, pgettext
+from django.utils.translation import gettext_noop, npgettext_lazy, pgettext
 from wagtail.models import TaskState, WorkflowState
 
 from .models import ReviewEvent
@@ -58,29 +58,34 @@ def go_live_text(value: datetime) -> str:
     return formats.date_format(local, pgettext("review go-live time with year", "N j, Y, H:i"))
 
 
+# (below how many seconds, seconds a unit, "… ago" in that unit); a date from a week on.
+_AGO = (
+    (60, 1, npgettext_lazy("review relative time", "%(count)s second ago", "%(count)s seconds ago", "count")),
+    (
+        60 * 60,
+        60,
+        npgettext_lazy("review relative time", "%(count)s minute ago", "%(count)s minutes ago", "count"),
+    ),
+    (
+        24 * 60 * 60,
+        60 * 60,
+        npgettext_lazy("review relative time", "%(count)s hour ago", "%(count)s hours ago", "count"),
+    ),
+    (
+        7 * 24 * 60 * 60,
+        24 * 60 * 60,
+        npgettext_lazy("review relative time", "%(count)s day ago", "%(count)s days ago", "count"),
+    ),
+)
+
+
 def relative_time(value: datetime, now: datetime | None = None) -> str:
     """ "27 秒前", "3 分钟前", "2 小时前", "3 天前"; a date after a week."""
     now = now or timezone.now()
     seconds = max(0, int((now - value).total_seconds()))
-    if seconds < 60:
-        return npgettext("review relative time", "%(count)s second ago", "%(count)s seconds ago", seconds) % {
-            "count": seconds
-        }
-    minutes = seconds // 60
-    if minutes < 60:
-        return npgettext("review relative time", "%(count)s minute ago", "%(count)s minutes ago", minutes) % {
-            "count": minutes
-        }
-    hours = minutes // 60
-    if hours < 24:
-        return npgettext("review relative time", "%(count)s hour ago", "%(count)s hours ago", hours) % {
-            "count": hours
-        }
-    days = hours // 24
-    if days < 7:
-        return npgettext("review relative time", "%(count)s day ago", "%(count)s days ago", days) % {
-            "count": days
-        }
+    for below, unit, ago in _AGO:
+        if seconds < below:
+            return ago % {"count": seconds // unit}
     return go_live_text(value)
 
 

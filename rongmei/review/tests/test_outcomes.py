@@ -198,6 +198,9 @@ def test_relative_times_and_go_live_times_in_chinese():
     assert outcomes.relative_time(now - timedelta(seconds=27), now) == "27 秒前"
     assert outcomes.relative_time(now - timedelta(minutes=3, seconds=5), now) == "3 分钟前"
     assert outcomes.relative_time(now - timedelta(hours=2), now) == "2 小时前"
+    assert outcomes.relative_time(now - timedelta(days=3), now) == "3 天前"
+    long_ago = now - timedelta(days=7)
+    assert outcomes.relative_time(long_ago, now) == outcomes.go_live_text(long_ago)
     moment = timezone.localtime().replace(month=12, day=6, hour=8, minute=0)
     assert outcomes.go_live_text(moment) == "12月6日 08:00"
 
