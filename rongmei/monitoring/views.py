@@ -1,19 +1,17 @@
-"""What every 舆情 admin screen shares: the permission test, the breadcrumbs, pagination, and the
-viewset that gives a feature's screens their URLs and menu entry."""
+"""What the 舆情 admin screens add to core's (``rongmei.core.admin_views``): the breadcrumbs through
+the list a detail page belongs to, a detail page's row found once the right is checked, the client
+filter of a list, a POST act refused before its object is looked up, and the viewset that gives a
+feature's screens their URLs and menu entry."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.generic import TemplateView
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
-from .models import Client
+from rongmei.core.admin_views import ActView, AdminPage
 
-PER_PAGE = 50
+from .models import Client
 
 
 def id_param(value):
@@ -25,51 +23,41 @@ def id_param(value):
     return number if 0 < number < 2**63 else None
 
 
-def back_to(request, default: str) -> str:
-    """Where a posted form returns: its ``next`` when that is on this site, else ``default``."""
-    back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return back
-    return default
-
-
-class MonitoringScreen(WagtailAdminTemplateMixin):
-    """A 舆情 admin screen: ``permission_test(user)`` says who may open it; ``parent`` (URL name,
-    label) is the list a detail page belongs to, for the breadcrumbs."""
+class MonitoringPage(AdminPage):
+    """A 舆情 admin screen: ``may_see(user)`` as core's (each screen names its right); ``parent``
+    (URL name, label) is the list a detail page belongs to, for the breadcrumbs; ``load_object``
+    finds a detail page's row."""
 
     header_icon = "pick"
     parent = None
 
-    @staticmethod
-    def permission_test(user) -> bool:
+    def may_see(self, user) -> bool:
         raise NotImplementedError
 
     def dispatch(self, request, *args, **kwargs):
-        if not self.permission_test(request.user):
-            raise PermissionDenied
+        # The right first: a person without it learns nothing of which rows exist.
+        if not self.may_see(request.user):
+            raise PermissionDenied(self.refusal_message)
         self.load_object(**kwargs)
         return super().dispatch(request, *args, **kwargs)
 
     def load_object(self, **kwargs) -> None:
-        """A detail page looks up its row here, once the permission is checked."""
+        """A detail page looks up its row here, once the right is checked."""
 
     def get_breadcrumbs_items(self):
-        parent = [{"url": reverse(self.parent[0]), "label": self.parent[1]}] if self.parent else []
-        return self.breadcrumbs_items + parent + [{"url": "", "label": self.get_page_title()}]
-
-    def page(self, queryset):
-        return Paginator(queryset, PER_PAGE).get_page(self.request.GET.get("p"))
-
-
-class MonitoringView(MonitoringScreen, TemplateView):
-    """A 舆情 screen that shows a page (its forms post to their own views or to ``post``)."""
+        items = super().get_breadcrumbs_items()
+        if self.parent:
+            url_name, label = self.parent
+            items.insert(-1, {"url": reverse(url_name), "label": label})
+        return items
 
 
-class ClientListView(MonitoringView):
+class ClientListView(MonitoringPage):
     """A list of all clients' rows or one client's (``?client=<id>``), with the client choice."""
 
     @cached_property
     def client_id(self):
+        # Not core's choice_of: an unknown client shows an empty list, not every client's rows.
         return id_param(self.request.GET.get("client"))
 
     def for_client(self, queryset):
@@ -77,8 +65,24 @@ class ClientListView(MonitoringView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(client_id=self.client_id, clients=Client.objects.order_by("name"))
+        context.update(
+            client_id=self.client_id,
+            client_choices=list(Client.objects.order_by("name").values_list("pk", "name")),
+        )
         return context
+
+
+class MonitoringAct(ActView):
+    """Core's POST-only act, with ``may_act(user)`` asked before the object is looked up (as the
+    pages ask theirs); the service checks again."""
+
+    def may_act(self, user) -> bool:
+        raise NotImplementedError
+
+    def post(self, request, **kwargs):
+        if not self.may_act(request.user):
+            raise PermissionDenied
+        return super().post(request, **kwargs)
 
 
 class MonitoringViewSet(ViewSet):

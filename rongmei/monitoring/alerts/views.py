@@ -1,8 +1,6 @@
 """Admin screens of the 舆情预警: the alerts list, retrying a failed delivery, the dashboard panel of
 the reader's unread notifications and marking them read."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -10,10 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from wagtail.admin.ui.components import Component
 
+from rongmei.core.admin_views import next_url, page_of
+
 from ..cases.services import OPEN_STATES
 from ..models import Alert, AlertDelivery, Case
 from ..permissions import can_open_cases, can_retry_deliveries, can_see_alerts
-from ..views import ClientListView, back_to, id_param
+from ..views import ClientListView, MonitoringAct, id_param
 from . import services as alerts
 
 
@@ -23,7 +23,7 @@ class AlertsView(ClientListView):
     template_name = "monitoring/alerts/index.html"
     page_title = _("Alerts (舆情预警)")
     header_icon = "warning"
-    permission_test = staticmethod(can_see_alerts)
+    may_see = staticmethod(can_see_alerts)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -39,7 +39,7 @@ class AlertsView(ClientListView):
             )
             .order_by("-created_at", "-pk")
         )
-        page = self.page(self.for_client(qs))
+        page = page_of(self.request, self.for_client(qs))
         for alert in page.object_list:
             alert.open_case = next((c for c in alert.cases.all() if c.state in OPEN_STATES), None)
         user = self.request.user
@@ -53,24 +53,24 @@ class AlertsView(ClientListView):
         return context
 
 
-class RetryDeliveryView(View):
+class RetryDeliveryView(MonitoringAct):
     """Try a failed delivery again now (after fixing a bot's address or secret)."""
 
-    def post(self, request, pk):
-        if not can_retry_deliveries(request.user):
-            raise PermissionDenied
-        delivery = get_object_or_404(AlertDelivery.objects.select_related("alert", "outbox_message"), pk=pk)
-        try:
-            alerts.retry_now(delivery, acting_user=request.user)
-        except alerts.AlertError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                _("The %(channel)s message of “%(alert)s” will be sent again now.")
-                % {"channel": delivery.get_channel_display(), "alert": delivery.alert.title},
-            )
-        return redirect(back_to(request, reverse("monitoring_alerts:index")))
+    may_act = staticmethod(can_retry_deliveries)
+    errors = (alerts.AlertError,)
+
+    def get_object(self, pk):
+        return get_object_or_404(AlertDelivery.objects.select_related("alert", "outbox_message"), pk=pk)
+
+    def act(self, delivery):
+        alerts.retry_now(delivery, acting_user=self.request.user)
+        return _("The %(channel)s message of “%(alert)s” will be sent again now.") % {
+            "channel": delivery.get_channel_display(),
+            "alert": delivery.alert.title,
+        }
+
+    def default_next(self, delivery):
+        return reverse("monitoring_alerts:index")
 
 
 class MarkNotificationsReadView(View):
@@ -79,7 +79,7 @@ class MarkNotificationsReadView(View):
     def post(self, request):
         notification_id = id_param(request.POST.get("notification"))
         alerts.mark_read(request.user, [notification_id] if notification_id else None)
-        return redirect(back_to(request, reverse("wagtailadmin_home")))
+        return redirect(next_url(request, reverse("wagtailadmin_home")))
 
 
 class NotificationsPanel(Component):

@@ -8,9 +8,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rongmei.core.admin_views import page_of
+
 from ..models import Client, ItemAnalysis, RuleMatch
 from ..permissions import can_see_matches
-from ..views import MonitoringView
+from ..views import MonitoringPage
 from . import services as analysis
 
 
@@ -88,12 +90,12 @@ class MatchFilterForm(forms.Form):
     )
 
 
-class MatchedItemsView(MonitoringView):
+class MatchedItemsView(MonitoringPage):
     """Items that matched a client's watch rules, with the matched words highlighted."""
 
     template_name = "monitoring/analysis/matches.html"
     page_title = _("Matched items")
-    permission_test = staticmethod(can_see_matches)
+    may_see = staticmethod(can_see_matches)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -113,7 +115,7 @@ class MatchedItemsView(MonitoringView):
                 matches = matches.filter(at__gte=_day_start(data["date_from"]))
             if data["date_to"]:
                 matches = matches.filter(at__lt=_day_start(data["date_to"] + timedelta(days=1)))
-        page = self.page(matches)
+        page = page_of(self.request, matches)
         for match in page.object_list:
             match.title_pieces, match.body_pieces = item_pieces(match.item, match.spans or [])
             match.analysis = getattr(match.item, "analysis", None)
@@ -146,12 +148,12 @@ class RuleTrialForm(forms.Form):
     )
 
 
-class RuleTrialView(MonitoringView):
+class RuleTrialView(MonitoringPage):
     """Try a watch rule on recent items before saving it: what it catches, what it misses."""
 
     template_name = "monitoring/analysis/rule_trial.html"
     page_title = _("Try a watch rule")
-    permission_test = staticmethod(can_see_matches)
+    may_see = staticmethod(can_see_matches)
     header_icon = "search"
     LIMIT = 50
 

@@ -20,7 +20,7 @@ from rongmei.organisation.models import display_name_for
 
 from ..models import Alert, Case, MonitoredItem
 from ..permissions import can_open_cases, can_see_cases, can_work_cases
-from ..views import ClientListView, MonitoringView, id_param
+from ..views import ClientListView, MonitoringPage, id_param
 from . import services as cases
 from .services import CaseError
 
@@ -62,7 +62,7 @@ class CaseBoardView(ClientListView):
     template_name = "monitoring/cases/board.html"
     page_title = _("Case board (舆情应对)")
     header_icon = "tasks"
-    permission_test = staticmethod(can_see_cases)
+    may_see = staticmethod(can_see_cases)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -82,11 +82,10 @@ class CaseBoardView(ClientListView):
             if state == Case.State.RESOLVED:
                 in_state = in_state.order_by("-resolved_at", "-pk")[:RESOLVED_ON_BOARD]
             columns.append({"state": state, "label": label, "cases": list(in_state)})
-        context.update(
-            columns=columns,
-            owners=case_owners(),
-            owner=owner,
-        )
+        owner_choices = [("me", _("Me")), ("none", _("Nobody"))] + [
+            (str(user.pk), display_name_for(user)) for user in case_owners()
+        ]
+        context.update(columns=columns, owner_choices=owner_choices, owner=owner)
         return context
 
 
@@ -178,10 +177,10 @@ def _apply(case: Case, action: str, data: dict, user) -> str:
     return _("Response recorded.")
 
 
-class CaseView(MonitoringView):
+class CaseView(MonitoringPage):
     template_name = "monitoring/cases/case.html"
     header_icon = "tasks"
-    permission_test = staticmethod(can_see_cases)
+    may_see = staticmethod(can_see_cases)
     parent = ("monitoring_cases:index", CaseBoardView.page_title)
 
     def load_object(self, pk):

@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from rongmei.core.admin_views import page_of
+
 from ..models import Event, EventVolume, MonitoredItem, Reprint, Source
 from ..permissions import can_see_events, can_see_reprints
-from ..views import MonitoringView
+from ..views import MonitoringPage
 from . import charts
 from .services import HOUR, hour_of
 
@@ -63,12 +65,12 @@ class EventFilterForm(forms.Form):
     spiking = forms.BooleanField(label=_("Spiking only"), required=False)
 
 
-class EventsView(MonitoringView):
+class EventsView(MonitoringPage):
     """Events by heat: volume over the last 48 hours, spikes, keywords, sources."""
 
     template_name = "monitoring/events/index.html"
     page_title = _("Events")
-    permission_test = staticmethod(can_see_events)
+    may_see = staticmethod(can_see_events)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -83,7 +85,7 @@ class EventsView(MonitoringView):
             events = events.filter(last_seen_at__gte=now - EventFilterForm.WINDOWS[window])
         if spiking_only:
             events = events.filter(spiking_since__isnull=False)
-        page = self.page(events)
+        page = page_of(self.request, events)
         end = hour_of(now)
         volumes = defaultdict(dict)
         rows = EventVolume.objects.filter(
@@ -97,11 +99,11 @@ class EventsView(MonitoringView):
         return context
 
 
-class EventDetailView(MonitoringView):
+class EventDetailView(MonitoringPage):
     """One event: its volume over time and its items, by source."""
 
     template_name = "monitoring/events/detail.html"
-    permission_test = staticmethod(can_see_events)
+    may_see = staticmethod(can_see_events)
     parent = ("monitoring_events:index", _("Events"))
     MAX_ITEMS = 500
 
@@ -179,12 +181,12 @@ class ReprintFilterForm(forms.Form):
     site = forms.CharField(label=_("Site"), required=False, max_length=255)
 
 
-class ReprintsView(MonitoringView):
+class ReprintsView(MonitoringPage):
     """Where our stories were reprinted: site, when, how close, with or without permission."""
 
     template_name = "monitoring/events/reprints.html"
     page_title = _("Reprints of our stories")
-    permission_test = staticmethod(can_see_reprints)
+    may_see = staticmethod(can_see_reprints)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -195,5 +197,5 @@ class ReprintsView(MonitoringView):
                 reprints = reprints.filter(authorised=form.cleaned_data["authorised"] == "yes")
             if form.cleaned_data["site"]:
                 reprints = reprints.filter(site__icontains=form.cleaned_data["site"].strip())
-        context.update(form=form, page=self.page(reprints))
+        context.update(form=form, page=page_of(self.request, reprints))
         return context

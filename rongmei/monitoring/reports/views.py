@@ -10,11 +10,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views import View
+
+from rongmei.core.admin_views import page_of
 
 from ..models import Client, Report
 from ..permissions import can_see_reports
-from ..views import ClientListView, back_to
+from ..views import ClientListView, MonitoringAct
 from . import services as reports
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d")
@@ -87,14 +88,14 @@ class ReportsView(ClientListView):
     template_name = "monitoring/reports/index.html"
     page_title = _("Monitoring reports (舆情报告)")
     header_icon = "doc-full"
-    permission_test = staticmethod(can_see_reports)
+    may_see = staticmethod(can_see_reports)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         qs = Report.objects.select_related("client", "generated_by").order_by(
             "-starts_at", "client__name", "period"
         )
-        page = self.page(self.for_client(qs))
+        page = page_of(self.request, self.for_client(qs))
         for report in page.object_list:
             report.last_day = timezone.localdate(report.ends_at) - timedelta(days=1)
         context.update(
@@ -162,19 +163,21 @@ def report_pdf(request, pk):
         return redirect("monitoring_reports:index")
 
 
-class EmailReportView(View):
+class EmailReportView(MonitoringAct):
     """Send one report's PDF to its client's recipients (a button on the list)."""
 
-    def post(self, request, pk):
-        report = _report_or_404(request, pk)
-        try:
-            sent_to = reports.email_report(report, acting_user=request.user)
-        except reports.ReportError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                _("%(report)s was sent to %(recipients)s.")
-                % {"report": report, "recipients": ", ".join(sent_to)},
-            )
-        return redirect(back_to(request, reverse("monitoring_reports:index")))
+    may_act = staticmethod(can_see_reports)
+    errors = (reports.ReportError,)
+
+    def get_object(self, pk):
+        return get_object_or_404(Report.objects.select_related("client"), pk=pk)
+
+    def act(self, report):
+        sent_to = reports.email_report(report, acting_user=self.request.user)
+        return _("%(report)s was sent to %(recipients)s.") % {
+            "report": report,
+            "recipients": ", ".join(sent_to),
+        }
+
+    def default_next(self, report):
+        return reverse("monitoring_reports:index")

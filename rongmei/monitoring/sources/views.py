@@ -4,25 +4,26 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView
 
 from ..permissions import can_fetch_sources, can_import_sources, can_see_sources
-from ..views import MonitoringScreen, MonitoringView
+from ..views import MonitoringAct, MonitoringPage
 from . import imports as source_import
 from . import services as fetching
 from .health import source_health
 from .models import Source
 
 
-class SourceHealthView(MonitoringView):
+class SourceHealthView(MonitoringPage):
     """Is each source being fetched? Last success, last error in plain words, items per day."""
 
     template_name = "monitoring/sources/health.html"
     page_title = _("Source health")
-    permission_test = staticmethod(can_see_sources)
+    may_see = staticmethod(can_see_sources)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -94,12 +95,12 @@ class SourceImportForm(forms.Form):
         return cleaned
 
 
-class SourceImportView(MonitoringScreen, FormView):
+class SourceImportView(MonitoringPage, FormView):
     template_name = "monitoring/sources/import.html"
     page_title = _("Import sources")
     header_icon = "site"
     form_class = SourceImportForm
-    permission_test = staticmethod(can_import_sources)
+    may_see = staticmethod(can_import_sources)
     parent = ("wagtailsnippets_monitoring_source:list", Source._meta.verbose_name_plural)
 
     def form_valid(self, form):
@@ -147,25 +148,33 @@ class SourceImportView(MonitoringScreen, FormView):
         return redirect("monitoring_sources:health")
 
 
-class FetchNowView(View):
-    """Fetch one source (enabled or not: trying a source before switching it on is the point), or
-    every enabled source, on the worker now rather than at its next turn."""
+class FetchSourceNowView(MonitoringAct):
+    """Fetch one source on the worker now rather than at its next turn (enabled or not: trying a
+    source before switching it on is the point)."""
 
-    def post(self, request, pk=None):
+    may_act = staticmethod(can_fetch_sources)
+
+    def get_object(self, pk):
+        return get_object_or_404(Source, pk=pk)
+
+    def act(self, source):
+        fetching.queue_fetch_now([source], acting_user=self.request.user)
+        return _("“%(name)s” is being fetched; its row below shows the outcome once the worker is done.") % {
+            "name": source.name
+        }
+
+    def default_next(self, source):
+        return reverse("monitoring_sources:health")
+
+
+class FetchAllNowView(View):
+    """Fetch every enabled source on the worker now."""
+
+    def post(self, request):
         if not can_fetch_sources(request.user):
             raise PermissionDenied
-        if pk is not None:
-            sources = [get_object_or_404(Source, pk=pk)]
-        else:
-            sources = list(Source.objects.filter(enabled=True))
-        queued = fetching.queue_fetch_now(sources, acting_user=request.user)
-        if pk is not None:
-            messages.success(
-                request,
-                _("“%(name)s” is being fetched; its row below shows the outcome once the worker is done.")
-                % {"name": sources[0].name},
-            )
-        elif queued:
+        queued = fetching.queue_fetch_now(Source.objects.filter(enabled=True), acting_user=request.user)
+        if queued:
             messages.success(
                 request,
                 ngettext(

@@ -94,6 +94,6 @@ class SourceHealthViewSet(MonitoringViewSet):
         return [
             path("health/", views.SourceHealthView.as_view(), name="health"),
             path("sources/import/", views.SourceImportView.as_view(), name="import"),
-            path("sources/fetch/", views.FetchNowView.as_view(), name="fetch_all"),
-            path("sources/<int:pk>/fetch/", views.FetchNowView.as_view(), name="fetch"),
+            path("sources/fetch/", views.FetchAllNowView.as_view(), name="fetch_all"),
+            path("sources/<int:pk>/fetch/", views.FetchSourceNowView.as_view(), name="fetch"),
         ]

@@ -1,6 +1,8 @@
 """Cases: the lifecycle and its timeline, refused moves; the admin's alerts list, case board, case page
 and dashboard panel."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -210,6 +212,21 @@ def test_case_board_filters(admin_client, alert, analyst, newsroom):
     assert f'data-case="{theirs.pk}"' in html and f'data-case="{mine.pk}"' not in html
 
 
+def _selected(html, name):
+    """The options marked selected in the list filter ``name``."""
+    select = re.search(rf'<select id="id_filter_{name}" name="{name}">(.*?)</select>', html, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)" selected>([^<]*)<', select)
+
+
+def test_the_case_board_shows_the_filters_in_force(admin_client, alert, analyst):
+    url = reverse("monitoring_cases:index")
+    html = admin_client.get(url, {"owner": analyst.pk, "client": alert.client_id}).content.decode()
+    assert _selected(html, "owner") == [(str(analyst.pk), "钱分析")]
+    assert _selected(html, "client") == [(str(alert.client_id), alert.client.name)]
+    html = admin_client.get(url, {"owner": "me"}).content.decode()
+    assert _selected(html, "owner") == [("me", "Me")] and _selected(html, "client") == []
+
+
 def test_case_page_forms(admin_client, alert, newsroom):
     case = cases.open_case_from_alert(alert, owner=newsroom.admin, acting_user=newsroom.admin)
     url = reverse("monitoring_cases:case", args=[case.pk])
@@ -344,8 +361,6 @@ def test_the_note_box_says_it_is_a_note_in_chinese(client, alert, newsroom):
     login(client, newsroom.admin, language="zh-hans")
     with translation.override("zh-hans"):
         page = client.get(reverse("monitoring_cases:case", args=[case.pk])).content.decode()
-    import re
-
     labels = re.findall(r'<label[^>]*for="id_(?:note-text|state-note)"[^>]*>(.*?)</label>', page, re.S)
     assert len(labels) == 2 and not any("提示" in label for label in labels)
     # Needs the merged catalogue (var/po-pending/monitoring.po): msgctxt "case note" "Note" → 备注.
