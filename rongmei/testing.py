@@ -1,5 +1,8 @@
 """Shared test fixtures: a small newsroom made with the same code the demo and the admin use."""
 
+import io
+import json
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -10,6 +13,23 @@ from rongmei.organisation import roles
 from rongmei.organisation.models import Outlet, StaffProfile
 
 TEST_PASSWORD = "test-password-123"
+
+
+class BytesStdin(io.BytesIO):
+    """Standard input for a command that reads ``sys.stdin.buffer`` (bytes, as from a pipe)."""
+
+    @property
+    def buffer(self):
+        return self
+
+
+def command_json_lines(name, *args, stdin=None) -> list:
+    """Run the management command ``name`` and read what it prints as JSON lines."""
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(name, *args, stdout=out, stdin=stdin)
+    return [json.loads(line) for line in out.getvalue().splitlines()]
 
 
 def login(client, user, *, language=None):

@@ -1,27 +1,18 @@
-import io
-import json
+import functools
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from rongmei.proofing.engine import findings as f
 from rongmei.proofing.models import Term, WordList
+from rongmei.testing import BytesStdin, command_json_lines
 
 pytestmark = pytest.mark.django_db
 
 STORY = "本报讯 大家再接再励，继续前进。他说：“今天开会。"
 
 
-class BytesStdin(io.BytesIO):
-    @property
-    def buffer(self):
-        return self
-
-
-def run(*args, stdin=None):
-    out = io.StringIO()
-    call_command("proofread", *args, stdout=out, stdin=stdin)
-    return [json.loads(line) for line in out.getvalue().splitlines()]
+run = functools.partial(command_json_lines, "proofread")
 
 
 def test_file_output_is_json_lines(tmp_path):
