@@ -7,11 +7,17 @@ machines produce (items, events, reprints, alerts). A service that needs a right
 ``acting_user=None`` is a system job (the scheduler, the worker, a management command, the demo).
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
 
 def _has(user, codename: str) -> bool:
     return bool(user is not None and user.is_active and user.has_perm(f"monitoring.{codename}"))
+
+
+def _everyone_with(codename: str):
+    """The active users ``_has(user, codename)`` allows, as one query (the same auth backend answers)."""
+    return get_user_model().objects.with_perm(f"monitoring.{codename}", is_active=True)
 
 
 # --- sources ---------------------------------------------------------------------------------------
@@ -62,9 +68,18 @@ def can_open_cases(user) -> bool:
     return _has(user, "add_case")
 
 
+WORK_CASES = "change_case"
+
+
 def can_work_cases(user) -> bool:
     """Notes, states, owner, linked items and the response of a case; also who may own one."""
-    return _has(user, "change_case")
+    return _has(user, WORK_CASES)
+
+
+def case_workers():
+    """Everyone ``can_work_cases`` allows, so everyone who may own a case: the owner choices, and
+    the check of a new owner."""
+    return _everyone_with(WORK_CASES).order_by("username")
 
 
 # --- reports ---------------------------------------------------------------------------------------

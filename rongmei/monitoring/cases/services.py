@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import Alert, Case, CaseEntry, MonitoredItem
-from ..permissions import can_open_cases, can_work_cases, require
+from ..permissions import can_open_cases, can_work_cases, case_workers, require
 
 State = Case.State
 OPEN_STATES = (State.NEW, State.VERIFYING, State.RESPONDING)
@@ -42,8 +42,8 @@ def _may_work(acting_user) -> None:
 
 
 def _check_owner(owner) -> None:
-    """A new owner works the case, so must be allowed to (the owner list offers only them)."""
-    if owner is not None and not can_work_cases(owner):
+    """A new owner works the case, so must be one of those the owner list offers."""
+    if owner is not None and not case_workers().filter(pk=owner.pk).exists():
         raise CaseError(
             _("%(name)s may not work on cases, so cannot own one.") % {"name": _user_label(owner)},
             field="owner",

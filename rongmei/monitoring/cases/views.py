@@ -7,7 +7,6 @@ the reason and everything typed kept, the other forms empty.
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
@@ -19,23 +18,12 @@ from rongmei.core.weburls import normalize_url
 from rongmei.organisation.models import display_name_for
 
 from ..models import Alert, Case, MonitoredItem
-from ..permissions import can_open_cases, can_see_cases, can_work_cases
+from ..permissions import can_open_cases, can_see_cases, can_work_cases, case_workers
 from ..views import ClientListView, MonitoringPage, id_param
 from . import services as cases
 from .services import CaseError
 
 RESOLVED_ON_BOARD = 30  # the board shows the latest resolved cases, not all of history
-
-
-def case_owners():
-    """Who may own a case: active staff allowed to work cases."""
-    perm = Q(groups__permissions__codename="change_case") | Q(user_permissions__codename="change_case")
-    return (
-        get_user_model()
-        .objects.filter(Q(is_superuser=True) | perm, is_active=True)
-        .distinct()
-        .order_by("username")
-    )
 
 
 class OpenCaseView(View):
@@ -83,7 +71,7 @@ class CaseBoardView(ClientListView):
                 in_state = in_state.order_by("-resolved_at", "-pk")[:RESOLVED_ON_BOARD]
             columns.append({"state": state, "label": label, "cases": list(in_state)})
         owner_choices = [("me", _("Me")), ("none", _("Nobody"))] + [
-            (str(user.pk), display_name_for(user)) for user in case_owners()
+            (str(user.pk), display_name_for(user)) for user in case_workers()
         ]
         context.update(columns=columns, owner_choices=owner_choices, owner=owner)
         return context
@@ -116,7 +104,7 @@ class OwnerForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = case_owners()
+        self.fields["owner"].queryset = case_workers()
         self.fields["owner"].label_from_instance = display_name_for
 
 

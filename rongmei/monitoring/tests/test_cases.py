@@ -4,6 +4,9 @@ and dashboard panel."""
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -12,7 +15,9 @@ from rongmei.core import outbox
 from rongmei.monitoring.alerts import services as alerts
 from rongmei.monitoring.cases import services as cases
 from rongmei.monitoring.cases.services import CaseError
+from rongmei.monitoring.cases.views import OwnerForm
 from rongmei.monitoring.models import Alert, AlertRule, Case, Notification
+from rongmei.monitoring.permissions import can_work_cases
 from rongmei.organisation import roles
 from rongmei.testing import login, make_user
 
@@ -158,6 +163,39 @@ def test_a_case_is_owned_only_by_someone_who_may_work_it(alert, analyst, newsroo
     cases.change_owner(case, analyst, acting_user=analyst)
     case.refresh_from_db()
     assert case.owner == analyst
+
+
+def test_the_owner_choices_the_owner_check_and_can_work_cases_agree(alert, analyst, newsroom):
+    """Who may own a case is one rule: the board's and the case page's choices, the service's
+    check of a new owner and the right to work cases name the same people."""
+    may_work = Permission.objects.get(content_type__app_label="monitoring", codename="change_case")
+    direct = make_user("direct")
+    direct.user_permissions.add(may_work)
+    gone = make_user("gone", roles.ANALYST)
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    # The same codename on another model is not the right to work cases.
+    lookalike = make_user("lookalike")
+    lookalike.user_permissions.add(
+        Permission.objects.create(
+            codename="change_case", name="lookalike", content_type=ContentType.objects.get_for_model(Group)
+        )
+    )
+    everyone = list(get_user_model().objects.order_by("pk"))
+    allowed = {user for user in everyone if can_work_cases(user)}
+    assert {analyst, direct, newsroom.admin} <= allowed and not {gone, lookalike} & allowed
+
+    assert set(OwnerForm().fields["owner"].queryset) == allowed
+    case = cases.open_case_from_alert(alert, acting_user=analyst)
+    accepted = set()
+    for user in everyone:
+        try:
+            cases.change_owner(case, user, acting_user=analyst)
+        except CaseError as refusal:
+            assert refusal.field == "owner"
+        else:
+            accepted.add(user)
+    assert accepted == allowed
 
 
 # --- admin ------------------------------------------------------------------------------------------
