@@ -1,16 +1,16 @@
 """The shipped sentiment model, the tool that trains it (tools/sentiment/) and `rongmei sentiment`."""
 
-import io
-import json
+import functools
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from rongmei.monitoring.analysis.engine import sentiment
+from rongmei.testing import BytesStdin, command_json_lines
 from tools.sentiment import corpus
 from tools.sentiment.train import HELDOUT2_PATH, HELDOUT_PATH, confusion, evaluate, read_labelled
 
@@ -123,16 +123,7 @@ def test_the_runtime_package_does_not_import_the_training_tool():
     assert not [path for path in sources if "tools.sentiment" in path.read_text(encoding="utf-8")]
 
 
-class BytesStdin(io.BytesIO):
-    @property
-    def buffer(self):
-        return self
-
-
-def run(*args, stdin=None):
-    out = io.StringIO()
-    call_command("sentiment", *args, stdout=out, stdin=stdin)
-    return [json.loads(line) for line in out.getvalue().splitlines()]
+run = functools.partial(command_json_lines, "sentiment")
 
 
 def test_command_on_a_file_prints_one_json_line_per_input_line(tmp_path):
