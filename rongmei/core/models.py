@@ -83,12 +83,10 @@ class OutboxMessage(models.Model):
     def error_text(self) -> str:
         """The last error in the reader's language where the outbox wrote it, else as the sender gave it."""
         if self.last_error_i18n:
-            from django.utils.translation import gettext
+            from .messages import format_message
 
-            try:
-                return gettext(self.last_error_i18n["msgid"]) % self.last_error_i18n.get("params", {})
-            except (KeyError, TypeError, ValueError):
-                return self.last_error
+            i18n = self.last_error_i18n
+            return format_message(i18n["msgid"], i18n.get("params"), fallback=self.last_error)
         return self.last_error
 
     @property

@@ -6,6 +6,8 @@ reader the message in their own language (Chinese first) and messages can be rew
 
 from django.utils.translation import gettext_lazy as _
 
+from rongmei.core.messages import format_message
+
 MESSAGES = {
     # errors: the run stopped, the source keeps its items and is tried again later
     "timeout": _("The site did not answer within %(seconds)s seconds."),
@@ -52,13 +54,7 @@ MESSAGES = {
 
 def render_message(code, params=None):
     msgid = MESSAGES.get(code)
-    if msgid is None:
-        return code
-    try:
-        return str(msgid) % (params or {})
-    except (KeyError, TypeError, ValueError):
-        # A catalogue entry that lost a placeholder must not break the health page.
-        return str(msgid)
+    return code if msgid is None else format_message(msgid, params)
 
 
 def render_notes(notes):

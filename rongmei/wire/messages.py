@@ -8,6 +8,7 @@ monitoring's codes and are rendered by its catalogue.
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from rongmei.core.messages import format_message
 from rongmei.monitoring.messages import MESSAGES as FETCH_MESSAGES
 
 MESSAGES = {
@@ -67,12 +68,7 @@ MESSAGES = {
 
 def render(code, params=None) -> str:
     msgid = MESSAGES.get(code) or FETCH_MESSAGES.get(code)
-    if msgid is None:
-        return code
-    try:
-        return str(msgid) % (params or {})
-    except (KeyError, TypeError, ValueError):
-        return str(msgid)
+    return code if msgid is None else format_message(msgid, params)
 
 
 def render_both(code, params=None) -> dict[str, str]:
