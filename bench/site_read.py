@@ -136,6 +136,73 @@ def _fill_newsroom(newsroom, *, now) -> dict:
     return {"home": "/", "article": article.url, "bare": "/bench/bare/"}
 
 
+# --- Render CPU (runs in its own process, in-process requests, page cache off) -----------------
+
+RENDERS = 50
+
+
+def _bare_template_urlconf():
+    """A urlconf with one view rendering a trivial template: the yardstick of the render phase."""
+    from django.template import engines
+    from django.urls import path
+
+    template = engines["django"].from_string("<!doctype html><title>{{ title }}</title><p>{{ text }}</p>")
+
+    def bare_template(request):
+        from django.http import HttpResponse
+
+        return HttpResponse(template.render({"title": "ok", "text": "bare"}, request))
+
+    class BareTemplateUrls:  # a urlconf need only have urlpatterns (and be hashable)
+        urlpatterns = [path("bench/template/", bare_template)]
+
+    return BareTemplateUrls
+
+
+def render_cpu(paths: dict, renders: int = RENDERS, profile: str = "") -> dict:
+    """CPU milliseconds per uncached render of home and article (and of a trivial template)."""
+    import django
+
+    django.setup()
+    from django.test import Client, override_settings
+
+    client = Client(HTTP_HOST="127.0.0.1")
+
+    def get(path):
+        response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path}: status {response.status_code}")
+
+    def cpu_ms(path):
+        for _ in range(3):  # renditions, template loading, connection
+            get(path)
+        started = time.process_time()
+        for _ in range(renders):
+            get(path)
+        return (time.process_time() - started) * 1000 / renders
+
+    with override_settings(PUBLIC_PAGE_CACHE_ENABLED=False):
+        if profile:
+            import cProfile
+            import pstats
+
+            get(paths[profile])
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(renders):
+                get(paths[profile])
+            profiler.disable()
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(
+                os.environ.get("BENCH_PROFILE_FILTER", ""), 60
+            )
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+        home = cpu_ms(paths["home"])
+        article = cpu_ms(paths["article"])
+        with override_settings(ROOT_URLCONF=_bare_template_urlconf()):
+            bare = cpu_ms("/bench/template/")
+    return {"home_render_ms": home, "article_render_ms": article, "bare_render_ms": bare}
+
+
 # --- Load generator (runs in its own process) ----------------------------------------------
 
 
@@ -255,8 +322,13 @@ def load(env: dict, port: int, path: str) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def main() -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="rongmei-bench-"))
+def main(arguments) -> None:
+    # --workdir keeps the database between runs (set up once, then reused): for profiling.
+    workdir = (
+        Path(arguments.workdir) if arguments.workdir else Path(tempfile.mkdtemp(prefix="rongmei-bench-"))
+    )
+    workdir.mkdir(parents=True, exist_ok=True)
+    saved_paths = workdir / "paths.json"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "rongmei.settings",
@@ -273,14 +345,33 @@ def main() -> None:
     env.pop("REDIS_URL", None)
     try:
         started = time.time()
-        output = subprocess.run(
-            [PYTHON, __file__, "--setup"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-        ).stdout
-        paths = json.loads(output.strip().splitlines()[-1])
+        if saved_paths.exists():
+            paths = json.loads(saved_paths.read_text())
+        else:
+            output = subprocess.run(
+                [PYTHON, __file__, "--setup"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+            ).stdout
+            paths = json.loads(output.strip().splitlines()[-1])
+            if arguments.workdir:
+                saved_paths.write_text(json.dumps(paths))
         print(
             f"setup: {STORIES} stories in {time.time() - started:.0f}s; article {paths['article']}",
             flush=True,
         )
+        render = json.loads(
+            subprocess.run(
+                [PYTHON, __file__, "--render", json.dumps(paths), *(["--profile", arguments.profile] if arguments.profile else [])],
+                cwd=ROOT, env={**env, "PUBLIC_PAGE_CACHE_ENABLED": "0"},
+                check=True, stdout=subprocess.PIPE, text=True,
+            ).stdout.strip().splitlines()[-1]
+        )  # fmt: skip
+        print(
+            f"render CPU (uncached, in-process, {RENDERS} renders): home {render['home_render_ms']:.1f} ms  "
+            f"article {render['article_render_ms']:.1f} ms  bare template {render['bare_render_ms']:.2f} ms",
+            flush=True,
+        )
+        if arguments.render_only:
+            return
         results: dict[str, dict] = {}
         for cache_on in (True, False):
             label = "cached" if cache_on else "uncached"
@@ -313,16 +404,27 @@ def main() -> None:
             summary[f"bare_{label}_rps"] = f"{bare:.0f}"
         errors = sum(result["errors"] for result in results.values())
         summary["errors"] = str(errors)
+        for key, value in render.items():
+            summary[key] = f"{value:.2f}"
         print("site_read " + " ".join(f"{key}={value}" for key, value in summary.items()))
         if errors:
             sys.exit(1)
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not arguments.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--render-only", action="store_true", help="only the in-process render CPU phase (no HTTP load)"
+    )
+    parser.add_argument(
+        "--profile", choices=("home", "article"), default="", help="with --render-only: cProfile this page"
+    )
+    parser.add_argument("--workdir", help="keep the bench database here and reuse it on the next run")
+    parser.add_argument("--render", metavar="PATHS", help=argparse.SUPPRESS)
     parser.add_argument("--load", nargs=2, metavar=("PORT", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument("--seconds", type=float, default=SECONDS_PER_TARGET, help=argparse.SUPPRESS)
     parser.add_argument("--requests", type=int, default=MAX_REQUESTS_PER_TARGET, help=argparse.SUPPRESS)
@@ -331,6 +433,9 @@ if __name__ == "__main__":
     if arguments.setup:
         sys.path.insert(0, str(ROOT))
         print(json.dumps(setup_newsroom()))
+    elif arguments.render:
+        sys.path.insert(0, str(ROOT))
+        print(json.dumps(render_cpu(json.loads(arguments.render), profile=arguments.profile)))
     elif arguments.load:
         port, path = arguments.load
         print(
@@ -339,4 +444,4 @@ if __name__ == "__main__":
             )
         )
     else:
-        main()
+        main(arguments)

@@ -64,12 +64,13 @@ def _page_meta(page, request, description="", page_obj=None):
 
 
 def home_context(page, request, context):
-    stories = queries.public_stories()
-    headlines = list(queries.for_list(stories.filter(is_headline=True))[: page.headline_count])
-    latest = list(
-        queries.for_list(stories.exclude(pk__in=[story.pk for story in headlines]))[:LATEST_ON_HOME]
+    headlines, latest, blocks = queries.home_lists(
+        queries.home_sections(page),
+        queries.public_stories(),
+        headline_count=page.headline_count,
+        latest_count=LATEST_ON_HOME,
+        per_section=STORIES_PER_HOME_BLOCK,
     )
-    blocks = queries.section_blocks(queries.home_sections(page), stories, STORIES_PER_HOME_BLOCK)
     context.update(chrome(request))
     context.update(_page_meta(page, request, page.tagline))
     context.update(

@@ -79,19 +79,59 @@ def home_sections(home):
     )
 
 
-def section_blocks(sections, stories, per_section):
-    """[(section, [story, …]), …]: one id query per section, then one query for all the stories."""
-    ids_by_section = {
-        section.pk: list(
-            section_stories(section, stories).newest_first().values_list("pk", flat=True)[:per_section]
+HOME_WINDOW = 400
+
+
+def home_lists(sections, stories, *, headline_count, latest_count, per_section):
+    """The home page's headlines, latest list and section blocks in a fixed number of queries.
+
+    One query reads the ids, paths and headline flags of the newest ``HOME_WINDOW`` stories, one
+    their cross-listings; the lists are picked from that window in Python and all their stories are
+    then read by one ``for_list`` query. A list the window cannot fill while there are older stories
+    (a quiet section) is read by its own id query, so the result is what each list's own query gives.
+    Returns ``(headlines, latest, [(section, [story, …]), …])``.
+    """
+    window = list(stories.newest_first().values_list("pk", "path", "depth", "is_headline")[:HOME_WINDOW])
+    window_is_whole_list = len(window) < HOME_WINDOW
+    cross_listed = {}
+    if window and sections:
+        rows = StoryPage.other_sections.through.objects.filter(
+            storypage_id__in=[row[0] for row in window],
+            sectionpage_id__in=[section.pk for section in sections],
+        ).values_list("storypage_id", "sectionpage_id")
+        for story_id, section_id in rows:
+            cross_listed.setdefault(section_id, set()).add(story_id)
+
+    def pick(wanted, count, fallback):
+        ids = [row[0] for row in window if wanted(row)][:count]
+        if len(ids) < count and not window_is_whole_list:
+            ids = list(fallback().newest_first().values_list("pk", flat=True)[:count])
+        return ids
+
+    headline_ids = pick(lambda row: row[3], headline_count, lambda: stories.filter(is_headline=True))
+    excluded = set(headline_ids)
+    latest_ids = pick(
+        lambda row: row[0] not in excluded, latest_count, lambda: stories.exclude(pk__in=headline_ids)
+    )
+
+    def section_ids(section):
+        prefix, depth = section.path, section.depth + 1
+        listed = cross_listed.get(section.pk, ())
+        return pick(
+            lambda row: (row[2] == depth and row[1].startswith(prefix)) or row[0] in listed,
+            per_section,
+            lambda: section_stories(section, stories),
         )
-        for section in sections
-    }
-    wanted = {pk for ids in ids_by_section.values() for pk in ids}
+
+    ids_by_section = {section.pk: section_ids(section) for section in sections}
+    wanted = {*headline_ids, *latest_ids, *(pk for ids in ids_by_section.values() for pk in ids)}
     by_id = {story.pk: story for story in for_list(stories.filter(pk__in=wanted))} if wanted else {}
-    return [
-        (section, [by_id[pk] for pk in ids_by_section[section.pk] if pk in by_id]) for section in sections
-    ]
+
+    def stories_for(ids):
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+    blocks = [(section, stories_for(ids_by_section[section.pk])) for section in sections]
+    return stories_for(headline_ids), stories_for(latest_ids), blocks
 
 
 def region_stories(region, stories):

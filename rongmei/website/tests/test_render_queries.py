@@ -1,0 +1,101 @@
+"""The uncached home page reads its lists in a fixed number of queries, whatever the number of
+stories and teasers, and picking them from one window of the newest stories gives the same page as
+one query per list."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from rongmei.testing import make_image
+from rongmei.website import queries
+
+pytestmark = pytest.mark.django_db
+
+# 1 window of the newest stories + 1 of their cross-listings + 1 for the teasers + 1 for their
+# renditions (before: 2 per list and 1 per section block).
+HOME_LIST_QUERIES = 4
+
+
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    settings.PUBLIC_PAGE_CACHE_ENABLED = False
+
+
+def add_stories(site, count, offset=0):
+    newsroom = site.newsroom
+    for n in range(offset, offset + count):
+        site.story(
+            title=f"稿件{n}",
+            is_headline=n % 3 == 0,
+            cover_image=make_image(title=f"图{n}") if n % 2 else None,
+            section=newsroom.section if n % 2 else newsroom.other_section,
+            other_sections=[newsroom.section] if n % 4 == 0 else [],
+        )
+
+
+LAST = []
+
+
+def captured_sql():
+    return "\n".join(query["sql"][:120] for query in LAST)
+
+
+def home_list_queries(home, stories=None):
+    with CaptureQueriesContext(connection) as captured:
+        headlines, latest, blocks = queries.home_lists(
+            queries.home_sections(home),
+            stories if stories is not None else queries.public_stories(),
+            headline_count=home.headline_count,
+            latest_count=12,
+            per_section=6,
+        )
+    LAST[:] = captured.captured_queries
+    teasers = len(headlines) + len(latest) + sum(len(block) for _section, block in blocks)
+    return len(captured.captured_queries), teasers
+
+
+def home_queries(client):
+    client.get("/")  # renditions are made once
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/")
+    assert response.status_code == 200
+    return len(captured.captured_queries), response.content.decode().count('class="story-item"')
+
+
+def test_home_lists_cost_a_fixed_number_of_queries(site):
+    home = site.newsroom.home
+    add_stories(site, 6)
+    stories = queries.public_stories()  # its view-restriction query is not the lists'
+    few, few_teasers = home_list_queries(home, stories)
+    add_stories(site, 12, offset=6)
+    stories = queries.public_stories()
+    many, many_teasers = home_list_queries(home, stories)
+    assert many_teasers >= 2 * few_teasers, (few_teasers, many_teasers)
+    # home_sections costs two of its own (its view restrictions, then the sections)
+    assert (few, many) == (HOME_LIST_QUERIES + 2, HOME_LIST_QUERIES + 2), captured_sql()
+
+
+def test_home_page_queries_do_not_grow_with_teasers(client, site):
+    add_stories(site, 6)
+    few, few_teasers = home_queries(client)
+    add_stories(site, 12, offset=6)
+    many, many_teasers = home_queries(client)
+    assert many_teasers >= 2 * few_teasers, (few_teasers, many_teasers)
+    assert many == few == 13
+
+
+def without_nonces(html):
+    return re.sub(r'nonce="[^"]*"', "", html)
+
+
+@pytest.mark.parametrize("window", [1, 3, 8])
+def test_a_small_window_gives_the_same_home_page(client, site, monkeypatch, window):
+    """Lists the window cannot fill (a quiet section, few headlines) are read by their own query."""
+    add_stories(site, 14)
+    client.get("/")
+    whole = without_nonces(client.get("/").content.decode())
+    monkeypatch.setattr(queries, "HOME_WINDOW", window)
+    assert without_nonces(client.get("/").content.decode()) == whole
+    assert whole.count('class="story-item"') >= 10
