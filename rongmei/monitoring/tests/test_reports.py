@@ -660,8 +660,12 @@ def test_report_pdf_download_checks_the_permission_and_streams_an_attachment(wor
     assert anonymous.status_code == 302 and "login" in anonymous.url
 
 
-def test_migration_moves_public_report_files_into_private_storage(world, settings):
+def test_migration_moves_public_report_files_into_private_storage(world, settings, tmp_path):
     """Reports made before the fix sit in MEDIA_ROOT/monitoring; the migration moves them out."""
+    # Directories of this test's own: a report another test generated for the same day would
+    # otherwise already sit at the private name, and the move would have to pick another name.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_ROOT = str(tmp_path / "private")
     migration = importlib.import_module("rongmei.monitoring.migrations.0003_private_report_files")
     name = "monitoring/reports/2026/12/report-1-daily-20261205.pdf"
     orphan = "monitoring/reports/2026/11/report-1-daily-20261101.pdf"  # an earlier regeneration's
