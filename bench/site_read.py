@@ -6,6 +6,13 @@ It makes everything it needs in a temporary directory: a SQLite database, a news
 stories, then starts gunicorn (2 workers) on 127.0.0.1 and drives it from a separate load-generator
 process (threads, keep-alive http.client). Requests are bounded in number and time. The last line
 is a single key=value summary.
+
+First, in its own process, a "render CPU" phase: CPU milliseconds (time.process_time) per uncached
+render of home and article through the test client (page cache off, BENCH_RENDERS renders, 50 by
+default), beside a view rendering a trivial template: home_render_ms, article_render_ms and
+bare_render_ms in the summary. ``--render-only`` stops after it; ``--profile home|article`` prints a
+cProfile of that page (BENCH_PROFILE_FILTER: a regex on the listed functions); ``--workdir DIR``
+keeps the database there and reuses it next time.
 """
 
 import argparse
@@ -138,7 +145,7 @@ def _fill_newsroom(newsroom, *, now) -> dict:
 
 # --- Render CPU (runs in its own process, in-process requests, page cache off) -----------------
 
-RENDERS = 50
+RENDERS = int(os.environ.get("BENCH_RENDERS", "50"))
 
 
 def _bare_template_urlconf():
