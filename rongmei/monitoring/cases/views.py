@@ -62,8 +62,8 @@ class CaseBoardView(ClientListView):
             qs = qs.filter(owner=self.request.user)
         elif owner == "none":
             qs = qs.filter(owner__isnull=True)
-        elif id_param(owner):
-            qs = qs.filter(owner_id=id_param(owner))
+        elif owner_id := id_param(owner):
+            qs = qs.filter(owner_id=owner_id)
         columns = []
         for state, label in Case.State.choices:
             in_state = qs.filter(state=state)
