@@ -104,7 +104,7 @@ class EventDetailView(MonitoringPage):
 
     template_name = "monitoring/events/detail.html"
     may_see = staticmethod(can_see_events)
-    parent = ("monitoring_events:index", _("Events"))
+    parent = ("monitoring_events:index", EventsView.page_title)
     MAX_ITEMS = 500
 
     def load_object(self, pk):
