@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rongmei.organisation.names import display_name
+
 from ..models import Alert, Case, CaseEntry, MonitoredItem
 from ..permissions import can_open_cases, can_work_cases, case_workers, require
 
@@ -45,19 +47,13 @@ def _check_owner(owner) -> None:
     """A new owner works the case, so must be one of those the owner list offers."""
     if owner is not None and not case_workers().filter(pk=owner.pk).exists():
         raise CaseError(
-            _("%(name)s may not work on cases, so cannot own one.") % {"name": _user_label(owner)},
+            _("%(name)s may not work on cases, so cannot own one.") % {"name": display_name(owner)},
             field="owner",
         )
 
 
 def _entry(case: Case, kind: str, *, actor, now, text: str = "", **data) -> CaseEntry:
     return CaseEntry.objects.create(case=case, at=now, actor=actor, kind=kind, text=text, data=data)
-
-
-def _user_label(user) -> str:
-    from rongmei.organisation.names import display_name
-
-    return display_name(user) if user is not None else ""
 
 
 def open_case(
@@ -96,7 +92,7 @@ def open_case(
             now=now,
             alert=alert.pk if alert else None,
             owner=owner.pk if owner else None,
-            owner_name=_user_label(owner),
+            owner_name=display_name(owner),
             items=[item.pk for item in items],
         )
     return case
@@ -136,9 +132,9 @@ def change_owner(case: Case, owner, *, acting_user, now=None) -> Case:
             actor=acting_user,
             now=now,
             before=before.pk if before else None,
-            before_name=_user_label(before),
+            before_name=display_name(before),
             after=owner.pk if owner else None,
-            after_name=_user_label(owner),
+            after_name=display_name(owner),
         )
     return case
 
