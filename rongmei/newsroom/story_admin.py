@@ -37,17 +37,18 @@ class StoryAdminPage(AdminPage):
     def get_page_subtitle(self):
         return self.story.get_admin_display_title()
 
+    @property
+    def edit_url(self):
+        return reverse("wagtailadmin_pages:edit", args=[self.story.pk])
+
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
-            {
-                "url": reverse("wagtailadmin_pages:edit", args=[self.story.pk]),
-                "label": self.get_page_subtitle(),
-            },
+            {"url": self.edit_url, "label": self.get_page_subtitle()},
             {"url": "", "label": self.get_page_title()},
         ]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(story=self.story, **kwargs)
+        return super().get_context_data(story=self.story, edit_url=self.edit_url, **kwargs)
 
 
 class StoryMenuItem(PageMenuItem):

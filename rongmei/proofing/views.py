@@ -259,7 +259,6 @@ class StoryProofingView(StoryAdminPage):
             in_review=self.story.workflow_in_progress,
             checks=self.story.proof_checks.select_related("requested_by")[:20],
             decisions=self.story.proof_decisions.select_related("decided_by").order_by("-decided_at", "-pk"),
-            edit_url=reverse("wagtailadmin_pages:edit", args=[self.story.pk]),
             history_url=reverse("review_history", args=[self.story.pk]),
             not_error_form=NotAnErrorForm(),
             block_dismissal_barred=permissions.block_dismissal_barred_reason(self.story, self.request.user),

@@ -31,7 +31,6 @@ class ReviewHistoryView(StoryAdminPage):
                 {"name": task.name, "status": task.status, "label": outcomes.task_status_label(task.status)}
                 for task in (workflow_state.all_tasks_with_status() if workflow_state else [])
             ],
-            edit_url=reverse("wagtailadmin_pages:edit", args=[self.story.pk]),
             **kwargs,
         )
 

@@ -37,7 +37,6 @@ class EmergencyPublishView(StoryAdminPage, FormView):
             workflow_state=workflow_state,
             task_state=workflow_state.current_task_state if workflow_state else None,
             blocking=list(story_checks.open_blocking_findings(check)) if check else [],
-            edit_url=reverse("wagtailadmin_pages:edit", args=[self.story.pk]),
             **kwargs,
         )
 
