@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, npgettext_lazy, pgettext
 from wagtail.models import TaskState, WorkflowState
 
+from . import permissions
 from .models import ReviewEvent
+from .queries import story_under_review
 
 
 def _display_name(user) -> str:
@@ -23,13 +25,6 @@ def _display_name(user) -> str:
 
 
 # --- who decides next --------------------------------------------------------------------------
-
-
-def reviewers_for(task_state) -> list:
-    """The people who may decide ``task_state`` now (see ``permissions.reviewers_for``)."""
-    from . import permissions
-
-    return permissions.reviewers_for(task_state)
 
 
 def reviewers_text(users) -> str:
@@ -44,7 +39,10 @@ def reviewers_text(users) -> str:
 
 
 def _sent_to(task_state) -> dict:
-    return {"next_level": task_state.task.name, "reviewers": reviewers_text(reviewers_for(task_state))}
+    return {
+        "next_level": task_state.task.name,
+        "reviewers": reviewers_text(permissions.reviewers_for(task_state)),
+    }
 
 
 # --- times -------------------------------------------------------------------------------------
@@ -99,7 +97,7 @@ def decision_message(task_state) -> str:
     level = task_state.task.name
     if task_state.status == TaskState.STATUS_REJECTED:
         author = workflow_state.requested_by
-        story = _story(workflow_state)
+        story = story_under_review(workflow_state)
         if author is None and story is not None:
             author = story.owner
         return _("Returned to %(author)s with your opinion; they revise the story and resubmit it.") % {
@@ -128,7 +126,7 @@ def decision_message(task_state) -> str:
 def final_approval_message(task_state) -> str:
     from .events import go_live_at
 
-    story = _story(task_state.workflow_state)
+    story = story_under_review(task_state.workflow_state)
     level = task_state.task.name
     # What the approval led to is in the review history: scheduled (with its time) or published.
     outcome = (
@@ -175,12 +173,6 @@ def submission_message(workflow_state, *, resubmitted=False) -> str:
     if resubmitted:
         return _("Resubmitted to %(next_level)s (%(reviewers)s).") % sent_to
     return _("Submitted to %(next_level)s (%(reviewers)s).") % sent_to
-
-
-def _story(workflow_state):
-    from .queries import story_under_review
-
-    return story_under_review(workflow_state)
 
 
 # --- sent back ---------------------------------------------------------------------------------
@@ -265,8 +257,6 @@ def workflow_status_label(status: str) -> str:
 
 def lock_message(story, task, user) -> str:
     """Why ``user`` may not edit or decide ``story`` while it waits at ``task``: the real reason."""
-    from . import permissions
-
     task_state = story.current_workflow_task_state
     if task_state is None:
         return ""
@@ -278,7 +268,7 @@ def lock_message(story, task, user) -> str:
                 "level": task.name,
                 "reason": reason,
             }
-    reviewers = reviewers_text(reviewers_for(task_state))
+    reviewers = reviewers_text(permissions.reviewers_for(task_state))
     if reviewers:
         return _(
             "This story is waiting for %(level)s (%(reviewers)s); only that level's reviewers may edit it now."
