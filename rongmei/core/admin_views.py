@@ -51,10 +51,12 @@ class AdminPage(WagtailAdminTemplateMixin, TemplateView):
     def may_see(self, user) -> bool:
         return True
 
-    def dispatch(self, request, *args, **kwargs):
+    def setup(self, request, *args, **kwargs):
+        # Asked here, before any dispatch: a subclass's dispatch may then find its object knowing
+        # the reader may see the screen.
+        super().setup(request, *args, **kwargs)
         if not self.may_see(request.user):
             raise PermissionDenied(self.refusal_message)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]

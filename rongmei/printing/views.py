@@ -231,8 +231,6 @@ class IssueView(PrintAdminPage):
     header_icon = "doc-full"
 
     def dispatch(self, request, *args, **kwargs):
-        if not self.may_see(request.user):
-            raise PermissionDenied
         self.issue = get_object_or_404(PrintIssue.objects.select_related("outlet"), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 

@@ -63,8 +63,6 @@ class WireItemView(AdminPage):
     may_see = WireListView.may_see
 
     def dispatch(self, request, pk, *args, **kwargs):
-        if not self.may_see(request.user):
-            raise PermissionDenied(self.refusal_message)
         self.item = get_object_or_404(
             WireItem.objects.select_related("source", "adopted_story", "adopted_by"), pk=pk
         )
