@@ -190,8 +190,6 @@ def site_language():
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
