@@ -368,7 +368,7 @@ def main(arguments) -> None:
         render = json.loads(
             subprocess.run(
                 [PYTHON, __file__, "--render", json.dumps(paths), *(["--profile", arguments.profile] if arguments.profile else [])],
-                cwd=ROOT, env={**env, "PUBLIC_PAGE_CACHE_ENABLED": "0"},
+                cwd=ROOT, env=env,
                 check=True, stdout=subprocess.PIPE, text=True,
             ).stdout.strip().splitlines()[-1]
         )  # fmt: skip
