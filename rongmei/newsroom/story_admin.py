@@ -27,8 +27,7 @@ class StoryAdminPage(AdminPage):
         return True
 
     def dispatch(self, request, page_id, *args, **kwargs):
-        if not self.may_see(request.user):
-            raise PermissionDenied(self.refusal_message)
+        # AdminPage.setup has asked may_see; the story is looked up only for those who may.
         self.story = get_object_or_404(StoryPage, pk=page_id)
         if not self.may_see_story(request.user, self.story):
             raise PermissionDenied(self.refusal_message)
