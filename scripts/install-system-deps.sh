@@ -11,6 +11,9 @@ if [ "${1:-}" != "runtime" ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   # GNU gettext: the translation tests re-run makemessages and msgfmt --check (skipped without it).
   command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
+  # wrk: the load generator of bench/site_read.py (64 connections from a C process, so the
+  # generator does not eat the CPU it measures).
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 fi
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 # WeasyPrint (舆情报告 PDFs) loads Pango, HarfBuzz (with its subsetter) and fontconfig at run time;
