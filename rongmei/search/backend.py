@@ -20,11 +20,12 @@ from functools import reduce
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.db.models import prefetch_related_objects
 from modelsearch.backends.base import EmptySearchResults
 from modelsearch.index import RelatedFields
 from modelsearch.query import And, Boost, MatchAll, Not, Or, Phrase, PlainText
 
-from .segment import query_groups, segment_for_index
+from .segment import query_groups, segment_for_index, segment_many
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +71,13 @@ def combine(parts, *, all_of=True):
 
 
 class SegmentingIndexerMixin:
-    """Segments every field value an ObjectIndexer prepares; each value is segmented once."""
+    """Segments every field value an ObjectIndexer prepares; each value is segmented once.
+
+    modelsearch's own ``prepare_field`` (of the database's ObjectIndexer) yields ``(…, value)``;
+    related objects' fields (tags) come back through this class's ``prepare_field`` and stay raw
+    there, so that every value of a field is segmented in one place. ``texts_to_segment`` lists
+    the raw values, so ``presegment`` can segment a whole batch's texts in worker processes first.
+    """
 
     def segment(self, value):
         # The title is both a SearchField and an AutocompleteField: segment the same text once.
@@ -79,36 +86,72 @@ class SegmentingIndexerMixin:
             cache[value] = segment_for_index(value)
         return cache[value]
 
-    def _segmented_field(self, obj, field):
-        # modelsearch's own prepare_field (of the database's ObjectIndexer) yields (…, value); a
-        # related object's fields come back through this class's prepare_field, segmented there.
-        prepared = super().prepare_field(obj, field)
-        if isinstance(field, RelatedFields):
-            yield from prepared
-            return
-        for *rest, value in prepared:
-            yield (*rest, self.segment(value))
+    def _raw_field(self, field):
+        cache = self.__dict__.setdefault("_raw_fields", {})
+        key = id(field)
+        if key not in cache:
+            cache[key] = list(super().prepare_field(self.obj, field))
+        return cache[key]
+
+    def texts_to_segment(self) -> list[str]:
+        """Every raw value this object's index entry is made of (related objects queried once)."""
+        return [value for field in self.search_fields for *_rest, value in self._raw_field(field)]
 
     def prepare_field(self, obj, field):
         if obj is not self.obj:
-            # A related object (e.g. a tag) reached through RelatedFields.
-            yield from self._segmented_field(obj, field)
+            # A related object (e.g. a tag) reached through RelatedFields: raw here, segmented by
+            # the top-level call below with the other values.
+            yield from super().prepare_field(obj, field)
             return
         # title, body, autocomplete (and on PostgreSQL title_text, body_text) each walk all the
         # fields; segment (and query related objects) only once.
         cache = self.__dict__.setdefault("_prepared_fields", {})
         key = id(field)
         if key not in cache:
-            cache[key] = list(self._segmented_field(obj, field))
+            cache[key] = [(*rest, self.segment(value)) for *rest, value in self._raw_field(field)]
         yield from cache[key]
 
 
+def _prefetch_related_fields(model, objs):
+    """One query per RelatedFields (tags) for the whole batch instead of one per object."""
+    names = [field.field_name for field in model.get_search_fields() if isinstance(field, RelatedFields)]
+    for name in names:
+        try:
+            prefetch_related_objects(objs, name)
+        except (AttributeError, ValueError, TypeError):  # not a relation Django can prefetch
+            continue
+
+
+def presegment(indexers) -> None:
+    """Segment the texts of a batch of indexers at once, in worker processes when it is large
+    (``segment.segment_many``), and hand each indexer its segmented values."""
+    texts = {}
+    per_indexer = []
+    for indexer in indexers:
+        values = indexer.texts_to_segment()
+        per_indexer.append(values)
+        for value in values:
+            texts.setdefault(value, None)
+    unique = list(texts)
+    segmented = dict(zip(unique, segment_many(unique), strict=True))
+    for indexer, values in zip(indexers, per_indexer, strict=True):
+        indexer.__dict__.setdefault("_segmented_values", {}).update(
+            (value, segmented[value]) for value in values
+        )
+
+
 def indexers_for(index, model, objs) -> list:
-    """The segmenting indexers of ``objs`` for ``index`` (none when the model has no search fields):
-    what both databases' ``add_items`` write."""
+    """The segmenting indexers of ``objs`` for ``index`` (none when the model has no search fields),
+    their texts already segmented: what both databases' ``add_items`` write."""
     if not model.get_search_fields():
         return []
-    return [index.indexer_class(obj, index.backend) for obj in objs]
+    objs = list(objs)
+    if len(objs) > 1:
+        _prefetch_related_fields(model, objs)
+    indexers = [index.indexer_class(obj, index.backend) for obj in objs]
+    if len(indexers) > 1:  # a single save segments its few values as they are asked for
+        presegment(indexers)
+    return indexers
 
 
 class EmptyQueryMixin:

@@ -9,8 +9,12 @@ The tokenizer loads its dictionary (about 0.8 s, ~95 MB) once per process, on fi
 the files shipped inside the jieba package; nothing is downloaded.
 """
 
+import atexit
+import functools
 import html
 import logging
+import multiprocessing
+import os
 import re
 import threading
 import unicodedata
@@ -66,7 +70,10 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+@functools.lru_cache(maxsize=200_000)
 def _clean_token(token: str) -> str:
+    # Cached: a story's tokens are mostly dictionary words seen many times before, and cleaning
+    # each one with two regular expressions was ~15 % of segmenting.
     token = _QUOTE_RE.sub("", token.strip().lower())
     return token if _WORDISH_RE.search(token) else ""
 
@@ -88,6 +95,60 @@ def segment_for_index(text: str) -> str:
     if not text.strip():
         return ""
     return " ".join(_cut(text))
+
+
+#: ``segment_many`` hands texts to worker processes only when there are at least this many: a
+#: single save segments inline; a rebuild's batches (hundreds of stories) go to the pool.
+PARALLEL_MIN_TEXTS = 64
+
+_pool = None
+_pool_key = None
+
+
+def default_workers() -> int:
+    """Worker processes for a batch: settings.RONGMEI_SEARCH_INDEX_WORKERS, else the CPU count."""
+    from django.conf import settings
+
+    configured = getattr(settings, "RONGMEI_SEARCH_INDEX_WORKERS", None)
+    if configured is None:
+        configured = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, int(configured or 1))
+
+
+def _get_pool(workers: int):
+    """A pool of ``workers`` forked processes, made once per process (and again after a fork)."""
+    global _pool, _pool_key
+    key = (os.getpid(), workers)
+    if _pool is None or _pool_key != key:
+        # Load the dictionary first: the forked workers share its memory instead of each loading
+        # it (0.8 s, ~95 MB). The workers only segment text; they never touch the database.
+        get_tokenizer()
+        if _pool is not None and _pool_key[0] == os.getpid():
+            _pool.terminate()
+        _pool = multiprocessing.get_context("fork").Pool(workers)
+        _pool_key = key
+        atexit.register(_close_pool, _pool)
+    return _pool
+
+
+def _close_pool(pool):
+    # Before the interpreter tears its modules down (the pool's finaliser needs them).
+    pool.terminate()
+
+
+def segment_many(texts, *, workers=None, min_parallel=PARALLEL_MIN_TEXTS) -> list[str]:
+    """``segment_for_index`` of each text, in order, in ``workers`` processes when there are many.
+
+    jieba is pure Python and holds the GIL: segmenting is most of a rebuild's time, and only more
+    processes make it faster (bench/search.py; docs/decisions/0027-search-at-a-million.md).
+    """
+    texts = list(texts)
+    if workers is None:
+        workers = default_workers()
+    if workers <= 1 or len(texts) < max(min_parallel, 2):
+        return [segment_for_index(text) for text in texts]
+    chunksize = max(1, min(64, len(texts) // (workers * 4)))
+    return _get_pool(workers).map(segment_for_index, texts, chunksize)
 
 
 def truncate_query(text: str) -> tuple[str, bool]:

@@ -1,0 +1,61 @@
+"""Indexing speed-ups (issue 12) must not change what the index holds."""
+
+import pytest
+from modelsearch.backends import get_search_backend
+
+from rongmei.newsroom.models import StoryPage
+from rongmei.search import segment
+
+TEXTS = [
+    "国务院总理今天在北京出席新闻发布会",
+    "<p>华为Mate&nbsp;60发布，</p><p>GDP增长5.2%！</p>",
+    "淄博烧烤持续火热，周末到淄博市张店区的游客超过十万人次。",
+    "ＧＤＰ２０２４年增长５％，人工智能与先进制造业",
+    "a<b 北京",
+    "",
+    "   ",
+    "稷下学宫遗址考古发掘取得新成果 O'Brien \"quoted\" back\\slash",
+] * 20
+
+
+def test_parallel_segmentation_gives_the_same_text_as_serial():
+    serial = [segment.segment_for_index(text) for text in TEXTS]
+    assert segment.segment_many(TEXTS, workers=2, min_parallel=1) == serial
+    assert segment.segment_many(TEXTS, workers=1) == serial
+
+
+def _index_rows():
+    from wagtail.search.models import IndexEntry
+
+    fields = ["object_id", "title", "autocomplete", "body"]
+    if hasattr(IndexEntry, "body_text"):
+        fields = ["object_id", "title_text", "body_text"]
+    return sorted(IndexEntry.objects.values_list(*fields))
+
+
+def test_parallel_add_items_gives_the_same_index_as_serial(newsroom, settings):
+    from wagtail.search.models import IndexEntry
+
+    for n, text in enumerate(TEXTS[:8]):
+        story = newsroom.add_story(title=f"稿件{n}{text[:6]}", body=f"<p>{text}</p>", publish=True)
+        story.tags.add("淄博烧烤", "人工智能")
+    stories = list(StoryPage.objects.all())
+    index = get_search_backend().get_index_for_model(StoryPage)
+
+    settings.RONGMEI_SEARCH_INDEX_WORKERS = 1
+    IndexEntry.objects.all().delete()
+    index.add_items(StoryPage, stories)
+    serial = _index_rows()
+    assert any("淄博 烧烤" in str(row) for row in serial)  # tags are indexed
+
+    settings.RONGMEI_SEARCH_INDEX_WORKERS = 2
+    IndexEntry.objects.all().delete()
+    index.add_items(StoryPage, list(StoryPage.objects.all()))
+    assert _index_rows() == serial
+
+
+@pytest.mark.parametrize("text", TEXTS[:8])
+def test_token_cleaning_cache_keeps_the_tokens(text):
+    segment._clean_token.cache_clear() if hasattr(segment._clean_token, "cache_clear") else None
+    first = segment.segment_for_index(text)
+    assert segment.segment_for_index(text) == first
