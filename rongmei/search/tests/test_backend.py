@@ -186,3 +186,26 @@ def test_only_the_newest_matches_of_a_very_common_word_are_ranked(newsroom, monk
     # A rarer query is ranked whole, best first.
     results = StoryPage.objects.live().search("淄博")
     assert results.ranking_window() is None and titles(results) == ["淄博发展大会"]
+
+
+def test_a_very_common_word_at_scale_is_counted_by_estimate(newsroom, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL does not count past the cap")
+    from rongmei.search.sqlite_backend import ChineseSQLiteSearchQueryCompiler as compiler
+
+    monkeypatch.setattr(compiler, "RANK_MAX_MATCHES", 2)
+    for n in range(3):
+        newsroom.add_story(title=f"无关{n}", body="<p>天气晴朗。</p>", publish=True)
+    for n in range(4):
+        newsroom.add_story(title=f"第{n}条", body="<p>全市经济持续发展。</p>", publish=True)
+    monkeypatch.setattr(compiler, "EXACT_COUNT_MAX", 0)  # never count: estimate from the newest two
+    results = StoryPage.objects.live().search("发展")
+    total, newest = results.ranking_window()
+    assert newest == 2 and results.count() == 2
+    # The newest two matches fill the two newest entries: every older entry is assumed to match.
+    from wagtail.search.models import IndexEntry
+
+    assert total == IndexEntry.objects.count()
+    assert set(titles(results)) == {"第2条", "第3条"}

@@ -14,7 +14,7 @@ TEXTS = [
     "a<b 北京",
     "",
     "   ",
-    "稷下学宫遗址考古发掘取得新成果 O'Brien \"quoted\" back\\slash",
+    '稷下学宫遗址考古发掘取得新成果 O\'Brien "quoted" back\\slash',
 ] * 20
 
 
