@@ -1,25 +1,36 @@
-"""The public page cache: whole responses for anonymous GET requests, keyed by a site-wide generation.
+"""The public page cache: whole responses for anonymous GET requests, invalidated per story.
 
-See docs/decisions/0004-public-page-cache.md. In short:
+See docs/decisions/0029-page-cache-by-story.md. In short:
 
 * ``PublicPageCacheMiddleware`` looks a request up before any view runs and stores the response
   afterwards, but only if a public view marked the request (``mark_public``): Wagtail pages are
   marked by an ``on_serve_page`` hook, the region, feed, sitemap and robots views by ``public_page``.
-* Every key contains the generation kept in the database (``CacheGeneration``), read once per
-  request. Publishing, unpublishing, moving or deleting a page bumps it on commit, in whichever
-  process does it, so every web process stops reading the old entries at once.
+* While a page renders, the views ``record()`` the tags of what it shows (``story:12`` for each
+  story, ``home``, ``section:3``, ``region:5``, ``topic:9``, ``topics``, ``feed:latest``,
+  ``feed:section:3``, ``sitemap``; every page also gets ``site``). The entry keeps each tag's
+  version at render time. A lookup reads the current versions of the entry's tags, and the
+  database's token and clock, with one query (``CacheTag`` and ``CacheGeneration``), so every web
+  process and the task worker agree on what is current.
+* Publishing a story advances ``story:<id>`` and the lists it now appears in, on commit
+  (``bump_story_on_commit``); taking it off the site does so *hard*: pages showing it are never
+  served again. A page made stale by a soft bump is served stale to concurrent readers while one
+  of them re-renders it; a missing or hard-stale page is rendered by one request while the others
+  wait for it (a lock taken with ``cache.add``).
 """
 
+import contextvars
 import functools
 import hashlib
 import logging
 import secrets
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
-from django.db.models.functions import Now
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 
@@ -30,7 +41,20 @@ CACHE_HEADER = "X-Cache"
 # query strings can't fill it.
 CACHEABLE_QUERY_PARAMETERS = frozenset({"page"})
 _MARK = "_rongmei_public_page"
-_GENERATION = "_rongmei_cache_generation"
+SITE_TAG = "site"
+
+# Entry states.
+FRESH, SOFT_STALE, HARD_STALE, MISSING = "fresh", "soft", "hard", "missing"
+
+
+def lock_seconds() -> float:
+    """How long one request may hold a page's render lock (then others render it themselves)."""
+    return float(getattr(settings, "PUBLIC_PAGE_CACHE_LOCK_SECONDS", 5))
+
+
+def poll_seconds() -> float:
+    """How often a request waiting for another's render looks again."""
+    return float(getattr(settings, "PUBLIC_PAGE_CACHE_POLL_SECONDS", 0.02))
 
 
 def mark_public(request) -> None:
@@ -53,7 +77,7 @@ def public_page(view):
 def _serves_public_pages(request) -> bool:
     """Whether the URL goes to Wagtail's page serving or a ``public_page`` view.
 
-    Other views (admin, search, health check, …) never touch the cache, not even the generation.
+    Other views (admin, search, health check, …) never touch the cache, not even the tag query.
     """
     from wagtail.views import serve as wagtail_serve
 
@@ -64,7 +88,30 @@ def _serves_public_pages(request) -> bool:
     return view is wagtail_serve or getattr(view, "serves_public_pages", False)
 
 
-# --- The generation -----------------------------------------------------------------------------
+# --- Recording what a page shows ------------------------------------------------------------
+
+_collector: contextvars.ContextVar[set | None] = contextvars.ContextVar("rongmei_page_tags", default=None)
+
+
+def record(*tags: str) -> None:
+    """Say that the page being rendered shows these things (no-op outside a cacheable request)."""
+    collected = _collector.get()
+    if collected is not None:
+        collected.update(tags)
+
+
+def story_tag(story_id) -> str:
+    return f"story:{story_id}"
+
+
+def record_stories(stories: Iterable) -> None:
+    """Record a ``story:<id>`` tag for each story (teaser, related story, feed item) shown."""
+    collected = _collector.get()
+    if collected is not None:
+        collected.update(story_tag(story.pk) for story in stories)
+
+
+# --- Token, clock and tag versions in the database ------------------------------------------
 
 
 def _create_generation_row() -> tuple[str, int]:
@@ -78,47 +125,167 @@ def _create_generation_row() -> tuple[str, int]:
     return row.token, row.number
 
 
-def current_generation() -> str:
-    """The generation as it is in the database now (one query)."""
-    from .models import CacheGeneration
+@dataclass(frozen=True)
+class Versions:
+    token: str
+    clock: int
+    tags: dict  # name -> (version, hard_version); a tag without a row is absent (version 0)
 
+    def of(self, name) -> tuple[int, int]:
+        return self.tags.get(name, (0, 0))
+
+
+def read_versions(tags: Iterable[str] = ()) -> Versions:
+    """The token, the clock and the current versions of ``tags``: one query."""
+    from .models import CacheGeneration, CacheTag
+
+    tags = list(tags)
     # Plain SQL: this runs on every cacheable request, and the ORM's query building would cost
-    # more than the query itself.
-    table = connection.ops.quote_name(CacheGeneration._meta.db_table)
+    # more than the query itself. The generation row comes back as a row whose third column is -1.
+    generation = connection.ops.quote_name(CacheGeneration._meta.db_table)
+    sql = f"SELECT token, number, -1 FROM {generation} WHERE id = 1"
+    if tags:
+        table = connection.ops.quote_name(CacheTag._meta.db_table)
+        placeholders = ", ".join(["%s"] * len(tags))
+        sql = (
+            f"SELECT name, version, hard_version FROM {table} WHERE name IN ({placeholders}) UNION ALL {sql}"
+        )
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT token, number FROM {table} WHERE id = 1")
-        row = cursor.fetchone()
-    if row is None:
-        row = _create_generation_row()
-    return f"{row[0]}.{row[1]}"
+        cursor.execute(sql, tags)
+        rows = cursor.fetchall()
+    token, clock, versions = None, 0, {}
+    for name, version, hard in rows:
+        if hard == -1:
+            token, clock = name, version
+        else:
+            versions[name] = (version, hard)
+    if token is None:
+        token, clock = _create_generation_row()
+    return Versions(token, clock, versions)
 
 
-def request_generation(request) -> str:
-    """The generation for this request, read at most once per request."""
-    generation = getattr(request, _GENERATION, None)
-    if generation is None:
-        generation = current_generation()
-        setattr(request, _GENERATION, generation)
-    return generation
+def current_generation() -> str:
+    """The token and clock as they are in the database now (``token.number``)."""
+    versions = read_versions()
+    return f"{versions.token}.{versions.clock}"
 
 
+def bump_tags(soft: Iterable[str] = (), hard: Iterable[str] = ()) -> None:
+    """Invalidate these tags now, in every process: cached pages showing them are re-rendered.
+
+    ``hard`` tags are never served stale (a story taken off the site); ``soft`` ones may be, to
+    concurrent readers, while one request re-renders the page. One short transaction: the clock
+    row is updated first, so concurrent bumps queue on it and can't deadlock on tag rows.
+    """
+    from django.db.models import F
+    from django.db.models.functions import Now
+
+    from .models import CacheGeneration, CacheTag
+
+    hard = set(hard)
+    soft = set(soft) - hard
+    if not soft and not hard:
+        return
+    with transaction.atomic():
+        updated = CacheGeneration.objects.filter(pk=1).update(number=F("number") + 1, bumped_at=Now())
+        if not updated:
+            # No row yet: a new one has a new token, which no cached entry can match.
+            _create_generation_row()
+            return
+        clock = CacheGeneration.objects.values_list("number", flat=True).get(pk=1)
+        for names, fields in ((soft, {"version": clock}), (hard, {"version": clock, "hard_version": clock})):
+            if not names:
+                continue
+            CacheTag.objects.bulk_create([CacheTag(name=name) for name in names], ignore_conflicts=True)
+            CacheTag.objects.filter(name__in=names).update(**fields)
+
+
+def bump_tags_on_commit(soft: Iterable[str] = (), hard: Iterable[str] = ()) -> None:
+    """``bump_tags`` once the current transaction commits (at once outside a transaction).
+
+    After commit, because a process that re-rendered a page between the bump and the commit would
+    cache the old content under the new versions.
+    """
+    soft, hard = tuple(soft), tuple(hard)
+    transaction.on_commit(lambda: bump_tags(soft, hard), robust=True)
+
+
+def bump_site(*, hard: bool = False) -> None:
+    """Invalidate every cached public page, in every process (a structure change)."""
+    bump_tags(hard=[SITE_TAG]) if hard else bump_tags(soft=[SITE_TAG])
+
+
+def bump_site_on_commit(*, hard: bool = False) -> None:
+    transaction.on_commit(functools.partial(bump_site, hard=hard), robust=True)
+
+
+# Kept for callers of the old site-wide generation: invalidates every page (soft: pages are
+# re-rendered one at a time, served stale meanwhile).
 def bump_generation() -> None:
-    """Invalidate every cached public page, in every process, now."""
-    from .models import CacheGeneration
-
-    updated = CacheGeneration.objects.filter(pk=1).update(number=F("number") + 1, bumped_at=Now())
-    if not updated:
-        # No row yet: a new one has a new token, which no cached entry can match.
-        _create_generation_row()
+    bump_site()
 
 
 def bump_generation_on_commit() -> None:
-    """Invalidate once the current transaction commits (immediately outside a transaction).
+    bump_site_on_commit()
 
-    After commit, because a process that re-rendered a page between the bump and the commit would
-    cache the old content under the new generation.
+
+def story_list_tags(story_id) -> set[str]:
+    """The list tags of every page a live story appears on now (besides its own ``story:<id>``).
+
+    The home page, latest feed and sitemap; its section and the sections it is cross-listed in
+    (page and feed); its regions and every region above them; its topics and the topic index.
     """
-    transaction.on_commit(bump_generation, robust=True)
+    from wagtail.models import Page
+
+    from rongmei.newsroom.models import Region, StoryPage
+
+    tags = {"home", "feed:latest", "sitemap"}
+    story = StoryPage.objects.filter(pk=story_id).only("path", "depth").first()
+    if story is None:
+        return tags
+    sections = set(story.other_sections.values_list("pk", flat=True))
+    if story.depth > 1:
+        parent = Page.objects.filter(path=story.path[: -Page.steplen]).values_list("pk", flat=True).first()
+        if parent is not None:
+            sections.add(parent)
+    for section in sections:
+        tags.update({f"section:{section}", f"feed:section:{section}"})
+    regions = set(story.regions.values_list("pk", flat=True))
+    wanted = set(regions)
+    while wanted:  # the regions above (a district's story shows on its city and province)
+        parents = set(
+            Region.objects.filter(pk__in=wanted, parent__isnull=False).values_list("parent_id", flat=True)
+        )
+        wanted = parents - regions
+        regions |= parents
+    tags.update(f"region:{region}" for region in regions)
+    topics = list(story.topics.values_list("pk", flat=True))
+    tags.update(f"topic:{topic}" for topic in topics)
+    if topics:
+        tags.add("topics")
+    return tags
+
+
+def bump_story(story_id, *, hard: bool = False, extra: Iterable[str] = ()) -> None:
+    """A story was published, corrected, or (``hard``) taken off the site or moved: invalidate it.
+
+    Every page showing the story carries ``story:<id>``; the lists it now appears in are bumped
+    too, so they pick it up. ``hard`` makes ``story:<id>`` and the sitemap hard: no page showing
+    the story is served again, not even stale. ``extra``: list tags of where it was before (a move,
+    a deletion), bumped softly.
+    """
+    lists = story_list_tags(story_id) | set(extra)
+    own = {story_tag(story_id)}
+    if hard:
+        bump_tags(soft=lists - {"sitemap"}, hard=own | {"sitemap"})
+    else:
+        bump_tags(soft=lists | own)
+
+
+def bump_story_on_commit(story_id, *, hard: bool = False, extra: Iterable[str] = ()) -> None:
+    """``bump_story`` once the current transaction commits: the lists are read as committed."""
+    extra = tuple(extra)
+    transaction.on_commit(functools.partial(bump_story, story_id, hard=hard, extra=extra), robust=True)
 
 
 # --- Keys and stored responses --------------------------------------------------------------
@@ -145,7 +312,7 @@ def cache_key(request) -> str:
     language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     url = f"{request.scheme}://{request.get_host()}{request.path}?{query}|{language}"
     digest = hashlib.sha256(url.encode()).hexdigest()[:40]
-    return f"rongmei:page:{request_generation(request)}:{digest}"
+    return f"rongmei:page:{digest}"
 
 
 def response_is_storable(request, response) -> bool:
@@ -166,17 +333,43 @@ def response_is_storable(request, response) -> bool:
     return not any(word in cache_control for word in ("private", "no-store", "no-cache"))
 
 
-def _freeze(response) -> tuple[int, bytes, list[tuple[str, str]]]:
-    headers = [(name, value) for name, value in response.items() if name.lower() != CACHE_HEADER.lower()]
-    return response.status_code, response.content, headers
+@dataclass(frozen=True)
+class Entry:
+    """A stored page: the response, the token it was rendered under, its tags' versions then."""
+
+    status: int
+    content: bytes
+    headers: tuple
+    token: str
+    tags: dict  # name -> version
+
+    def state(self, versions: Versions) -> str:
+        if self.token != versions.token:
+            return HARD_STALE
+        state = FRESH
+        for name, stored in self.tags.items():
+            version, hard = versions.of(name)
+            if version == stored:
+                continue
+            if hard > stored or version < stored:
+                return HARD_STALE
+            state = SOFT_STALE
+        return state
+
+    def response(self, how: str) -> HttpResponse:
+        response = HttpResponse(self.content, status=self.status)
+        for name, value in self.headers:
+            response[name] = value
+        response[CACHE_HEADER] = how
+        return response
 
 
-def _thaw(frozen) -> HttpResponse:
-    status, content, headers = frozen
-    response = HttpResponse(content, status=status)
-    for name, value in headers:
-        response[name] = value
-    return response
+def _entry(response, versions: Versions, tags: set[str], rendered_at_clock: int) -> Entry:
+    headers = tuple((name, value) for name, value in response.items() if name.lower() != CACHE_HEADER.lower())
+    # A tag bumped after this render began (its version is past the clock read before it) may
+    # have changed what the page shows: store the page as already stale for it.
+    stored = {name: min(versions.of(name)[0], rendered_at_clock) for name in tags}
+    return Entry(response.status_code, response.content, headers, versions.token, stored)
 
 
 class PublicPageCacheMiddleware:
@@ -189,14 +382,53 @@ class PublicPageCacheMiddleware:
         if not request_is_cacheable(request):
             return self.get_response(request)
         key = cache_key(request)
-        frozen = cache.get(key)
-        if frozen is not None:
-            response = _thaw(frozen)
-            response[CACHE_HEADER] = "hit"
-            return response
-        response = self.get_response(request)
+        entry = cache.get(key)
+        if entry is not None and not isinstance(entry, Entry):
+            entry = None  # something else under our key (an older format): render
+        versions = read_versions(entry.tags if entry is not None else ())
+        state = MISSING if entry is None else entry.state(versions)
+        if state == FRESH:
+            return entry.response("hit")
+        lock_key = f"{key}:lock"
+        lock = uuid.uuid4().hex
+        if cache.add(lock_key, lock, lock_seconds()):
+            try:
+                return self.render(request, key, versions.clock)
+            finally:
+                if cache.get(lock_key) == lock:
+                    cache.delete(lock_key)
+        if state == SOFT_STALE:
+            # Another request is re-rendering it: this one gets the copy from before the bump.
+            return entry.response("stale")
+        # Missing, or showing something that must not be served: wait for the render under way.
+        deadline = time.monotonic() + lock_seconds()
+        while time.monotonic() < deadline and cache.get(lock_key) is not None:
+            time.sleep(poll_seconds())
+        entry = cache.get(key)
+        versions = read_versions(entry.tags if isinstance(entry, Entry) else ())
+        if isinstance(entry, Entry):
+            state = entry.state(versions)
+            if state == FRESH:
+                return entry.response("hit")
+            if state == SOFT_STALE:  # rendered after what made us wait, bumped again since
+                return entry.response("stale")
+        # The render failed, was not storable, or its holder died: render it here.
+        return self.render(request, key, versions.clock)
+
+    def render(self, request, key, clock):
+        tags = {SITE_TAG}
+        reset = _collector.set(tags)
+        try:
+            response = self.get_response(request)
+        finally:
+            _collector.reset(reset)
         if getattr(request, _MARK, False):
             if response_is_storable(request, response):
-                cache.set(key, _freeze(response), settings.PUBLIC_PAGE_CACHE_SECONDS)
+                if hasattr(response, "render") and not response.is_rendered:
+                    response.render()
+                entry = _entry(response, read_versions(tags), tags, clock)
+                cache.set(key, entry, settings.PUBLIC_PAGE_CACHE_SECONDS)
+            elif response.status_code != 200:
+                cache.delete(key)  # a stale copy of what is now an error must not be served either
             response[CACHE_HEADER] = "miss"
         return response

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from rongmei.newsroom.models import SectionPage
 
 from . import queries, site_url
+from .cache import record, record_stories
 from .sanitise import feed_description
 
 FEED_LENGTH = 30
@@ -31,6 +32,9 @@ class LatestStoriesFeed(Feed):
             raise Http404(_("There is no site here."))
         return FeedSource(request, site.site_name, site_url.page_url(site.root_page, request))
 
+    def cache_tag(self, obj):
+        return "feed:latest"
+
     def title(self, obj):
         return _("%(site)s: latest stories") % {"site": obj.site_name}
 
@@ -45,6 +49,8 @@ class LatestStoriesFeed(Feed):
 
     def items(self, obj):
         items = list(queries.for_feed(self.stories(obj))[:FEED_LENGTH])
+        record(self.cache_tag(obj))
+        record_stories(items)
         for story in items:
             # Feed callbacks get only the item; remember the request-dependent URL on it.
             story.feed_url = site_url.page_url(story, obj.request)
@@ -88,6 +94,9 @@ class SectionStoriesFeed(LatestStoriesFeed):
         source.section = section
         source.link = site_url.page_url(section, request)
         return source
+
+    def cache_tag(self, obj):
+        return f"feed:section:{obj.section.pk}"
 
     def title(self, obj):
         return f"{obj.site_name} · {obj.section.title}"

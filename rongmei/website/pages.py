@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import queries, site_url
+from .cache import record, record_stories, story_tag
 from .rich_text import without_image
 
 STORIES_PER_PAGE = 20
@@ -71,6 +72,12 @@ def home_context(page, request, context):
         latest_count=LATEST_ON_HOME,
         per_section=STORIES_PER_HOME_BLOCK,
     )
+    # What the page cache must know it shows (cache.py): every story, and "home" for the lists.
+    record("home")
+    record_stories(headlines)
+    record_stories(latest)
+    for _section, block in blocks:
+        record_stories(block)
     context.update(chrome(request))
     context.update(_page_meta(page, request, page.tagline))
     context.update(
@@ -82,6 +89,8 @@ def home_context(page, request, context):
 def section_context(page, request, context):
     stories = queries.for_list(queries.section_stories(page, queries.public_stories()))
     page_obj = paginate(request, stories)
+    record(f"section:{page.pk}")
+    record_stories(page_obj.object_list)
     context.update(chrome(request, current=page))
     context.update(_page_meta(page, request, page.intro, page_obj))
     section_feed = site_url.absolute(reverse("website:feed_section", args=[page.slug]), request)
@@ -91,6 +100,7 @@ def section_context(page, request, context):
 
 
 def topic_index_context(page, request, context):
+    record("topics")  # the topics' story counts
     context.update(chrome(request, current=page))
     context.update(_page_meta(page, request, page.intro))
     context["topics"] = queries.topics_for_index(page)
@@ -100,6 +110,8 @@ def topic_index_context(page, request, context):
 def topic_context(page, request, context):
     stories = queries.for_list(queries.topic_stories(page, queries.public_stories()))
     page_obj = paginate(request, stories)
+    record(f"topic:{page.pk}")
+    record_stories(page_obj.object_list)
     context.update(chrome(request))
     context.update(_page_meta(page, request, page.summary, page_obj))
     context.update(page_obj=page_obj, stories=page_obj.object_list)
@@ -111,6 +123,11 @@ def topic_context(page, request, context):
 def story_context(page, request, context):
     section = queries.story_section(page)
     queries.prefetch_story(page)
+    related = queries.related_stories(page, queries.public_stories())
+    # The story itself and each related teaser (a new story joins the related list only when the
+    # entry is re-rendered for another reason or expires: docs/decisions/0029).
+    record(story_tag(page.pk))
+    record_stories(related)
     context.update(chrome(request, current=section))
     context.update(_page_meta(page, request, page.lead))
     context.update(
@@ -120,7 +137,7 @@ def story_context(page, request, context):
         tags=list(page.tags.all()),
         regions=list(page.regions.all()),
         topics=queries.story_topics(page),
-        related=queries.related_stories(page, queries.public_stories()),
+        related=related,
         # The lead image is shown above the text: never a second time inside it.
         body=without_image(page.body, page.cover_image_id),
         og_type="article",

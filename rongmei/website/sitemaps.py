@@ -12,10 +12,12 @@ from wagtail.contrib.sitemaps import Sitemap
 from rongmei.newsroom.models import Region, StoryPage
 
 from . import site_url
+from .cache import record
 
 
 class PublicPageSitemap(Sitemap):
     def items(self):
+        record("sitemap")  # every story act bumps it (cache.py): no tag per story
         retracted = StoryPage.objects.filter(is_retracted=True).values("pk")
         return super().items().exclude(pk__in=retracted)
 
@@ -32,6 +34,7 @@ class RegionSitemap(Sitemap):
     _urls = DjangoSitemap._urls
 
     def items(self):
+        record("sitemap")
         with_stories = StoryPage.objects.on_site().values("regions")
         return Region.objects.filter(pk__in=with_stories).order_by("pk")
 

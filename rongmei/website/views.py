@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import pages, queries, site_url
-from .cache import public_page
+from .cache import public_page, record, record_stories
 
 
 @require_safe
@@ -23,6 +23,8 @@ def region(request, slug):
         raise Http404(_("There is no such region."))
     stories = queries.for_list(queries.region_stories(region, queries.public_stories()))
     page_obj = pages.paginate(request, stories)
+    record(f"region:{region.pk}")
+    record_stories(page_obj.object_list)
     ancestors = []
     parent = region.parent
     while parent is not None:

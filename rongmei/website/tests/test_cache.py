@@ -1,4 +1,6 @@
-"""The public page cache: hits, invalidation across processes, and what it must never store."""
+"""The public page cache: hits, invalidation across processes, and what it must never store.
+
+Per-story invalidation: test_cache_tags.py; stampedes: test_cache_stampede.py."""
 
 import pytest
 from django.db.models import F
@@ -8,15 +10,19 @@ from django.test import RequestFactory
 from rongmei.newsroom.models import CorrectionNote
 from rongmei.testing import publish_outside_review
 from rongmei.website import cache as page_cache
-from rongmei.website.models import CacheGeneration
+from rongmei.website.models import CacheGeneration, CacheTag
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def page_cache_on(settings):
+    from django.core.cache import cache
+
     settings.PUBLIC_PAGE_CACHE_ENABLED = True
     settings.PUBLIC_PAGE_CACHE_SECONDS = 600
+    # Keys no longer hold a generation the test transaction rolls back: start each test empty.
+    cache.clear()
 
 
 def get(client, url, **kwargs):
@@ -48,7 +54,7 @@ def test_second_request_is_a_hit(client, story, url, django_assert_num_queries):
     url = story.url if url == "STORY" else url
     first, state = get(client, url)
     assert first.status_code == 200 and state == "miss"
-    with django_assert_num_queries(1):  # the generation, nothing else
+    with django_assert_num_queries(1):  # the token and the tags' versions, nothing else
         second, state = get(client, url)
     assert state == "hit"
     assert second.status_code == 200
@@ -104,10 +110,12 @@ def test_moving_and_deleting_invalidate(client, site, story, django_capture_on_c
 
 
 def test_a_publish_in_another_process_invalidates(client, story):
-    """Another process (the worker publishing a scheduled story) only bumps the row in the database."""
+    """Another process (the worker publishing a scheduled story) only writes the tables in the database."""
     get(client, "/")
     assert get(client, "/")[1] == "hit"
     CacheGeneration.objects.filter(pk=1).update(number=F("number") + 1)
+    clock = CacheGeneration.objects.get(pk=1).number
+    CacheTag.objects.create(name="home", version=clock)
     assert get(client, "/")[1] == "miss"
     assert get(client, "/")[1] == "hit"
 
@@ -115,7 +123,7 @@ def test_a_publish_in_another_process_invalidates(client, story):
 def test_bump_is_deferred_to_commit(story, django_capture_on_commit_callbacks):
     before = page_cache.current_generation()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        page_cache.bump_generation_on_commit()
+        page_cache.bump_site_on_commit()
     assert page_cache.current_generation() == before
     for callback in callbacks:
         callback()
