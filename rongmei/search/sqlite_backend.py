@@ -1,11 +1,11 @@
 """The Chinese search backend on SQLite FTS5 (see rongmei.search.backend)."""
 
-from django.db.models import (
-    F,
-    FloatField,
-    Func,
-    Value,
-)
+import json
+
+from django.db import connections
+from django.db.models import Exists, ExpressionWrapper, F, FloatField, Func, IntegerField, OuterRef, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from modelsearch.backends.database.sqlite import sqlite as ms_sqlite
 from modelsearch.backends.database.sqlite.query import (
     LexemeCombinable,
@@ -72,6 +72,15 @@ class ChineseSQLiteIndex(ms_sqlite.SQLiteIndex):
         self._refresh_title_norms()
 
 
+def _fetchall(queryset) -> list[tuple]:
+    """The rows of a values_list queryset as plain tuples, without Django's per-row conversion
+    (thousands of candidate rows per search)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 class RawFTSQuery(LexemeCombinable, Value):
     """An already-built FTS5 query string (tokens quoted by ``_fts_query``)."""
 
@@ -109,13 +118,14 @@ class WeightedBM25(Func):
 
 class ChineseSQLiteSearchQueryCompiler(ms_sqlite.SQLiteSearchQueryCompiler):
     BM25_WEIGHTS = SEARCH_BM25_WEIGHTS
-    #: Above this many full-text matches only the newest this many are ranked. Each match is checked
-    #: against the queryset's filters with two index lookups, and bm25() scores it: at 100,000
-    #: stories 5,000 matches take ~60–80 ms, all 83,000 of 发展 ~360 ms (bench/RESULTS.md). Readers
-    #: of a newsroom's archive want the recent stories of such a word anyway, and narrow it with
-    #: more words or the filters (the page says so). "Newest" is the highest FTS rowid: a story's
-    #: index entry is created when it is first indexed and keeps its id when the story changes.
-    RANK_MAX_MATCHES = 5000
+    #: Above this many full-text matches only the newest this many are ranked. Each candidate costs
+    #: a bm25() score (~2 µs) and a check against the queryset's filters (~3 µs: three primary-key
+    #: lookups), whatever the archive's size: 5,000 took ~35–40 ms of CPU a search, 2,000 ~18–24 ms
+    #: (issue 12: p95 ≤ 30 ms at 1,000,000 stories; docs/decisions/0027-search-at-a-million.md).
+    #: Readers of a newsroom's archive want the recent stories of such a word anyway, and narrow it
+    #: with more words or the filters (the page says so). "Newest" is the highest FTS rowid: a
+    #: story's index entry is created when it is first indexed and keeps its id when it changes.
+    RANK_MAX_MATCHES = 2000
 
     #: Set by ``ranked_entries``: how many rows matched the words before the cap, and whether the cap cut.
     matched_before_cap = None
@@ -178,15 +188,15 @@ class ChineseSQLiteSearchQueryCompiler(ms_sqlite.SQLiteSearchQueryCompiler):
         return MatchExpression(self.fields or self.FTS_TABLE_FIELDS, search_query)
 
     def _build_ranked_window(self):
-        """The visible matches, best first, as ``[(object_pk, score), …]``; None when not ours.
+        """The visible matches, best first, as ``[(index entry id, score), …]``; None when not ours.
 
         Three statements, none of which grows with the archive for a common word:
 
         1. FTS5 alone: the newest RANK_MAX_MATCHES + 1 matching rows (FTS5 walks the words' rowids
            newest first and stops at the LIMIT) with their bm25() scores (title 5 : body 1; bm25
            normalises by field length). A rare word returns all its matches here.
-        2. Their index entries (content type, object id), by primary key.
-        3. Which of those objects the queryset lets through (its filters, by primary key).
+        2. Which of them the queryset lets through: each index entry by primary key, then its
+           object through the queryset's filters.
 
         Sorting the survivors by score happens here (at most RANK_MAX_MATCHES of them). The
         earlier version joined the filters into the ranked statement and ran it twice (count and
@@ -196,7 +206,7 @@ class ChineseSQLiteSearchQueryCompiler(ms_sqlite.SQLiteSearchQueryCompiler):
         if match is None:
             return None
         limit = self.RANK_MAX_MATCHES
-        candidates = list(
+        candidates = _fetchall(
             ms_sqlite.SQLiteFTSIndexEntry.objects.filter(match)
             .annotate(score=WeightedBM25(self.BM25_WEIGHTS))
             .order_by("-index_entry_id")
@@ -209,24 +219,46 @@ class ChineseSQLiteSearchQueryCompiler(ms_sqlite.SQLiteSearchQueryCompiler):
             self.matched_before_cap = len(candidates)
         if not candidates:
             return []
-        content_types = get_descendants_content_types_pks(self.queryset.model)
-        objects_of = dict(
-            ms_sqlite.IndexEntry._default_manager.filter(
-                pk__in=[entry_id for entry_id, _score in candidates], content_type_id__in=content_types
-            ).values_list("pk", "object_id")
-        )
+        # Which candidates the queryset lets through, in one statement: the candidates' ids travel
+        # as one JSON parameter (a 5,000-item IN list costs Django ~40 ms to build), each is looked
+        # up by primary key, then its object through the queryset's filters (EXISTS, correlated:
+        # `pk__in=queryset` would make SQLite list every visible story first).
+        pk_field = self.queryset.model._meta.pk
+        object_pk = pk_field.target_field if pk_field.is_relation else pk_field
+        candidate = self.queryset.order_by().filter(pk=Cast(OuterRef("object_id"), object_pk.__class__()))
+        visible = {
+            row[0]
+            for row in _fetchall(
+                ms_sqlite.IndexEntry._default_manager.alias(
+                    # "+ 0": the unique (content type, object id) index would make SQLite walk
+                    # every entry of the content type; the candidates' primary keys must drive.
+                    _content_type=ExpressionWrapper(F("content_type_id") + 0, output_field=IntegerField())
+                )
+                .filter(
+                    pk__in=RawSQL(
+                        "SELECT value FROM json_each(%s)",
+                        [json.dumps([entry_id for entry_id, _score in candidates])],
+                    ),
+                    _content_type__in=get_descendants_content_types_pks(self.queryset.model),
+                )
+                .filter(Exists(candidate))
+                .values_list("pk")
+            )
+        }
+        # bm25() is lower for a better match; ties: the newer entry first.
+        ranked = sorted(((score, -entry_id) for entry_id, score in candidates if entry_id in visible))
+        return [(-negative_id, score) for score, negative_id in ranked]
+
+    def object_pks(self, entry_ids):
+        """{index entry id: object pk} for a page of ranked entries."""
         pk_field = self.queryset.model._meta.pk
         to_python = (pk_field.target_field if pk_field.is_relation else pk_field).to_python
-        pks = {entry_id: to_python(object_id) for entry_id, object_id in objects_of.items()}
-        visible = set(self.queryset.order_by().filter(pk__in=set(pks.values())).values_list("pk", flat=True))
-        ranked = [
-            (pks[entry_id], score, entry_id)
-            for entry_id, score in candidates
-            if entry_id in pks and pks[entry_id] in visible
-        ]
-        # bm25() is lower for a better match; ties: the newer entry first.
-        ranked.sort(key=lambda row: (row[1], -row[2]))
-        return [(pk, score) for pk, score, _entry_id in ranked]
+        return {
+            entry_id: to_python(object_id)
+            for entry_id, object_id in ms_sqlite.IndexEntry._default_manager.filter(
+                pk__in=entry_ids
+            ).values_list("pk", "object_id")
+        }
 
     def _total_matches(self, match, newest):
         """How many rows match, ``newest`` being the newest RANK_MAX_MATCHES of them (rowid desc)."""
@@ -270,6 +302,8 @@ class ChineseSQLiteSearchResults(ms_sqlite.SQLiteSearchResults):
         if ranked is None:
             return super()._do_search()
         ranked = ranked[self.start : self.stop]
+        pks = self.query_compiler.object_pks([entry_id for entry_id, _score in ranked])
+        ranked = [(pks.get(entry_id), score) for entry_id, score in ranked]
         objects = {
             obj.pk: obj for obj in self.query_compiler.queryset.filter(pk__in=[pk for pk, _ in ranked])
         }
