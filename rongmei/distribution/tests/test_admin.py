@@ -117,3 +117,25 @@ def test_work_done_by_hand_is_recorded_by_who_may_edit_the_story(client, review,
     assert PageLogEntry.objects.filter(page=failed_story, action="rongmei.distribution.done_by_hand").exists()
     assert not ModelLogEntry.objects.filter(action="rongmei.distribution.done_by_hand").exists()
     assert response.status_code == 200
+
+
+def test_the_channel_screens_name_a_credential_but_never_show_its_value(client, review, monkeypatch):
+    """A channel's secret lives in the server's environment: the channel list says it is set (its
+    variable's name), and neither the list nor the edit page has the value anywhere in its source."""
+    from rongmei.distribution.models import Channel
+
+    services.ensure_channels()
+    secret = "wx-secret-9f3a7c-不可外泄"
+    monkeypatch.setenv("RONGMEI_CHANNEL_WECHAT_APP_SECRET", secret)
+    wechat = Channel.objects.get(code="wechat")
+    client.force_login(review.admin)
+    pages = {
+        "list": client.get(reverse("wagtailsnippets_distribution_channel:list")),
+        "edit": client.get(reverse("wagtailsnippets_distribution_channel:edit", args=[wechat.pk])),
+    }
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        source = response.content.decode()
+        assert secret not in source, name
+        assert "wx-secret-9f3a7c" not in source, name
+    assert "RONGMEI_CHANNEL_WECHAT_APP_SECRET" in pages["list"].content.decode()
