@@ -268,19 +268,23 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Clients' reports and other confidential files: outside MEDIA_ROOT, no URL at all; only views that
 # check the permission hand them out (rongmei/core/storage.py).
 PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", VAR_DIR / "private"))
-# The embedded set-up serves image renditions (MEDIA_ROOT/images/) itself and nothing else under
-# MEDIA_ROOT; behind a web server set SERVE_MEDIA=0 (docs/deployment.md, "Uploaded files").
+# The embedded set-up serves image renditions (MEDIA_ROOT/images/) itself, from disk before Django
+# (rongmei/wsgi.py), and nothing else under MEDIA_ROOT; behind a web server set SERVE_MEDIA=0
+# (docs/deployment.md, "Uploaded files").
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Its location is PRIVATE_ROOT (read when first used, so tests may override it).
     "private": {"BACKEND": "rongmei.core.storage.PrivateFileSystemStorage"},
+    # MEDIA_ROOT too; a rendition's name carries a hash of its bytes, so it may be cached for good.
+    "renditions": {"BACKEND": "rongmei.media.static_media.RenditionStorage"},
     "staticfiles": {
         "BACKEND": os.environ.get(
             "STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
+WAGTAILIMAGES_RENDITION_STORAGE = "renditions"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Documents only through Wagtail's view (/documents/<id>/<name>: collection privacy, CSP, nosniff),
 # always as a download: an uploaded file never opens in place on our origin.
