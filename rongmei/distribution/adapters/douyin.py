@@ -62,6 +62,11 @@ REFRESH_EXPIRED = 10010
 NO_PERMISSION = 10004
 MISSING_PARAMETER = 10005
 PARAMETER_ERROR = 2100005
+# Douyin's status-code page (状态码排查工具, QUOTA_DOC): 2190001 "quota 已用完" among the older
+# general codes (the family the video APIs answer with: 2100005, 2190008), 28003017 "quota 已用完"
+# and 28003018 "请求频率过高" among the newer ones. The quota comes back: tried again later.
+QUOTA_DOC = "https://developer.open-douyin.com/docs/resource/zh-cn/dop/develop/openapi/status-code"
+QUOTA_OR_RATE = {2190001, 28003017, 28003018}
 
 # What the outbox message holds between the steps (see the module docstring).
 VIDEO_PREFIX = "video:"  # uploaded, not yet used by a create
@@ -205,6 +210,14 @@ class DouyinAdapter(ChannelAdapter):
             words = _(
                 "The Douyin account has not given Rongmei permission for this (video.create to post, "
                 "video.delete to delete): authorise again with that permission."
+            )
+        elif code in QUOTA_OR_RATE:
+            words, retryable = (
+                _(
+                    "Douyin says the app’s call quota is used up or it is called too often; Rongmei "
+                    "tries again later."
+                ),
+                True,
             )
         elif code == MISSING_PARAMETER:
             words = _("Douyin says a required parameter is missing.")

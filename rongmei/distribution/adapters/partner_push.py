@@ -18,8 +18,10 @@ A publication, update or correction sends ``pubstatus: "usable"`` with the live 
 ``version`` (a correction: a new version, the notes as bodies of role "correction"); a retraction
 sends ``pubstatus: "canceled"``; taking a story off the site sends ``"withheld"``. The partner
 answers 2xx (a JSON object, optionally ``{"url": …}``) and keeps one copy per ``Idempotency-Key``,
-so a retry after a lost answer changes nothing there (``capabilities.idempotent``). Its contract
-server is ``distribution/contract/partner.py``.
+so a retry after a lost answer changes nothing there (``capabilities.idempotent``). A partner that
+takes no more for now (its quota or rate limit) answers 429, optionally with ``Retry-After``; that,
+like a 5xx, is tried again later (the outbox's backoff); 401/403/404/other 4xx are not retried. Its
+contract server is ``distribution/contract/partner.py`` (fault ``quota``: 429).
 
 Only stories in the partner's sections and regions are sent; once the partner has a story, its
 corrections and its retraction are sent whatever the filters say now.

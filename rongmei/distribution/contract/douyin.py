@@ -18,7 +18,10 @@ Replies are ``{"data": {…, "error_code", "description"}, "extra": {"error_code
 State: ``videos`` (id → bytes uploaded), ``items`` (item id → post), ``deleted``, ``refreshes``.
 Faults besides the generic ones: ``expired_token`` (every live token expires and the call answers
 10008), ``expired_token_2190008`` (the same with the other code), ``refresh_expired`` (10010),
-``no_permission`` (10004), ``created_then_timeout`` (the create is made, the answer is late).
+``no_permission`` (10004), ``created_then_timeout`` (the create is made, the answer is late),
+``quota`` (2190001 "quota 已用完": the app's call quota is used up; Douyin's status-code page,
+https://developer.open-douyin.com/docs/resource/zh-cn/dop/develop/openapi/status-code, lists it
+among the general codes of the older APIs, which the video APIs answer with).
 """
 
 import itertools
@@ -37,6 +40,7 @@ DESCRIPTIONS = {
     2190008: "access_token expired",
     10010: "refresh_token expired",
     2100005: "parameter error",
+    2190001: "quota 已用完",
 }
 
 
@@ -56,6 +60,7 @@ class DouyinContractServer(ContractServer):
         "refresh_expired",
         "no_permission",
         "created_then_timeout",
+        "quota",
     )
 
     def __init__(self, *, client_key="douyin-client", refresh_token="douyin-refresh", open_id="open-id-test"):
@@ -110,6 +115,8 @@ class DouyinContractServer(ContractServer):
             return self.error(10010)
         if fault == "no_permission":
             return self.error(10004)
+        if fault == "quota":
+            return self.error(2190001)
         # created_then_timeout
         response = self.create(request)
         time.sleep(self.timeout_seconds)

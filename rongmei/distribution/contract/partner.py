@@ -13,7 +13,10 @@ partners: it checks what a careful partner checks.
 
 Besides the shared faults (``down``, ``5xx``, ``timeout``, ``html``, ``garbage``) it knows
 ``lost_answer``: it stores the item, then closes the connection without answering, as a partner
-whose answer is lost on the way does; the retry must not give it a second copy.
+whose answer is lost on the way does; the retry must not give it a second copy; and ``quota``: it
+takes no more pushes for now and answers HTTP 429 with ``Retry-After`` (seconds) and ``{"error":
+"too many requests"}``, as our push protocol tells partners to (adapters/partner_push.py), storing
+nothing.
 
 Use::
 
@@ -38,7 +41,8 @@ NINJS_SCHEMA_PATH = Path(__file__).resolve().parents[3].parent / "shared" / "nin
 
 class PartnerContractServer(ContractServer):
     routes = {("POST", PUSH_PATH): "receive", ("GET", ITEMS_PATH): "list_items"}
-    platform_faults = ("lost_answer",)
+    platform_faults = ("lost_answer", "quota")
+    retry_after_seconds = 60
 
     def __init__(self, secret: str = "", *, clock=time.time, schema_path: Path = NINJS_SCHEMA_PATH):
         super().__init__()
@@ -127,6 +131,10 @@ class PartnerContractServer(ContractServer):
         return Response(200, {"items": items})
 
     def platform_fault(self, fault, request) -> Response:
+        if fault == "quota":
+            return Response(
+                429, {"error": "too many requests"}, headers={"Retry-After": str(self.retry_after_seconds)}
+            )
         raise NotImplementedError(fault)
 
     def _dispatch(self, handler):

@@ -121,6 +121,24 @@ def test_an_expired_token_is_renewed_once_and_the_call_repeated(review, channel,
 
 
 @needs_video_field
+def test_a_used_up_quota_is_retried_later_and_the_video_posted_once(review, channel, server, on_commit):
+    server.fail_next("quota", path="/video/create/")
+    story = add_story(review, channel, title="配额用完", text="#城市更新 配额")
+    pass_review(review, story, on_commit)
+
+    row = status_of(story, channel)
+    assert row.state == S.FAILED and "2190001" in row.error and "quota" in row.error
+    message = message_of(story, channel)
+    assert message.next_attempt_at is not None  # waits for its retry
+    assert server.items == {}
+    deliver_again(message)
+    row = status_of(story, channel)
+    assert row.state == S.PUBLISHED, row.error
+    assert list(server.items) == [row.remote_id]
+    assert len(server.calls_to("/video/create/")) == 2
+
+
+@needs_video_field
 def test_an_expired_refresh_token_asks_for_a_new_authorisation(review, channel, server, on_commit):
     server.fail_next("refresh_expired", path="/oauth/refresh_token/")
     story = add_story(review, channel, title="授权过期")

@@ -156,6 +156,22 @@ def test_a_lost_answer_is_retried_and_the_partner_keeps_one_copy(review, pushing
     assert status_of(story, pushing).state == S.PUBLISHED
 
 
+def test_a_partner_over_its_quota_is_retried_later_and_gets_one_copy(review, pushing, contract, on_commit):
+    contract.fail_next("quota")
+    story = pass_review(review, review.add_story(title="对方限流"), on_commit)
+    status = status_of(story, pushing)
+    assert status.state == S.FAILED and "429" in status.error and "稍后将重试" in status.error, status.error
+    message = message_of(story, pushing)
+    assert message.status == OutboxMessage.Status.FAILED and message.next_attempt_at is not None
+    assert contract.received == []
+
+    outbox.deliver(message.pk, now=message.next_attempt_at + timedelta(seconds=1))
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT and message.attempts == 2
+    assert len(contract.received) == 1
+    assert status_of(story, pushing).state == S.PUBLISHED
+
+
 @pytest.mark.parametrize("fault", ["5xx", "html", "timeout"])
 def test_server_errors_html_and_timeouts_are_retried(
     review, pushing, contract, on_commit, fault, monkeypatch
