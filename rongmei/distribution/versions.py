@@ -55,7 +55,8 @@ def _limit(adapter, name):
 
 
 def generated(story, channel, *, adapter=None) -> ChannelVersion:
-    """Each field made from the story alone, clipped to the platform's limit."""
+    """Each field made from the story alone, clipped to the platform's limit, then shaped by the
+    channel's adapter (``ChannelAdapter.default_version``)."""
     adapter = adapter or adapter_for(channel)
     try:
         link = page_url(story)
@@ -66,7 +67,7 @@ def generated(story, channel, *, adapter=None) -> ChannelVersion:
     title = story.title
     author = story.credit_line() if hasattr(story, "credit_line") else ""
     text = f"【{title}】{clip(summary_source, 80)}"
-    return ChannelVersion(
+    base = ChannelVersion(
         title=clip(title, _limit(adapter, "title")),
         author=clip(author, _limit(adapter, "author")),
         summary=clip(summary_source, _limit(adapter, "summary")),
@@ -75,6 +76,8 @@ def generated(story, channel, *, adapter=None) -> ChannelVersion:
         image=getattr(story, "cover_image", None),
         link=link,
     )
+    # The platform's own convention for what it generates (Douyin: #话题 in the caption).
+    return adapter.default_version(story, base)
 
 
 def resolve(story, channel, *, revision_id=None, adapter=None) -> ChannelVersion:

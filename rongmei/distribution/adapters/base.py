@@ -122,6 +122,16 @@ class ChannelAdapter:
             )
         return value
 
+    def default_version(self, story, base: ChannelVersion) -> ChannelVersion:
+        """The version generated for this channel when the editor leaves a field blank.
+
+        ``base`` is made the same way for every channel (``distribution.versions.generated``: the
+        title, the lead as summary, ``【title】summary`` as text, each clipped to this channel's
+        limits); a platform with its own convention (Douyin's ``#话题`` in the caption) returns
+        it changed, within its limits. The editor's own fields still win (``versions.resolve``).
+        """
+        return base
+
     def check_version(self, story, version: ChannelVersion, *, edited: bool = True) -> list[str]:
         """What would stop this version's delivery, in plain words, found without calling the
         platform (a Weibo text that leaves no room for the link): the editor's form asks before

@@ -25,11 +25,13 @@ size, default 20 MB, at least 5 MB), ``chunk_above_bytes`` (upload in parts abov
 and maximum 128 MB).
 """
 
+import dataclasses
 import hashlib
 import json
 import logging
 import mimetypes
 import os
+import re
 from collections.abc import Callable
 
 import httpx
@@ -45,6 +47,9 @@ logger = logging.getLogger(__name__)
 
 MB = 1024 * 1024
 UPLOAD_DOC = "https://open.douyin.com/platform/resource/docs/openapi/video-management/douyin/create/upload/"
+CAPTION_DOC = (
+    "https://open.douyin.com/platform/resource/docs/ability/content-management/douyin-publish-solution"
+)
 DEFAULT_BASE_URL = "https://open.douyin.com"
 DEFAULT_TIMEOUT = 60.0
 # UPLOAD_DOC: one request takes a file of at most 128 MB; above that, parts are required.
@@ -67,6 +72,35 @@ PARAMETER_ERROR = 2100005
 # and 28003018 "请求频率过高" among the newer ones. The quota comes back: tried again later.
 QUOTA_DOC = "https://developer.open-douyin.com/docs/resource/zh-cn/dop/develop/openapi/status-code"
 QUOTA_OR_RATE = {2190001, 28003017, 28003018}
+
+# The generated caption's #话题 (``DouyinAdapter.default_version``). Douyin's documented way to
+# attach topics is to write them into the video's text: "在视频标题text字段中直接增加 #话题1 #话题2"
+# (抖音内容发布接入方案, CAPTION_DOC). The same page warns that unrelated topics can limit a video's
+# reach: a few only, the story's 专题 first, then its tags. Neither that page nor the create API
+# (platforms.md §3, dygo video.go) states a length for ``text``, so the only limit is the one a
+# channel sets ({"text": {"max_chars": N}}): the generated caption keeps within it, whole topics only.
+MAX_GENERATED_TOPICS = 5
+NOT_IN_A_TOPIC = re.compile(r"[\W_]+")  # a topic runs to the first space or punctuation mark
+
+
+def caption_topics(story) -> list[str]:
+    """``#话题`` tokens for ``story``: its live 专题 (topic pages), then its tags, each once."""
+    names = []
+    try:
+        names += [topic.title for topic in story.topics.all() if getattr(topic, "live", True)]
+    except (AttributeError, ValueError):  # a story without topics (or not saved yet)
+        pass
+    try:
+        names += [tag.name for tag in story.tags.all()]
+    except (AttributeError, ValueError):
+        pass
+    tokens = []
+    for name in names:
+        token = NOT_IN_A_TOPIC.sub("", name or "")
+        if token and "#" + token not in tokens:
+            tokens.append("#" + token)
+    return tokens[:MAX_GENERATED_TOPICS]
+
 
 # What the outbox message holds between the steps (see the module docstring).
 VIDEO_PREFIX = "video:"  # uploaded, not yet used by a create
@@ -102,6 +136,33 @@ class DouyinAdapter(ChannelAdapter):
     # No documented caption limit (platforms.md §3): a channel may set {"text": {"max_chars": N}}.
     default_limits = {}
     version_fields = {"text": gettext_lazy("Douyin caption")}
+
+    # --- the generated caption ------------------------------------------------------------------
+
+    def default_version(self, story, base):
+        """``base``'s text with the story's ``#话题`` appended (``caption_topics``), within the
+        channel's caption limit if it sets one: the text is shortened to make room for the topics,
+        which take at most half of it; a topic that does not fit is left out whole."""
+        from rongmei.distribution.versions import clip
+
+        topics = caption_topics(story)
+        if not topics:
+            return base
+        limit = self.limits.get("text") or {}
+        max_chars = limit.get("max_chars") if isinstance(limit, dict) else None
+        chosen = []
+        for topic in topics:
+            tail = " ".join([*chosen, topic])
+            if max_chars and len(tail) + 1 > int(max_chars) // 2:
+                break
+            chosen.append(topic)
+        if not chosen:
+            return base
+        tail = " ".join(chosen)
+        text = base.text
+        if max_chars:
+            text = clip(text, int(max_chars) - len(tail) - 1)
+        return dataclasses.replace(base, text=f"{text} {tail}".strip())
 
     # --- configuration --------------------------------------------------------------------------
 

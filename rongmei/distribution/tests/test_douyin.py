@@ -79,6 +79,49 @@ def add_story(newsroom, channel, *, text="", video=True, size=3000, **fields):
 # --- the pipeline ------------------------------------------------------------------------------------
 
 
+def with_topics(review, story, *, topics=(), tags=()):
+    """The story's draft given 专题 (topic pages, made here) and tags, in a new revision."""
+    from rongmei.newsroom.models import TopicIndexPage, TopicPage
+
+    index = review.home.add_child(instance=TopicIndexPage(title="专题", slug="zhuanti"))
+    draft = fresh(story).get_latest_revision_as_object()
+    draft.topics = [
+        index.add_child(instance=TopicPage(title=title, slug=f"topic-{number}"))
+        for number, title in enumerate(topics)
+    ]
+    draft.tags.add(*tags)
+    draft.save_revision(user=review.reporter)
+    return fresh(story)
+
+
+@needs_video_field
+def test_a_blank_caption_is_generated_with_the_storys_topics_as_hashtags(review, channel, server, on_commit):
+    story = add_story(review, channel, title="老街换新颜", lead="张店老街改造完成，今起开放。")
+    story = with_topics(review, story, topics=["记者走基层·走进张店"], tags=["城市更新", "老街"])
+    pass_review(review, story, on_commit)
+
+    row = status_of(story, channel)
+    assert row.state == S.PUBLISHED, row.error
+    (posted,) = server.items.values()
+    assert posted["text"] == "【老街换新颜】张店老街改造完成，今起开放。 #记者走基层走进张店 #城市更新 #老街"
+
+
+@needs_video_field
+def test_the_generated_caption_keeps_within_the_channels_limit_with_whole_topics(review, channel):
+    from rongmei.distribution import versions
+
+    channel.limits = {"text": {"max_chars": 30, "source": "the account's own rule"}}
+    channel.save(update_fields=["limits"])
+    story = add_story(
+        review, channel, title="老街换新颜", lead="张店老街改造完成，今起开放，市民可以免费参观。"
+    )
+    story = with_topics(review, story, topics=["记者走基层·走进张店"], tags=["城市更新"])
+    caption = versions.generated(story.get_latest_revision_as_object(), channel).text
+    assert len(caption) == 30
+    assert caption.endswith("… #记者走基层走进张店")  # the second topic did not fit: left out whole
+    assert caption.startswith("【老街换新颜】张店")
+
+
 @needs_video_field
 def test_a_reviewed_story_with_a_video_is_uploaded_and_posted_once(review, channel, server, on_commit):
     story = add_story(review, channel, title="现场", text="#城市更新 老街换新颜")

@@ -75,6 +75,23 @@ def test_a_blank_field_is_generated_from_the_story_within_the_limit(review, echo
     assert version.link == fresh(story).get_full_url()
 
 
+def test_an_adapter_shapes_its_generated_version_and_the_editors_field_still_wins(
+    review, echo, on_commit, monkeypatch
+):
+    import dataclasses
+
+    def default_version(self, story, base):
+        return dataclasses.replace(base, text=base.text + " ~回声")
+
+    monkeypatch.setattr(EchoAdapter, "default_version", default_version)
+    generated = with_version(review, echo, text="")
+    written = with_version(review, echo, text="编辑写的文字")
+    for story in (generated, written):
+        pass_review(review, story, on_commit)
+    texts = [version.text for version in EchoAdapter.received]
+    assert texts == ["【全市新建学校三所今秋开学】某地新建学校三所。 ~回声", "编辑写的文字"]
+
+
 def test_a_draft_edited_after_approval_does_not_change_what_goes_out(review, echo, on_commit):
     story = with_version(review, echo, title="已审标题")
     pass_review(review, story, on_commit)
