@@ -374,12 +374,7 @@ def _carry_out(adapter, item, status, message):
         return adapter.retract(item, remote_id)
     if item.act in (Act.UPDATE, Act.CORRECT) and status.published_at is not None:
         if not caps.can_update:
-            text = "\n".join(item.corrections)
-            return Result(
-                needs_manual=True,
-                note=_("This platform cannot update: correct the story there by hand. %(text)s")
-                % {"text": text},
-            )
+            return Result(needs_manual=True, note=manual_update_note(adapter, item))
         return adapter.update(item, remote_id)
     # A first publication (or an update of a story this channel never got): ask first on a retry.
     if not caps.idempotent and (message.attempts > 1 or message.remote_id):
@@ -387,6 +382,20 @@ def _carry_out(adapter, item, status, message):
         if found is not None:
             return found
     return adapter.publish(item)
+
+
+def manual_update_note(adapter, item) -> str:
+    """What someone correcting the story on a platform that cannot update needs in front of them:
+    the correction notes, then this channel's version as approved with the correction (each text
+    field the platform has, labelled as in the editor's 分发 tab), to copy over by hand."""
+    text = "\n".join(item.corrections)
+    lines = [_("This platform cannot update: correct the story there by hand. %(text)s") % {"text": text}]
+    fields = [(label, getattr(item.version, name, None)) for name, label in adapter.version_fields.items()]
+    fields = [(label, value.strip()) for label, value in fields if isinstance(value, str) and value.strip()]
+    if fields:
+        lines.append(_("The channel’s version as corrected:"))
+        lines += [_("%(field)s: %(value)s") % {"field": label, "value": value} for label, value in fields]
+    return "\n".join(line.strip() for line in lines)
 
 
 def _failed(status, reason, *, retryable=True):

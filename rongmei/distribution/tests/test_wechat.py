@@ -473,6 +473,37 @@ def test_a_correction_of_a_wechat_article_needs_manual_action(review, wechat, se
     assert len(server.calls_to(DRAFT_ADD)) == 1  # no second article
 
 
+def test_the_manual_correction_note_carries_the_corrected_wechat_version(
+    review, wechat, server, story, on_commit
+):
+    """WeChat cannot edit a published article: whoever corrects it by hand gets the correction and
+    the channel version as corrected (title, author, digest), not only the note."""
+    from rongmei.distribution.models import StoryChannelVersion
+
+    pass_review(review, story, on_commit)
+    draft = fresh(story).get_latest_revision_as_object()
+    draft.channel_versions = [
+        StoryChannelVersion(channel=wechat, title="某地新建学校两所", summary="更正：今年新建的是两所学校。")
+    ]
+    draft.save_revision(user=review.reporter)
+    with on_commit():
+        newsroom_services.correct(fresh(story), acting_user=review.reporter, note="应为两所。")
+    approve_all(review, story, on_commit)
+
+    status = status_of(story)
+    assert status.state == S.NEEDS_MANUAL
+    corrected = versions.resolve(fresh(story), wechat, revision_id=status.revision_id)
+    assert (corrected.title, corrected.summary) == ("某地新建学校两所", "更正：今年新建的是两所学校。")
+    lines = status.note.splitlines()
+    assert "应为两所。" in lines[0]
+    shown = [name for name in ("title", "author", "summary") if getattr(corrected, name)]
+    assert shown[0] == "title" and shown[-1] == "summary"  # the author only when the story has one
+    for name in shown:
+        label = str(WeChatAdapter.version_fields[name])
+        assert any(line.startswith(label) and line.endswith(getattr(corrected, name)) for line in lines), name
+    assert len(server.calls_to(DRAFT_ADD)) == 1  # no second article
+
+
 # --- the cover's crops ------------------------------------------------------------------------------------
 
 
