@@ -30,7 +30,12 @@ class AppAdapter(ChannelAdapter):
     kind = "app"
     capabilities = Capabilities(can_update=True, can_retract=True, idempotent=True)
     # The app takes every public story; a version only overrides its list title and thumbnail.
-    version_fields = {"title": gettext_lazy("App list title"), "image": gettext_lazy("List thumbnail")}
+    # The list title is the story's short title (短标题, issue 9's channel-version field): the API
+    # sends it as the ninjs headline of role "short" (api/ninjs.py), so the editor's label says so.
+    version_fields = {
+        "title": gettext_lazy("Short title (app list title)"),
+        "image": gettext_lazy("List thumbnail"),
+    }
 
     def _confirm_served(self, item: Item) -> Result:
         story = answered(item.story.pk)

@@ -59,9 +59,10 @@ class ChannelVersion:
     story), each blank field generated from the story (``distribution.versions.resolve``).
 
     One shape for every channel; each adapter uses the fields it has (``version_fields``):
-    ``title`` (WeChat title, short title, print headline, app list title), ``author``, ``summary``
-    (WeChat digest), ``text`` (Weibo text, Douyin caption), ``target_length`` (print), ``image``
-    (a Wagtail image: WeChat cover, app thumbnail), ``link`` (the story's public address).
+    ``title`` (WeChat title, print headline, the app's short title 短标题: its list title),
+    ``author``, ``summary`` (WeChat digest), ``text`` (Weibo text, Douyin caption),
+    ``target_length`` (print), ``image`` (a Wagtail image: WeChat cover, app thumbnail), ``link``
+    (the story's public address).
     """
 
     title: str = ""

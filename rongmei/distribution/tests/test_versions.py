@@ -189,3 +189,13 @@ def test_a_channel_of_one_outlet_takes_only_that_outlets_stories(review, echo, o
     theirs = with_version(review, echo, title="也发日报")
     pass_review(review, theirs, on_commit)
     assert StoryChannelStatus.objects.get(story=theirs, channel=echo).state == S.PUBLISHED
+
+
+def test_the_apps_list_title_is_labelled_as_the_short_title(review, english):
+    """Issue 9 names a "short title" (短标题) among the versions' fields: the app's list title is it
+    (the API sends it as the ninjs headline of role "short"), and the editor's label says so."""
+    from rongmei.distribution.panels import channel_rules
+
+    services.ensure_channels()
+    rules = channel_rules(Channel.objects.get(code="app"))
+    assert rules["fields"]["title"] == "Short title (app list title)"
