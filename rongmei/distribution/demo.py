@@ -1,7 +1,8 @@
 """The demo's "every channel" story: one story with a version for each platform channel and a
 video, through the real 三审, so the running demo's worker carries it to WeChat, Weibo, Douyin
-(the local stand-in servers), the app, RSS, the partner center, 学习强国 (a package to submit by
-hand) and print (awaiting a page) — the 分发 page shows every channel's true state.
+(the local stand-in servers), the app, RSS, the county partner center (the story is 桓台's),
+学习强国 (a package to submit by hand) and print (awaiting a page) — the 分发 page shows every
+channel's true state.
 
 Idempotent: nothing happens once the story exists.
 """
@@ -15,8 +16,12 @@ EVERY_CHANNEL_BODY = (
     "修鞋、取快递、看病和托幼。</p>"
     "<p>按照规划，到2027年底全市将建成120个便民生活圈，覆盖全部城市社区。市商务局相关负责人介绍，"
     "生活圈建设坚持“缺什么补什么”，先由社区居民投票确定急需的服务业态，再由街道统一招商。</p>"
-    "<p>在张店区马尚街道，新开的社区食堂每天供应早中晚三餐，老年人就餐享受九折优惠。</p>"
+    "<p>在张店区马尚街道，新开的社区食堂每天供应早中晚三餐，老年人就餐享受九折优惠。"
+    "桓台县首批4个生活圈同日投用，县城社区的便民服务点延伸到了小区门口。</p>"
 )
+# The story's region: the demo's county partner center (桓台县融媒体中心, rongmei/partners/demo.py)
+# takes its region's stories, so the story reaches the partner channel too.
+EVERY_CHANNEL_REGIONS = ("huantai",)
 
 VERSIONS = {
     "wechat": {
@@ -37,7 +42,7 @@ def load_every_channel_story(users: dict, section, outlet, image=None):
     """Create, pass through 三审 and publish the story; returns it (or the existing one)."""
     from wagtail.documents import get_document_model
 
-    from rongmei.newsroom.models import StoryCredit, StoryPage
+    from rongmei.newsroom.models import Region, StoryCredit, StoryPage
     from rongmei.review import services as review_services
 
     from .contract.demo import configure_demo_channels
@@ -67,6 +72,7 @@ def load_every_channel_story(users: dict, section, outlet, image=None):
             live=False,
         )
         story.credits = [StoryCredit(role="reporter", staff=reporter)]
+        story.regions = list(Region.objects.filter(slug__in=EVERY_CHANNEL_REGIONS))
         story.channel_versions = [
             StoryChannelVersion(
                 channel=channels.get(code) or Channel.objects.get(code=code), sort_order=index, **fields

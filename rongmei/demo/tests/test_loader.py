@@ -1,6 +1,7 @@
 import io
 from collections import Counter
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -113,8 +114,29 @@ def _snapshot():
     return counts, stories, passwords
 
 
+def main_headline(item):
+    """The main headline of a ninjs 2.1 item."""
+    return next(headline["value"] for headline in item["headlines"] if headline.get("role") == "main")
+
+
+@pytest.fixture
+def county_center(monkeypatch, settings):
+    """The demo's county partner center (its push contract server), on a free port for the test."""
+    settings.RONGMEI_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32"]  # it listens on this machine
+    from rongmei.distribution.contract.partner import PUSH_PATH, PartnerContractServer
+    from rongmei.partners import demo as partners_demo
+
+    with PartnerContractServer(secret=partners_demo.DEMO_PUSH_SECRET) as server:
+        monkeypatch.setattr(
+            partners_demo, "load_demo", partial(partners_demo.load_demo, push_url=server.base_url + PUSH_PATH)
+        )
+        yield server
+
+
 @pytest.mark.django_db
-def test_demo_newsroom_loads_once_and_again_without_changes(django_capture_on_commit_callbacks):
+def test_demo_newsroom_loads_once_and_again_without_changes(
+    django_capture_on_commit_callbacks, county_center
+):
     with django_capture_on_commit_callbacks(execute=True):
         summary = load_demo_data()
     assert "this run created 60 stories, 36 images, 12 users" in summary
@@ -153,6 +175,15 @@ def test_demo_newsroom_loads_once_and_again_without_changes(django_capture_on_co
         "xuexi",
     ]
     assert every.video is not None and every.video.file.read(8)[4:8] == b"ftyp"  # a real MP4
+    # The county center (桓台) takes its region's stories: the every-channel story is one of them.
+    from rongmei.distribution.models import StoryChannelStatus
+    from rongmei.partners.demo import COUNTY
+    from rongmei.partners.models import Partner
+
+    county = Partner.objects.get(name=COUNTY)
+    pushed = StoryChannelStatus.objects.get(story=every, channel__code=county.channel_code)
+    assert (pushed.state, pushed.error) == (StoryChannelStatus.State.PUBLISHED, "")
+    assert [main_headline(entry["item"]) for entry in county_center.received] == [EVERY_CHANNEL_TITLE]
     dates = sorted(live.values_list("first_published_at", flat=True))
     assert dates[0] < now - timedelta(days=20) and dates[-1] > now - timedelta(days=2)
     assert dates[-1] <= now
