@@ -20,6 +20,7 @@ Two parts:
     (``rongmei.media.views``). Files made after the server started are found: nothing is indexed.
 """
 
+import functools
 import hashlib
 import os
 import posixpath
@@ -101,11 +102,23 @@ def rendition_headers(url_path: str) -> list:
     ]
 
 
+@functools.lru_cache(maxsize=8)
+def _real_folder(media_root: str) -> str:
+    return os.path.realpath(os.path.join(media_root, FOLDER))
+
+
+# URL path -> (the file's identity when looked up, its StaticFile); checked by one stat per request.
+_found: dict = {}
+FOUND_MAX = 20_000
+
+
 def find_rendition(url_path: str):
     """The WhiteNoise ``StaticFile`` for a rendition's URL path (decoded), or None.
 
     None for anything that is not a plain file directly in MEDIA_ROOT/images/ with a rendition's
     extension: a missing file, another folder, ``..``, a link leading elsewhere, a directory.
+    A file found before is answered again while ``stat`` shows the same file (inode, size, time);
+    a file deleted, replaced or turned into a link is looked up anew.
     """
     prefix = settings.MEDIA_URL + FOLDER + "/"
     if not url_path.startswith(prefix):
@@ -113,15 +126,23 @@ def find_rendition(url_path: str):
     name = url_path[len(prefix) :]
     if not _NAME.fullmatch(name):
         return None
-    folder = os.path.realpath(os.path.join(settings.MEDIA_ROOT, FOLDER))
-    path = os.path.join(folder, name)
+    path = os.path.join(_real_folder(str(settings.MEDIA_ROOT)), name)
     try:
+        info = os.stat(path)
+        identity = (path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+        known = _found.get(url_path)
+        if known is not None and known[0] == identity:
+            return known[1]
         # Links are followed only if they stay in the folder (and a link would be odd there anyway).
-        if os.path.realpath(path) != path or not stat.S_ISREG(os.stat(path).st_mode):
+        if os.path.realpath(path) != path or not stat.S_ISREG(info.st_mode):
             return None
-        return StaticFile(path, rendition_headers(url_path))
+        static_file = StaticFile(path, rendition_headers(url_path))
     except (OSError, ValueError):
         return None
+    if len(_found) >= FOUND_MAX:
+        _found.clear()
+    _found[url_path] = (identity, static_file)
+    return static_file
 
 
 def _is_secure(environ) -> bool:

@@ -292,3 +292,19 @@ def test_the_django_route_answers_like_the_wsgi_server(media):
     for header in ("Content-Type", "Cache-Control", "ETag", "Last-Modified", "X-Content-Type-Options"):
         assert served[header] == direct[header], header
     assert "sandbox" in served["Content-Security-Policy"]
+
+
+def test_a_file_answered_before_is_looked_at_again(media, newsroom, django_calls):
+    """The server remembers what it found, but a deleted file, or one turned into a link, is not answered."""
+    image = a_picture("photo.png")
+    rendition = image.get_rendition("fill-20x20")
+    path = Path(rendition.file.path)
+    assert wsgi_get(rendition.url)[0] == 200
+    path.unlink()
+    path.symlink_to(image.file.path)
+    assert wsgi_get(rendition.url)[0] == 404
+    path.unlink()
+    assert wsgi_get(rendition.url)[0] == 404
+    path.write_bytes(small_png(25, 25))
+    status, headers, body = wsgi_get(rendition.url)
+    assert status == 200 and body == path.read_bytes()
