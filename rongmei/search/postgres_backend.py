@@ -1,7 +1,10 @@
 """The Chinese search backend on PostgreSQL (see rongmei.search.backend)."""
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import F
+from django.db import connections
+from django.db.models import Exists, F, OuterRef
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from modelsearch.backends.database.postgres import postgres as pg
 from modelsearch.backends.database.postgres.query import Lexeme
 from modelsearch.index import AutocompleteField
@@ -59,6 +62,14 @@ class ChinesePostgresIndex(pg.PostgresIndex):
         self._refresh_title_norms()
 
 
+def _fetchall(queryset) -> list[tuple]:
+    """The rows of a values_list queryset as plain tuples (thousands of candidates per search)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def tsquery_for(text, operator, prefix_last):
     """A raw tsquery for a query string: groups ANDed, a group of characters as a phrase."""
     parts = [
@@ -71,53 +82,80 @@ def tsquery_for(text, operator, prefix_last):
 
 class ChinesePostgresSearchQueryCompiler(pg.PostgresSearchQueryCompiler):
     #: As on SQLite: above this many matching index entries only the newest this many are ranked.
-    #: modelsearch's query ranks every match with ts_rank after joining the page tables to each:
-    #: 0.8–2 s for a word in most of 100,000 stories (bench/RESULTS.md). The newest matches come
-    #: from a walk down the index entries' primary key that stops after N + 1 hits (PostgreSQL
-    #: picks the GIN index instead for a rare word), so the cap also bounds the matching.
-    RANK_MAX_MATCHES = 5000
+    #: modelsearch's query joins the page tables to every matching entry through a text cast of the
+    #: page id and ranks them all: 0.8–2.7 s for a word in most of 100,000 stories. Here the index
+    #: entries are queried directly (``ranked_window``): a walk down their primary key that stops
+    #: after N + 1 matches (PostgreSQL takes the GIN index on ``title || body`` for a rare word),
+    #: each one ranked, then the queryset's filters checked once per candidate.
+    RANK_MAX_MATCHES = 2000
 
-    #: Set by ``search``: more than RANK_MAX_MATCHES entries matched (their exact number is not
-    #: counted: that would cost the full match the cap avoids).
+    #: Set by ``ranked_window``: more than RANK_MAX_MATCHES entries matched (their exact number is
+    #: not counted: that would cost the full match the cap avoids).
     capped = False
 
     CAPS_RANKING = True
-    _capped_queryset = None
+    _ranked_window = None
 
-    def search(self, config, start, stop, score_field=None, backend=None):
-        if (
+    def ranked_window(self, config):
+        """The visible matches, best first, as ``[(object pk, rank), …]``, built once for the count and
+        the page of results; None for the queries left to modelsearch (field-restricted searches,
+        negations, match-all, autocomplete, other orderings)."""
+        if not (
             self.CAPS_RANKING
             and self.order_by_relevance
             and self.fields is None
             and isinstance(self.query, (PlainText, Phrase, And, Or, Boost))
         ):
-            if self._capped_queryset is None:  # once for the count and the page of results
-                newest = self._newest_matching_ids(config)
-                self._capped_queryset = (
-                    self.queryset if newest is None else self.queryset.filter(pk__in=newest)
-                )
-            self.queryset = self._capped_queryset
-        return super().search(config, start, stop, score_field=score_field, backend=backend)
+            return None
+        if self._ranked_window is None:
+            self._ranked_window = self._build_ranked_window(config)
+        return self._ranked_window
 
-    def _newest_matching_ids(self, config):
-        """Object ids of the newest RANK_MAX_MATCHES matching entries, or None when there are no more."""
+    def _build_ranked_window(self, config):
         search_query = self.build_tsquery(self.query, config=config)
         if search_query is None:
-            return None
+            return []
+        limit = self.RANK_MAX_MATCHES
+        # modelsearch's rank, on the entry's own columns: ts_rank(title) × title_norm + ts_rank(body).
+        rank = self._build_rank_expression([(F("title"), F("title_norm")), (F("body"), 1.0)], config)
         content_types = get_descendants_content_types_pks(self.queryset.model)
-        ids = list(
+        candidates = _fetchall(
             pg.IndexEntry._default_manager.filter(content_type_id__in=content_types)
             .annotate(_vector_=F("title")._combine(F("body"), "||", False))
             .filter(_vector_=search_query)
+            .annotate(_rank_=rank)
             .order_by("-pk")
-            .values_list("object_id", flat=True)[: self.RANK_MAX_MATCHES + 1]
+            .values_list("pk", "object_id", "_rank_")[: limit + 1]
         )
-        if len(ids) <= self.RANK_MAX_MATCHES:
-            return None
-        self.capped = True
+        if len(candidates) > limit:
+            self.capped = True
+            candidates = candidates[:limit]
+        if not candidates:
+            return []
+        # The queryset's filters, checked per candidate by primary key (EXISTS, correlated);
+        # ``pk__in=queryset`` would list every visible story first.
         pk_field = self.queryset.model._meta.pk
-        to_python = (pk_field.target_field if pk_field.is_relation else pk_field).to_python
-        return [to_python(object_id) for object_id in ids[: self.RANK_MAX_MATCHES]]
+        object_pk = pk_field.target_field if pk_field.is_relation else pk_field
+        to_python = object_pk.to_python
+        candidate = self.queryset.order_by().filter(pk=Cast(OuterRef("object_id"), object_pk.__class__()))
+        visible = {
+            row[0]
+            for row in _fetchall(
+                pg.IndexEntry._default_manager.filter(
+                    pk__in=RawSQL("SELECT unnest(%s::bigint[])", [[entry_id for entry_id, *_ in candidates]])
+                )
+                .filter(Exists(candidate))
+                .values_list("pk")
+            )
+        }
+        ranked = sorted(
+            (
+                (-entry_rank, -entry_id, object_id)
+                for entry_id, object_id, entry_rank in candidates
+                if entry_id in visible
+            )
+        )
+        return [(to_python(object_id), -negative_rank) for negative_rank, _entry, object_id in ranked]
 
     def build_tsquery_content(self, query, config=None, invert=False):
         if isinstance(query, (PlainText, Phrase)):
@@ -144,9 +182,41 @@ class ChinesePostgresSearchQueryCompiler(pg.PostgresSearchQueryCompiler):
 
 
 class ChinesePostgresSearchResults(pg.PostgresSearchResults):
+    """Relevance-ordered results come from the compiler's ``ranked_window`` (best first)."""
+
+    def _ranked(self):
+        compiler = self.query_compiler
+        if compiler.queryset.query.is_sliced:
+            return None
+        return compiler.ranked_window(compiler.get_config(self.backend))
+
+    def _do_search(self):
+        ranked = self._ranked()
+        if ranked is None:
+            return super()._do_search()
+        ranked = ranked[self.start : self.stop]
+        objects = {
+            obj.pk: obj for obj in self.query_compiler.queryset.filter(pk__in=[pk for pk, _ in ranked])
+        }
+        results = []
+        for pk, rank in ranked:
+            obj = objects.get(pk)
+            if obj is None:
+                continue
+            if self._score_field:
+                setattr(obj, self._score_field, rank)
+            results.append(obj)
+        return results
+
+    def _do_count(self):
+        ranked = self._ranked()
+        if ranked is None:
+            return super()._do_count()
+        return len(ranked)
+
     def ranking_window(self):
         """(None, N) when only the newest N matches were ranked (the total is not counted); else None."""
-        self.count()  # runs the compiler's search, which decides the cap
+        self.count()  # builds the ranked window, which decides the cap
         compiler = self.query_compiler
         return (None, compiler.RANK_MAX_MATCHES) if compiler.capped else None
 

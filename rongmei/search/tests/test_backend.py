@@ -209,3 +209,33 @@ def test_a_very_common_word_at_scale_is_counted_by_estimate(newsroom, monkeypatc
 
     assert total == IndexEntry.objects.count()
     assert set(titles(results)) == {"第2条", "第3条"}
+
+
+def test_postgres_direct_query_ranks_as_modelsearch_did(newsroom, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's own query")
+    from rongmei.search.postgres_backend import ChinesePostgresSearchQueryCompiler as compiler
+
+    newsroom.add_story(title="淄博发展大会召开", body="<p>淄博发展。人工智能。</p>", publish=True)
+    newsroom.add_story(
+        title="经济观察", body="<p>淄博经济持续发展，淄博人工智能产业发展迅速。</p>", publish=True
+    )
+    newsroom.add_story(title="人工智能走进淄博", body="<p>产业发展。</p>", publish=True)
+    newsroom.add_story(title="天气", body="<p>淄博晴。</p>", publish=True)
+    newsroom.add_story(title="草稿", body="<p>淄博发展人工智能。</p>", publish=False)
+    newsroom.add_story(title="发展", body="<p>" + "发展。" * 30 + "</p>", publish=True)
+    for query in ["淄博", "发展", "人工智能", "淄博 发展", "智能"]:
+        ours = [
+            (page.title, round(page.rank, 6))
+            for page in StoryPage.objects.live().search(query).annotate_score("rank")
+        ]
+        monkeypatch.setattr(compiler, "CAPS_RANKING", False)
+        before = [
+            (page.title, round(page.rank, 6))
+            for page in StoryPage.objects.live().search(query).annotate_score("rank")
+        ]
+        monkeypatch.setattr(compiler, "CAPS_RANKING", True)
+        assert ours == before, query
+        assert len(ours) >= 2
