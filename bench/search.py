@@ -181,14 +181,26 @@ def percentile(samples, fraction):
     return ordered[index]
 
 
-def timed(fn, repeats):
+def timed(fn, repeats, cpu=None):
+    """Wall-clock milliseconds of ``repeats`` runs after a warm-up; the CPU milliseconds of this
+    process go to ``cpu`` when given (on a shared machine they vary less than the wall clock)."""
     fn()  # warm-up (page cache, statement cache)
     samples = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
+        if cpu is not None:
+            cpu.append((time.process_time() - start_cpu) * 1000)
     return samples
+
+
+def _has_rjieba():
+    try:
+        import rjieba  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def set_up_database(args):
@@ -244,6 +256,21 @@ def main():
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=20261126)
     parser.add_argument("--keep", action="store_true", help="keep the database (its path or name is printed)")
+    parser.add_argument(
+        "--segmenter",
+        choices=["auto", "jieba", "rjieba"],
+        default="auto",
+        help="segmenter for the full indexing (auto: rjieba when installed, as the site does)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, help="segmenting processes for the full indexing (default: CPUs)"
+    )
+    parser.add_argument(
+        "--compare-stories",
+        type=int,
+        default=5000,
+        help="index this many stories with each segmenter, serial and parallel, before the full run (0: skip)",
+    )
     args = parser.parse_args()
 
     drop = set_up_database(args)
@@ -261,9 +288,11 @@ def main():
 
 
 def run(args):
+    run_started = time.perf_counter()
     import django
 
     django.setup()
+    from django.conf import settings
     from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
     from django.db import connection, transaction
@@ -273,12 +302,23 @@ def run(args):
     from wagtail.models import Locale, Page
 
     from rongmei.newsroom.models import HomePage, SectionPage, StoryPage
+    from rongmei.search import segment
     from rongmei.search.queries import search_stories
     from rongmei.search.segment import get_tokenizer, segment_for_index
 
+    load_at_start = os.getloadavg()[0]
     started = time.perf_counter()
     get_tokenizer()  # before anything saves a page (saving indexes it, which loads the dictionary)
     dict_load_s = time.perf_counter() - started
+    if args.segmenter != "auto":
+        settings.RONGMEI_SEARCH_SEGMENTER = args.segmenter
+    if args.workers is not None:
+        settings.RONGMEI_SEARCH_INDEX_WORKERS = args.workers
+    segmenter, workers = segment.segmenter_name(), segment.default_workers()
+    print(
+        f"segmenter: {segmenter}, {workers} segmenting process(es); {os.cpu_count()} CPUs, load average {load_at_start:.1f}",
+        flush=True,
+    )
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -352,6 +392,30 @@ def run(args):
     backend = get_search_backend()
     print(f"backend: {type(backend).__module__}.{type(backend).__name__}", flush=True)
     index = backend.get_index_for_model(StoryPage)
+    compare = {}
+    if args.compare_stories:
+        # The same stories indexed four ways (entries deleted before each): what each speed-up gives.
+        from wagtail.search.models import IndexEntry
+
+        sample = instances[: args.compare_stories]
+        for name in ("jieba", "rjieba"):
+            if name == "rjieba" and not _has_rjieba():
+                continue
+            for procs in (1, os.cpu_count() or 1):
+                settings.RONGMEI_SEARCH_SEGMENTER, settings.RONGMEI_SEARCH_INDEX_WORKERS = name, procs
+                IndexEntry.objects.all().delete()
+                started = time.perf_counter()
+                for offset in range(0, len(sample), args.batch):
+                    with transaction.atomic():
+                        index.add_items(StoryPage, sample[offset : offset + args.batch])
+                rate = len(sample) / (time.perf_counter() - started)
+                compare[f"index_{name}_{procs}proc_stories_per_s"] = f"{rate:.0f}"
+                print(
+                    f"  {len(sample)} stories, {name}, {procs} process(es): {rate:.0f} stories/s", flush=True
+                )
+        IndexEntry.objects.all().delete()
+        settings.RONGMEI_SEARCH_SEGMENTER = None if args.segmenter == "auto" else args.segmenter
+        settings.RONGMEI_SEARCH_INDEX_WORKERS = args.workers
     started = time.perf_counter()
     for offset in range(0, len(instances), args.batch):
         with transaction.atomic():
@@ -419,27 +483,31 @@ def run(args):
     per_class = {}
     print(
         f"{'word':<6} {'class':<9} {'hits':>7} {'LIKE hits':>9} {'FTS5 raw':>8} "
-        f"{'p50 ms':>8} {'p95 ms':>8} {'all p50':>8} {'LIKE p50':>9} {'LIKE p95':>9}",
+        f"{'p50 ms':>8} {'p95 ms':>8} {'cpu p95':>8} {'all p50':>8} {'LIKE p50':>9} {'LIKE p95':>9}",
         flush=True,
     )
     for word, (length, frequency) in QUERY_WORDS.items():
         hits = segmented_page(word)[0]
-        like_hits = like_page(word)[0]
-        ours = timed(lambda w=word: segmented_page(w), args.repeats)
-        like = timed(lambda w=word: like_page(w), args.like_repeats)
-        uncapped = timed(lambda w=word: uncapped_page(w), args.like_repeats)
+        like_hits = like_page(word)[0] if args.like_repeats else -1
+        ours_cpu = []
+        ours = timed(lambda w=word: segmented_page(w), args.repeats, cpu=ours_cpu)
+        like = timed(lambda w=word: like_page(w), args.like_repeats) if args.like_repeats else [float("nan")]
+        uncapped = (
+            timed(lambda w=word: uncapped_page(w), args.like_repeats) if args.like_repeats else [float("nan")]
+        )
         key = f"q{length}_{frequency}"
         bucket = per_class.setdefault(
-            key, {"ours": [], "uncapped": [], "like": [], "hits": [], "like_hits": []}
+            key, {"ours": [], "ours_cpu": [], "uncapped": [], "like": [], "hits": [], "like_hits": []}
         )
         bucket["ours"] += ours
+        bucket["ours_cpu"] += ours_cpu
         bucket["uncapped"] += uncapped
         bucket["like"] += like
         bucket["hits"].append(hits)
         bucket["like_hits"].append(like_hits)
         print(
             f"{word:<6} {key:<9} {hits:>7} {like_hits:>9} {raw_fts_hits.get(word, '-'):>8} "
-            f"{statistics.median(ours):>8.1f} {percentile(ours, 0.95):>8.1f} "
+            f"{statistics.median(ours):>8.1f} {percentile(ours, 0.95):>8.1f} {percentile(ours_cpu, 0.95):>8.1f} "
             f"{statistics.median(uncapped):>8.1f} {statistics.median(like):>9.1f} {percentile(like, 0.95):>9.1f}",
             flush=True,
         )
@@ -448,7 +516,10 @@ def run(args):
         "db": connection.vendor,
         "stories": args.stories,
         "dict_load_s": f"{dict_load_s:.2f}",
+        "segmenter": segmenter,
+        "index_workers": workers,
         "index_stories_per_s": f"{index_rate:.0f}",
+        **compare,
         "segment_chars_per_s": f"{seg_rate:.0f}",
     }
     for key, bucket in per_class.items():
@@ -456,6 +527,8 @@ def run(args):
         like_p50 = statistics.median(bucket["like"])
         figures[f"{key}_p50_ms"] = f"{p50:.1f}"
         figures[f"{key}_p95_ms"] = f"{p95:.1f}"
+        figures[f"{key}_cpu_p50_ms"] = f"{statistics.median(bucket['ours_cpu']):.1f}"
+        figures[f"{key}_cpu_p95_ms"] = f"{percentile(bucket['ours_cpu'], 0.95):.1f}"
         figures[f"{key}_like_p50_ms"] = f"{like_p50:.1f}"
         figures[f"{key}_like_p95_ms"] = f"{percentile(bucket['like'], 0.95):.1f}"
         figures[f"{key}_like_over_ours_p50"] = f"{like_p50 / p50:.1f}"
@@ -465,6 +538,9 @@ def run(args):
         figures[f"{key}_like_hits"] = "/".join(str(h) for h in bucket["like_hits"])
     if raw_fts_hits:
         figures["raw_fts5_hits_total"] = sum(raw_fts_hits.values())
+    figures["load_avg_start"] = f"{load_at_start:.1f}"
+    figures["load_avg_end"] = f"{os.getloadavg()[0]:.1f}"
+    figures["total_min"] = f"{(time.perf_counter() - run_started) / 60:.1f}"
     print(" ".join(f"{key}={value}" for key, value in figures.items()))
 
 

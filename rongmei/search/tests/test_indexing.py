@@ -59,3 +59,53 @@ def test_token_cleaning_cache_keeps_the_tokens(text):
     segment._clean_token.cache_clear() if hasattr(segment._clean_token, "cache_clear") else None
     first = segment.segment_for_index(text)
     assert segment.segment_for_index(text) == first
+
+
+def _corpus():
+    import random
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
+    import search as bench_search  # bench/search.py: the benchmark's story generator
+
+    rng = random.Random(12)
+    texts = [" ".join(bench_search.make_story(rng)) for _ in range(300)]
+    return (
+        TEXTS[:8]
+        + texts
+        + [
+            "Ｃ＋＋和C#都是语言，x&y 3.14 a_b c-d #话题# 100%",
+            "\t北京\r\n上海  深圳",
+            "𠀀𠀁北京。．！？",
+        ]
+    )
+
+
+def test_segmenters_give_the_same_tokens():
+    rjieba = pytest.importorskip("rjieba")
+    del rjieba
+    for text in _corpus():
+        with segment.using_segmenter("jieba"):
+            by_jieba = segment.segment_for_index(text)
+        with segment.using_segmenter("rjieba"):
+            by_rjieba = segment.segment_for_index(text)
+        assert by_rjieba == by_jieba, text
+    with segment.using_segmenter("rjieba"):
+        assert segment.query_groups("京出 人工智能") == [["京", "出"], ["人工"], ["智能"], ["人工智能"]]
+
+
+def test_the_segmenter_falls_back_to_jieba(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_rjieba(name, *args, **kwargs):
+        if name == "rjieba":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_rjieba)
+    with segment.using_segmenter(None):
+        assert segment.segmenter_name() == "jieba"
+        assert segment.segment_for_index("国务院总理今天在北京出席新闻发布会").split()[-1] == "发布会"
