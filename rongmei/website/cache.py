@@ -200,14 +200,70 @@ def bump_tags(soft: Iterable[str] = (), hard: Iterable[str] = ()) -> None:
             CacheTag.objects.filter(name__in=names).update(**fields)
 
 
+class _PendingBumps:
+    """What one transaction invalidates, bumped together once it commits.
+
+    A publish saves the page, publishes the revision and may save it again: each sends a signal,
+    and one bump per signal would let a page re-rendered between two of them be rendered again
+    after the next. One pending set per transaction makes one bump (one re-render) per act.
+    """
+
+    def __init__(self):
+        self.soft: set[str] = set()
+        self.hard: set[str] = set()
+        self.stories: dict = {}  # story id -> (hard, extra list tags)
+        self.done = False
+
+    def add_story(self, story_id, hard, extra):
+        was_hard, was_extra = self.stories.get(story_id, (False, ()))
+        self.stories[story_id] = (was_hard or hard, (*was_extra, *extra))
+
+    def run(self):
+        if self.done:
+            return
+        self.done = True
+        soft, hard = set(self.soft), set(self.hard)
+        for story_id, (story_hard, extra) in self.stories.items():
+            lists = story_list_tags(story_id) | set(extra)
+            soft |= lists
+            if story_hard:
+                hard |= {story_tag(story_id), "sitemap"}
+            else:
+                soft.add(story_tag(story_id))
+        bump_tags(soft - hard, hard)
+
+
+_PENDING = "_rongmei_page_cache_pending"
+
+
+def _pending() -> _PendingBumps:
+    """The connection's open set of pending bumps (call inside an atomic block).
+
+    Every call registers an ``on_commit`` callback; the first to run after the commit bumps the
+    whole set and closes it, the others find it done. A rolled-back transaction's callbacks are
+    dropped, so its tags wait in the set for the next commit (an extra bump, never a missing one).
+    """
+    pending = getattr(connection, _PENDING, None)
+    if pending is None or pending.done:
+        pending = _PendingBumps()
+        setattr(connection, _PENDING, pending)
+    transaction.on_commit(pending.run, robust=True)
+    return pending
+
+
 def bump_tags_on_commit(soft: Iterable[str] = (), hard: Iterable[str] = ()) -> None:
     """``bump_tags`` once the current transaction commits (at once outside a transaction).
 
     After commit, because a process that re-rendered a page between the bump and the commit would
-    cache the old content under the new versions.
+    cache the old content under the new versions. All bumps of one transaction are made together.
     """
     soft, hard = tuple(soft), tuple(hard)
-    transaction.on_commit(lambda: bump_tags(soft, hard), robust=True)
+    if not connection.in_atomic_block:
+        bump_tags(soft, hard)
+        return
+    pending = _pending()
+    pending.soft.update(soft)
+    pending.hard.update(hard)
 
 
 def bump_site(*, hard: bool = False) -> None:
@@ -216,7 +272,7 @@ def bump_site(*, hard: bool = False) -> None:
 
 
 def bump_site_on_commit(*, hard: bool = False) -> None:
-    transaction.on_commit(functools.partial(bump_site, hard=hard), robust=True)
+    bump_tags_on_commit(hard=[SITE_TAG]) if hard else bump_tags_on_commit(soft=[SITE_TAG])
 
 
 # Kept for callers of the old site-wide generation: invalidates every page (soft: pages are
@@ -284,8 +340,10 @@ def bump_story(story_id, *, hard: bool = False, extra: Iterable[str] = ()) -> No
 
 def bump_story_on_commit(story_id, *, hard: bool = False, extra: Iterable[str] = ()) -> None:
     """``bump_story`` once the current transaction commits: the lists are read as committed."""
-    extra = tuple(extra)
-    transaction.on_commit(functools.partial(bump_story, story_id, hard=hard, extra=extra), robust=True)
+    if not connection.in_atomic_block:
+        bump_story(story_id, hard=hard, extra=extra)
+        return
+    _pending().add_story(story_id, hard, tuple(extra))
 
 
 # --- Keys and stored responses --------------------------------------------------------------

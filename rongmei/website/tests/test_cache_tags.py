@@ -29,10 +29,13 @@ def state(client, url):
 
 
 @pytest.fixture
-def stories(site):
-    """A story in 要闻 (张店区, the topic) and one in 社会 (济南市)."""
-    here = site.story(title="要闻里的稿件", regions=[site.district], topics=[site.topic])
-    there = site.story(title="社会里的稿件", section=site.newsroom.other_section, regions=[site.other_city])
+def stories(site, on_commit):
+    """A story in 要闻 (张店区, the topic) and one in 社会 (济南市), their bumps made (committed)."""
+    with on_commit():
+        here = site.story(title="要闻里的稿件", regions=[site.district], topics=[site.topic])
+        there = site.story(
+            title="社会里的稿件", section=site.newsroom.other_section, regions=[site.other_city]
+        )
     return here, there
 
 
@@ -79,7 +82,8 @@ def test_a_correction_invalidates_the_pages_that_show_the_story(client, site, st
 def test_a_page_showing_a_story_as_a_teaser_follows_its_headline(client, site, stories, on_commit):
     """The other story's page lists this one as related (same topic or section): its teaser follows."""
     here, _there = stories
-    sibling = site.story(title="同栏目的稿件", topics=[site.topic])
+    with on_commit():
+        sibling = site.story(title="同栏目的稿件", topics=[site.topic])
     assert "要闻里的稿件" in state(client, sibling.url)[1]
     assert state(client, sibling.url)[0] == "hit"
     with on_commit():
@@ -235,3 +239,18 @@ def test_a_render_overlapping_a_bump_is_stored_as_stale():
     assert entry.state(page_cache.read_versions(["story:1", "story:2"])) == page_cache.SOFT_STALE
     page_cache.bump_tags(hard=["story:2"])
     assert entry.state(page_cache.read_versions(["story:1", "story:2"])) == page_cache.HARD_STALE
+
+
+def test_one_act_is_one_bump(site, stories, on_commit):
+    """A publish sends several signals (page saved, revision published): one bump, so a page
+    re-rendered between two of them is not rendered again after the next."""
+    clock = CacheGeneration.objects.get(pk=1).number if CacheGeneration.objects.exists() else 0
+    with on_commit():
+        new = site.story(title="刚发布的新稿件", topics=[site.topic])
+    assert CacheGeneration.objects.get(pk=1).number == clock + 1
+    assert CacheTag.objects.get(name=f"story:{new.pk}").version == clock + 1
+    assert CacheTag.objects.get(name=f"topic:{site.topic.pk}").version == clock + 1
+    with on_commit():
+        site.retract(new)
+    assert CacheGeneration.objects.get(pk=1).number == clock + 2
+    assert CacheTag.objects.get(name=f"story:{new.pk}").hard_version == clock + 2
