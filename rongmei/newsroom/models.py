@@ -27,7 +27,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.documents import get_document_model_string
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page, PageManager, PageQuerySet
+from wagtail.models import Orderable, Page, PageManager, PageQuerySet, PageViewRestriction
 from wagtail.search import index
 
 from rongmei.distribution.panels import ChannelVersionsPanel
@@ -145,6 +145,57 @@ class CreditRole(models.TextChoices):
     EDITOR = "editor", _("editor (编辑)")
 
 
+def view_restrictions_in_one_query(page):
+    """Wagtail's ``Page.get_view_restrictions`` (asked before every page is served) in one query.
+
+    The same restrictions: those of the page and its ancestors, an alias ancestor's replaced by its
+    source page's (aliases have none of their own). Wagtail reads the ancestors first, then the
+    restrictions; here the ancestors' paths are cut from the page's own path.
+    """
+    if page.alias_of_id is not None:
+        return Page.get_view_restrictions(page)
+    steplen = Page.steplen
+    paths = [page.path[:end] for end in range(steplen, len(page.path) + 1, steplen)]
+    alias_sources = Page.objects.filter(path__in=paths, alias_of__isnull=False).values("alias_of_id")
+    return PageViewRestriction.objects.filter(
+        models.Q(page__path__in=paths, page__alias_of__isnull=True) | models.Q(page_id__in=alias_sources)
+    )
+
+
+def route_by_url_path(home, request, path_components):
+    """The page under ``home`` at these path components, by ``url_path`` in one query.
+
+    Wagtail's own routing asks each level of the tree for the child with the next slug and then
+    for its specific page: two queries per level. Every page type below the home page routes by
+    its children's slugs alone, so the page the walk would end on is the one whose ``url_path`` is
+    the home page's plus the components. A story (the pages most read, two levels down) is read
+    with its own row in that query; any other page by a second one, after its type. The page's own
+    ``route`` then decides as before (a page that is not live is a 404); anything not found here is
+    left to Wagtail's walk, so a wrong address gives the same 404 it always did.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    url_path = home.url_path + "/".join(path_components) + "/"
+    # slug is indexed, url_path is not: the slug finds the few candidates, url_path the page.
+    below_home = models.Q(
+        slug=path_components[-1], url_path=url_path, path__startswith=home.path, depth__gt=home.depth
+    )
+    page = None
+    if len(path_components) == 2:  # most likely a story: try its table first
+        page = StoryPage.objects.filter(below_home).first()
+        if page is not None and page.content_type_id != ContentType.objects.get_for_model(StoryPage).pk:
+            page = page.specific  # a subclass of StoryPage
+    if page is None:
+        row = Page.objects.filter(below_home).values_list("pk", "content_type_id").first()
+        if row is None:
+            return Page.route(home, request, path_components)
+        page_model = ContentType.objects.get_for_id(row[1]).model_class()
+        if page_model is None:
+            return Page.route(home, request, path_components)
+        page = page_model.objects.get(pk=row[0])
+    return page.route(request, [])
+
+
 class HomePage(Page):
     """The site's front page."""
 
@@ -169,6 +220,13 @@ class HomePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         return pages.home_context(self, request, context)
+
+    def route(self, request, path_components):
+        if not path_components:
+            return super().route(request, path_components)
+        return route_by_url_path(self, request, path_components)
+
+    get_view_restrictions = view_restrictions_in_one_query
 
 
 class SectionPage(Page):
@@ -196,6 +254,8 @@ class SectionPage(Page):
         context = super().get_context(request, *args, **kwargs)
         return pages.section_context(self, request, context)
 
+    get_view_restrictions = view_restrictions_in_one_query
+
 
 class TopicIndexPage(Page):
     """The list of 专题 (topic pages)."""
@@ -216,6 +276,8 @@ class TopicIndexPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         return pages.topic_index_context(self, request, context)
+
+    get_view_restrictions = view_restrictions_in_one_query
 
 
 class TopicPage(Page):
@@ -253,6 +315,8 @@ class TopicPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         return pages.topic_context(self, request, context)
+
+    get_view_restrictions = view_restrictions_in_one_query
 
 
 class StoryTag(TaggedItemBase):
@@ -476,6 +540,8 @@ class StoryPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         return pages.story_context(self, request, context)
+
+    get_view_restrictions = view_restrictions_in_one_query
 
     @property
     def section(self):

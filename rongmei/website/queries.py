@@ -1,47 +1,183 @@
 """Read-only queries behind the public pages.
 
-Every story list starts from ``StoryPage.objects.on_site()`` (live, public, not retracted). Callers
-build that base once per request and pass it in: ``public()`` costs a query each time it is called.
+Every story list starts from ``public_stories()``: what ``StoryPage.objects.on_site()`` gives (live,
+public, not retracted), with the privacy rule built by ``not_private`` from the restricted pages'
+paths, read by plain SQL once per request, instead of Wagtail's ``public()``, which reads the view
+restrictions with an ORM query each time it is called. Lists of teasers are read as plain values
+(``for_list``, ``Teaser``) and rendered by templatetags/teasers.py.
 """
 
+import threading
+
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import connection
 from django.db.models import (
-    Case,
     Count,
-    IntegerField,
+    F,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
-    Value,
-    When,
     prefetch_related_objects,
 )
 from django.db.models.functions import Substr
-from wagtail.models import Page, Site
+from django.db.models.query import ValuesIterable
+from wagtail.models import Page, PageViewRestriction, Site
 
 from rongmei.newsroom.models import Region, SectionPage, StoryCredit, StoryPage, StoryTag, TopicPage
 
 
+class _RequestMemo(threading.local):
+    """What one request reads once: set up when a request starts, dropped when it finishes.
+
+    Outside a request (a task, a command, a test calling these functions) nothing is kept. A
+    request never sees a value read before it started: starting a request clears it.
+    """
+
+    active = False
+    restricted_paths = None
+
+
+_memo = _RequestMemo()
+
+
+def _request_started(**kwargs):
+    _memo.active, _memo.restricted_paths = True, None
+
+
+def _request_finished(**kwargs):
+    _memo.active, _memo.restricted_paths = False, None
+
+
+request_started.connect(_request_started, dispatch_uid="website_queries_request_started")
+request_finished.connect(_request_finished, dispatch_uid="website_queries_request_finished")
+
+
+def restricted_paths():
+    """The paths of the pages with a view restriction: one plain SQL query, once per request."""
+    if _memo.active and _memo.restricted_paths is not None:
+        return _memo.restricted_paths
+    restrictions = connection.ops.quote_name(PageViewRestriction._meta.db_table)
+    pages = connection.ops.quote_name(Page._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT p.path FROM {restrictions} r INNER JOIN {pages} p ON p.id = r.page_id")
+        paths = [row[0] for row in cursor.fetchall()]
+    if _memo.active:
+        _memo.restricted_paths = paths
+    return paths
+
+
+def not_private():
+    """Pages under no view restriction: what Wagtail's ``public()`` keeps.
+
+    ``public()`` builds the same condition (not the restricted page nor below it) from the
+    restrictions read by an ORM query each time; this reads them with one plain SQL query, and with
+    no restriction on the site (the usual case) adds nothing to the list's query. The paths are read
+    once per request (``restricted_paths``), however many lists the page has.
+    """
+    condition = Q()
+    for path in restricted_paths():
+        condition &= ~Q(path__startswith=path)
+    return condition
+
+
 def public_stories():
-    return StoryPage.objects.on_site()
+    return StoryPage.objects.live().filter(not_private(), is_retracted=False)
+
+
+# What a teaser (templatetags/teasers.py) shows and its cache key is made of.
+TEASER_FIELDS = (
+    "id",
+    "title",
+    "url_path",
+    "path",
+    "depth",
+    "first_published_at",
+    "last_published_at",
+    "live_revision_id",
+    "kicker",
+    "subheadline",
+    "lead",
+    "cover_image_id",
+    "is_headline",
+)
+
+
+def _section_title():
+    parent_path = Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * Page.steplen)
+    return Subquery(Page.objects.filter(path=parent_path).values("title")[:1])
+
+
+class Teaser:
+    """A story as the public lists show it: its teaser's fields as plain attributes.
+
+    Lists are read as values, not ``StoryPage`` instances: making a Wagtail page instance (model
+    and modelcluster initialisation, two signals) cost more than a home page's queries.
+    """
+
+    def __init__(self, row):
+        self.__dict__.update(row)
+        self.pk = row["id"]
+
+    def __repr__(self):
+        return f"<Teaser {self.pk}: {self.title}>"
+
+    def __eq__(self, other):
+        return isinstance(other, Teaser | Page) and self.pk == other.pk
+
+    def __hash__(self):
+        return hash(self.pk)
+
+    def get_url(self, request=None):
+        """Wagtail's URL of the story (only asked for a story outside the request's site)."""
+        page = Page.objects.filter(pk=self.pk).first()
+        return page.get_url(request=request) if page is not None else None
+
+
+class TeaserIterable(ValuesIterable):
+    def __iter__(self):
+        for row in super().__iter__():
+            yield Teaser(row)
 
 
 def for_list(stories):
-    """Stories ready for a list: newest first, cover image and its renditions, section title."""
-    parent_path = Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * Page.steplen)
-    return (
-        stories.newest_first()
-        .defer("body", "retraction_reason")
-        .select_related("cover_image")
-        .prefetch_related("cover_image__renditions")
-        .annotate(section_title=Subquery(Page.objects.filter(path=parent_path).values("title")[:1]))
+    """Stories ready for a list of teasers: newest first, as ``Teaser`` objects with the fields
+    teasers show, the section's title and what the cover image's renditions are made from (no
+    image objects: a teaser in the cache needs none, and one that is not reads its images itself).
+    """
+    queryset = stories.newest_first().values(
+        *TEASER_FIELDS,
+        section_title=_section_title(),
+        cover_file=F("cover_image__file"),
+        cover_fx=F("cover_image__focal_point_x"),
+        cover_fy=F("cover_image__focal_point_y"),
+        cover_fw=F("cover_image__focal_point_width"),
+        cover_fh=F("cover_image__focal_point_height"),
     )
+    queryset._iterable_class = TeaserIterable
+    return queryset
+
+
+def share_cover_images(stories):
+    """Let teasers not in the cache read the cover images of all these stories at once.
+
+    The home page shows its stories in several lists, each rendered by its own ``teaser_list``;
+    without this, each list whose teasers are missing would read its own images.
+    """
+    shared = {"stories": list(stories), "images": None}
+    for story in shared["stories"]:
+        story.cover_images_shared = shared
 
 
 def for_feed(stories):
     credits = StoryCredit.objects.select_related("staff__staff_profile").order_by("sort_order")
-    return for_list(stories).prefetch_related(Prefetch("credits", queryset=credits))
+    return (
+        stories.newest_first()
+        .defer("body", "retraction_reason")
+        .annotate(section_title=_section_title())
+        .prefetch_related(Prefetch("credits", queryset=credits))
+    )
 
 
 def site_for_request(request):
@@ -56,7 +192,12 @@ def nav_sections(home):
     from rongmei.newsroom.models import TopicIndexPage
 
     return list(
-        Page.objects.live().public().child_of(home).type(SectionPage, TopicIndexPage).order_by("path")
+        Page.objects.live()
+        .filter(not_private())
+        .child_of(home)
+        .type(SectionPage, TopicIndexPage)
+        .only("id", "title", "url_path", "path", "depth", "slug")
+        .order_by("path")
     )
 
 
@@ -72,7 +213,7 @@ def section_stories(section, stories):
 def home_sections(home):
     return list(
         SectionPage.objects.live()
-        .public()
+        .filter(not_private())
         .child_of(home)
         .filter(show_on_home=True)
         .order_by("home_order", "path")
@@ -91,16 +232,26 @@ def home_lists(sections, stories, *, headline_count, latest_count, per_section):
     (a quiet section) is read by its own id query, so the result is what each list's own query gives.
     Returns ``(headlines, latest, [(section, [story, …]), …])``.
     """
-    window = list(stories.newest_first().values_list("pk", "path", "depth", "is_headline")[:HOME_WINDOW])
+    window = list(
+        stories.newest_first().values_list("pk", "path", "depth", "is_headline", "first_published_at")[
+            :HOME_WINDOW
+        ]
+    )
     window_is_whole_list = len(window) < HOME_WINDOW
     cross_listed = {}
     if window and sections:
+        # The sections' cross-listings of stories published since the window's oldest (by the
+        # indexed publication time, not a parameter per story), kept if the story is in the window.
+        in_window = {row[0] for row in window}
         rows = StoryPage.other_sections.through.objects.filter(
-            storypage_id__in=[row[0] for row in window],
-            sectionpage_id__in=[section.pk for section in sections],
-        ).values_list("storypage_id", "sectionpage_id")
-        for story_id, section_id in rows:
-            cross_listed.setdefault(section_id, set()).add(story_id)
+            sectionpage_id__in=[section.pk for section in sections]
+        )
+        oldest = window[-1][4]
+        if oldest is not None:
+            rows = rows.filter(storypage__first_published_at__gte=oldest)
+        for story_id, section_id in rows.values_list("storypage_id", "sectionpage_id"):
+            if story_id in in_window:
+                cross_listed.setdefault(section_id, set()).add(story_id)
 
     def pick(wanted, count, fallback):
         ids = [row[0] for row in window if wanted(row)][:count]
@@ -126,6 +277,7 @@ def home_lists(sections, stories, *, headline_count, latest_count, per_section):
     ids_by_section = {section.pk: section_ids(section) for section in sections}
     wanted = {*headline_ids, *latest_ids, *(pk for ids in ids_by_section.values() for pk in ids)}
     by_id = {story.pk: story for story in for_list(stories.filter(pk__in=wanted))} if wanted else {}
+    share_cover_images(by_id.values())
 
     def stories_for(ids):
         return [by_id[pk] for pk in ids if pk in by_id]
@@ -179,7 +331,7 @@ def topics_for_index(index_page):
     on_site = Q(stories__live=True, stories__is_retracted=False)
     return list(
         TopicPage.objects.live()
-        .public()
+        .filter(not_private())
         .child_of(index_page)
         .select_related("cover_image")
         .prefetch_related("cover_image__renditions")
@@ -189,22 +341,29 @@ def topics_for_index(index_page):
 
 
 def related_stories(story, stories, limit=5):
-    """Stories sharing a topic or tag with this one first, then the newest of its section."""
+    """Stories sharing a topic or tag with this one first, then the newest of its section.
+
+    Two lists of teasers, newest first, merged here (always two queries), instead of one query
+    ordered by a computed "is related" flag, which cost more to build than both to run. Taking the
+    ``limit`` newest of the section is enough: at most the related ones are dropped from it.
+    """
     topics = StoryPage.topics.through.objects
     same_topic = topics.filter(topicpage_id__in=topics.filter(storypage_id=story.pk).values("topicpage_id"))
     same_tag = StoryTag.objects.filter(
         tag_id__in=StoryTag.objects.filter(content_object_id=story.pk).values("tag_id")
     )
-    related = Q(pk__in=same_topic.values("storypage_id")) | Q(pk__in=same_tag.values("content_object_id"))
-    same_section = Q(path__startswith=story.path[: -Page.steplen], depth=story.depth)
-    candidates = (
-        stories.exclude(pk=story.pk)
-        .filter(related | same_section)
-        .annotate(
-            is_related=Case(When(related, then=Value(1)), default=Value(0), output_field=IntegerField())
-        )
+    others = stories.exclude(pk=story.pk)
+    related = list(
+        for_list(
+            others.filter(
+                Q(pk__in=same_topic.values("storypage_id")) | Q(pk__in=same_tag.values("content_object_id"))
+            )
+        )[:limit]
     )
-    return list(for_list(candidates).order_by("-is_related", "-first_published_at", "-pk")[:limit])
+    same_section = for_list(others.filter(path__startswith=story.path[: -Page.steplen], depth=story.depth))
+    shown = {other.pk for other in related}
+    related += [other for other in same_section[:limit] if other.pk not in shown]
+    return related[:limit]
 
 
 def story_section(story):
