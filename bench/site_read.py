@@ -1,11 +1,14 @@
-"""Read throughput of the public site: home and article page, page cache on and off, beside a bare view.
+"""Read throughput of the public site: home, section, article and feed, page cache on and off, beside a bare
+view, and a "publish during load" phase.
 
 Run from the repository root:  .venv/bin/python bench/site_read.py
 
 It makes everything it needs in a temporary directory: a SQLite database, a newsroom with ~200
-stories, then starts gunicorn (2 workers) on 127.0.0.1 and drives it from a separate load-generator
-process (threads, keep-alive http.client). Requests are bounded in number and time. The last line
-is a single key=value summary.
+stories, then starts gunicorn (2 workers × 4 threads, the demo's deployment) on 127.0.0.1 and
+drives it at 64 connections (BENCH_CONNECTIONS) from a separate load-generator process: wrk when it
+is installed (as in issue 12's measurements), otherwise Python threads with keep-alive http.client.
+Each target runs BENCH_SECONDS (10 by default) after a warm-up. The bare endpoint is measured on
+the same server in the same run. The last line is a single key=value summary.
 
 First, in its own process, a "render CPU" phase: CPU milliseconds (time.process_time) per uncached
 render of home and article through the test client (page cache off, BENCH_RENDERS renders, 50 by
@@ -13,6 +16,14 @@ default), beside a view rendering a trivial template: home_render_ms, article_re
 bare_render_ms in the summary. ``--render-only`` stops after it; ``--profile home|article`` prints a
 cProfile of that page (BENCH_PROFILE_FILTER: a regex on the listed functions); ``--workdir DIR``
 keeps the database there and reuses it next time.
+
+Last, "publish during load" (page cache on): readers load the home page at 64 connections for
+BENCH_PUBLISH_SECONDS (20) while another process publishes a story every 2 s through Wagtail's
+publishing in a transaction, as the review services do (the signals the page cache listens to, the
+story events), against the same database. It
+reports the readers' p50/p99 during the phase, the renders each publish caused (responses with
+``X-Cache: miss``, readers and the watcher together, per publish) and how long each new story took
+to show on the home page (the publisher's watcher polls it every 20 ms after each publish).
 """
 
 import argparse
@@ -35,10 +46,15 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 STORIES = 200
 WORKERS = 2
-CONCURRENCY = 4
-SECONDS_PER_TARGET = 4.0
-MAX_REQUESTS_PER_TARGET = 20_000
+THREADS = 4
+CONCURRENCY = int(os.environ.get("BENCH_CONNECTIONS", "64"))
+SECONDS_PER_TARGET = float(os.environ.get("BENCH_SECONDS", "10"))
+MAX_REQUESTS_PER_TARGET = 200_000
 WARMUP_REQUESTS = 20
+PUBLISH_SECONDS = float(os.environ.get("BENCH_PUBLISH_SECONDS", "20"))
+PUBLISH_EVERY = 2.0
+TARGETS = ("bare", "home", "section", "article", "feed")
+WRK = shutil.which("wrk")
 
 
 # --- Setup (runs in a child process with the bench environment) -------------------------------
@@ -140,7 +156,13 @@ def _fill_newsroom(newsroom, *, now) -> dict:
         if n == STORIES - 10:
             CorrectionNote.objects.create(story=story, text="原稿中数据有误，已更正。")
             article = story
-    return {"home": "/", "article": article.url, "bare": "/bench/bare/"}
+    return {
+        "home": "/",
+        "section": f"/{newsroom.section.slug}/",
+        "article": article.url,
+        "feed": "/feeds/latest.xml",
+        "bare": "/bench/bare/",
+    }
 
 
 # --- Render CPU (runs in its own process, in-process requests, page cache off) -----------------
@@ -216,15 +238,15 @@ def render_cpu(paths: dict, renders: int = RENDERS, profile: str = "") -> dict:
 def run_load(port: int, path: str, seconds: float, max_requests: int, concurrency: int) -> dict:
     latencies: list[float] = []
     errors = 0
-    hits = 0
+    counts = {"hit": 0, "miss": 0, "stale": 0}
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
     budget = [max_requests]
 
     def worker():
-        nonlocal errors, hits
-        connection = HTTPConnection("127.0.0.1", port, timeout=10)
-        mine, my_errors, my_hits = [], 0, 0
+        nonlocal errors
+        connection = HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, my_errors, my_counts = [], 0, {"hit": 0, "miss": 0, "stale": 0}
         while time.perf_counter() < deadline:
             with lock:
                 if budget[0] <= 0:
@@ -237,22 +259,24 @@ def run_load(port: int, path: str, seconds: float, max_requests: int, concurrenc
                 response.read()
                 if response.status != 200:
                     my_errors += 1
-                if response.getheader("X-Cache") == "hit":
-                    my_hits += 1
+                state = response.getheader("X-Cache")
+                if state in my_counts:
+                    my_counts[state] += 1
                 if response.will_close:
                     connection.close()
-                    connection = HTTPConnection("127.0.0.1", port, timeout=10)
+                    connection = HTTPConnection("127.0.0.1", port, timeout=30)
             except OSError:
                 my_errors += 1
                 connection.close()
-                connection = HTTPConnection("127.0.0.1", port, timeout=10)
+                connection = HTTPConnection("127.0.0.1", port, timeout=30)
                 continue
             mine.append(time.perf_counter() - start)
         connection.close()
         with lock:
             latencies.extend(mine)
             errors += my_errors
-            hits += my_hits
+            for state, count in my_counts.items():
+                counts[state] += count
 
     started = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
@@ -269,11 +293,117 @@ def run_load(port: int, path: str, seconds: float, max_requests: int, concurrenc
     return {
         "requests": len(latencies),
         "errors": errors,
-        "hits": hits,
+        "hits": counts["hit"],
+        "misses": counts["miss"],
+        "stale": counts["stale"],
         "rps": len(latencies) / elapsed if elapsed else 0.0,
         "p50_ms": statistics.median(latencies) * 1000 if latencies else 0.0,
         "p99_ms": percentile(0.99),
     }
+
+
+WRK_SCRIPT = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) hits = 0; misses = 0; stale = 0; bad = 0 end
+function response(status, headers, body)
+  local state = headers["X-Cache"] or headers["x-cache"]
+  if state == "hit" then hits = hits + 1 elseif state == "miss" then misses = misses + 1
+  elseif state == "stale" then stale = stale + 1 end
+  if status ~= 200 then bad = bad + 1 end
+end
+function done(summary, latency, requests)
+  local h, m, s, b = 0, 0, 0, 0
+  for _, t in ipairs(threads) do
+    h = h + t:get("hits"); m = m + t:get("misses"); s = s + t:get("stale"); b = b + t:get("bad")
+  end
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "seconds": %.3f, "errors": %d, "hits": %d, "misses": %d, "stale": %d, "p50_ms": %.3f, "p99_ms": %.3f}\\n',
+    summary.requests, summary.duration / 1e6, b + e.connect + e.read + e.write + e.timeout,
+    h, m, s, latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def run_wrk(port: int, path: str, seconds: float, concurrency: int) -> dict:
+    """wrk (C, two threads) at ``concurrency`` connections; the Lua script counts X-Cache answers."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT)
+    try:
+        command = [
+            WRK, "-t2", f"-c{concurrency}", f"-d{max(1, round(seconds))}s", "--timeout", "30s",
+            "-s", script.name, f"http://127.0.0.1:{port}{path}",
+        ]  # fmt: skip
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    finally:
+        os.unlink(script.name)
+    result = json.loads(output.strip().splitlines()[-1])
+    result["rps"] = result["requests"] / result.pop("seconds")
+    return result
+
+
+# --- Publish during load (the publisher runs in its own process, against the same database) -----
+
+PUBLISHED_TITLE = "负载中发布的第{n}篇稿件"
+
+
+def publish_loop(port: int, seconds: float, every: float) -> dict:
+    """Publish a story every ``every`` seconds for ``seconds``; after each, watch the home page (one
+    keep-alive connection, every 20 ms) until the new title is on it."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import close_old_connections, transaction
+
+    from rongmei.newsroom.models import SectionPage, StoryPage
+    from rongmei.organisation.models import Outlet
+    from rongmei.review.services import publishing_outside_review
+
+    User = get_user_model()  # noqa: N806
+
+    section = SectionPage.objects.live().order_by("path").first()
+    # The chief editor (终审) may publish anywhere; Newsroom() makes one.
+    owner = User.objects.filter(username="chief").first() or User.objects.filter(is_superuser=True).first()
+    outlet = Outlet.objects.order_by("pk").first()
+    watcher = HTTPConnection("127.0.0.1", port, timeout=30)
+    visible_ms, watcher_counts, published = [], {"hit": 0, "miss": 0, "stale": 0}, 0
+    started = time.monotonic()
+    n = 0
+    while time.monotonic() - started < seconds:
+        tick = time.monotonic()
+        n += 1
+        title = PUBLISHED_TITLE.format(n=n)
+        story = StoryPage(
+            title=title, lead="负载测试中发布。", body="<p>正文。</p>", owner=owner, outlet=outlet, live=False
+        )
+        section.add_child(instance=story)
+        revision = story.save_revision(user=owner)
+        # In one transaction, as the review's approve() and 突发 emergency_publish() publish: the
+        # page cache's on-commit bump then runs once for the act.
+        with transaction.atomic(), publishing_outside_review("bench: publish during load"):
+            revision.publish(user=owner)
+        close_old_connections()
+        published += 1
+        committed = time.monotonic()
+        wanted = title.encode()
+        while time.monotonic() - committed < 10:
+            watcher.request("GET", "/", headers={"Host": f"127.0.0.1:{port}"})
+            response = watcher.getresponse()
+            body = response.read()
+            state = response.getheader("X-Cache")
+            if state in watcher_counts:
+                watcher_counts[state] += 1
+            if wanted in body:
+                visible_ms.append((time.monotonic() - committed) * 1000)
+                break
+            time.sleep(0.02)
+        else:
+            visible_ms.append(float("inf"))
+        time.sleep(max(0.0, every - (time.monotonic() - tick)))
+    watcher.close()
+    return {"published": published, "visible_ms": visible_ms, "watcher": watcher_counts}
 
 
 # --- Orchestration -------------------------------------------------------------------------
@@ -301,7 +431,7 @@ def wait_until_up(port: int, timeout: float = 60.0) -> None:
 def start_server(env: dict, port: int) -> subprocess.Popen:
     command = [
         PYTHON, "-m", "gunicorn", "rongmei.wsgi:application",
-        "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
+        "--workers", str(WORKERS), "--threads", str(THREADS), "--bind", f"127.0.0.1:{port}",
         "--log-level", "warning", "--timeout", "60",
     ]  # fmt: skip
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
@@ -316,17 +446,61 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait()
 
 
-def load(env: dict, port: int, path: str) -> dict:
-    # Warm up first (renditions, the cache, connections), then measure, in a separate process.
+def warm_up(env: dict, port: int, path: str) -> None:
+    """Renditions, the cache of every worker, connections: a few requests before measuring."""
     warm = [PYTHON, __file__, "--load", str(port), path, "--seconds", "5", "--requests", str(WARMUP_REQUESTS)]
-    subprocess.run([*warm, "--concurrency", "1"], env=env, check=True, capture_output=True)
+    subprocess.run([*warm, "--concurrency", "4"], env=env, check=True, capture_output=True)
+
+
+def load(env: dict, port: int, path: str, seconds: float = SECONDS_PER_TARGET) -> dict:
+    """Measure ``path`` at CONCURRENCY connections from a separate process (wrk, or Python threads)."""
+    if WRK:
+        return run_wrk(port, path, seconds, CONCURRENCY)
     command = [
         PYTHON, __file__, "--load", str(port), path,
-        "--seconds", str(SECONDS_PER_TARGET), "--requests", str(MAX_REQUESTS_PER_TARGET),
+        "--seconds", str(seconds), "--requests", str(MAX_REQUESTS_PER_TARGET),
         "--concurrency", str(CONCURRENCY),
     ]  # fmt: skip
     output = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
+
+
+def describe(label: str, name: str, result: dict) -> str:
+    return (
+        f"{label:9} {name:8} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  "
+        f"p99 {result['p99_ms']:7.1f} ms  ({result['requests']} requests, {result['errors']} errors, "
+        f"X-Cache hit {result['hits']} / miss {result.get('misses', 0)} / stale {result.get('stale', 0)})"
+    )
+
+
+def publish_during_load(env: dict, port: int, home: str) -> dict:
+    """Readers on the home page while a separate process publishes a story every PUBLISH_EVERY s."""
+    warm_up(env, port, home)
+    publisher = subprocess.Popen(
+        [PYTHON, __file__, "--publish", str(port), "--seconds", str(PUBLISH_SECONDS)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        readers = load(env, port, home, PUBLISH_SECONDS)
+        output, _ = publisher.communicate(timeout=PUBLISH_SECONDS + 60)
+    finally:
+        if publisher.poll() is None:
+            publisher.kill()
+    if publisher.returncode:
+        raise RuntimeError(f"the publisher failed ({publisher.returncode})")
+    published = json.loads(output.strip().splitlines()[-1])
+    count = published["published"] or 1
+    renders = readers.get("misses", 0) + published["watcher"]["miss"]
+    visible = sorted(published["visible_ms"])
+    return {
+        "readers": readers,
+        "published": published["published"],
+        "renders": renders,
+        "renders_per_publish": renders / count,
+        "stale": readers.get("stale", 0) + published["watcher"]["stale"],
+        "visible_p50_ms": statistics.median(visible) if visible else 0.0,
+        "visible_max_ms": visible[-1] if visible else 0.0,
+    }
 
 
 def main(arguments) -> None:
@@ -379,7 +553,14 @@ def main(arguments) -> None:
         )
         if arguments.render_only:
             return
+        paths = {"section": "/yaowen/", "feed": "/feeds/latest.xml", **paths}
+        print(
+            f"load: {'wrk -t2' if WRK else 'Python threads'}, {CONCURRENCY} connections, "
+            f"{SECONDS_PER_TARGET:.0f} s per target; gunicorn {WORKERS} workers x {THREADS} threads",
+            flush=True,
+        )
         results: dict[str, dict] = {}
+        publishing = None
         for cache_on in (True, False):
             label = "cached" if cache_on else "uncached"
             run_env = {**env, "PUBLIC_PAGE_CACHE_ENABLED": "1" if cache_on else "0"}
@@ -387,13 +568,20 @@ def main(arguments) -> None:
             server = start_server(run_env, port)
             try:
                 wait_until_up(port)
-                for name in ("bare", "home", "article"):
+                for name in TARGETS:
+                    warm_up(run_env, port, paths[name])
                     result = load(run_env, port, paths[name])
                     results[f"{name}_{label}"] = result
+                    print(describe(label, name, result), flush=True)
+                if cache_on:
+                    publishing = publish_during_load(run_env, port, paths["home"])
+                    readers = publishing["readers"]
+                    print(describe("publish", "home", readers), flush=True)
                     print(
-                        f"{label:9} {name:8} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:6.1f} ms  "
-                        f"p99 {result['p99_ms']:6.1f} ms  ({result['requests']} requests, "
-                        f"{result['errors']} errors, {result['hits']} cache hits)",
+                        f"publish during load: {publishing['published']} stories, one every {PUBLISH_EVERY:.0f} s; "
+                        f"{publishing['renders']} home renders ({publishing['renders_per_publish']:.1f} per publish), "
+                        f"{publishing['stale']} stale copies served; new story on the home page after "
+                        f"p50 {publishing['visible_p50_ms']:.0f} ms, max {publishing['visible_max_ms']:.0f} ms",
                         flush=True,
                     )
             finally:
@@ -401,7 +589,7 @@ def main(arguments) -> None:
         summary = {}
         for label in ("cached", "uncached"):
             bare = results[f"bare_{label}"]["rps"] or 1.0
-            for name in ("home", "article"):
+            for name in TARGETS[1:]:
                 result = results[f"{name}_{label}"]
                 summary[f"{name}_{label}_rps"] = f"{result['rps']:.0f}"
                 summary[f"{name}_{label}_p50_ms"] = f"{result['p50_ms']:.1f}"
@@ -409,8 +597,18 @@ def main(arguments) -> None:
                 summary[f"{name}_{label}_vs_bare"] = f"{result['rps'] / bare:.2f}"
                 print(f"ratio {name} {label} / bare: {result['rps'] / bare:.2f}")
             summary[f"bare_{label}_rps"] = f"{bare:.0f}"
-        errors = sum(result["errors"] for result in results.values())
+        readers = publishing["readers"]
+        summary["publish_home_rps"] = f"{readers['rps']:.0f}"
+        summary["publish_home_p50_ms"] = f"{readers['p50_ms']:.1f}"
+        summary["publish_home_p99_ms"] = f"{readers['p99_ms']:.1f}"
+        summary["publishes"] = str(publishing["published"])
+        summary["renders_per_publish"] = f"{publishing['renders_per_publish']:.1f}"
+        summary["stale_served"] = str(publishing["stale"])
+        summary["visible_p50_ms"] = f"{publishing['visible_p50_ms']:.0f}"
+        summary["visible_max_ms"] = f"{publishing['visible_max_ms']:.0f}"
+        errors = sum(result["errors"] for result in results.values()) + readers["errors"]
         summary["errors"] = str(errors)
+        summary["connections"] = str(CONCURRENCY)
         for key, value in render.items():
             summary[key] = f"{value:.2f}"
         print("site_read " + " ".join(f"{key}={value}" for key, value in summary.items()))
@@ -433,6 +631,7 @@ if __name__ == "__main__":
     parser.add_argument("--workdir", help="keep the bench database here and reuse it on the next run")
     parser.add_argument("--render", metavar="PATHS", help=argparse.SUPPRESS)
     parser.add_argument("--load", nargs=2, metavar=("PORT", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--publish", metavar="PORT", help=argparse.SUPPRESS)
     parser.add_argument("--seconds", type=float, default=SECONDS_PER_TARGET, help=argparse.SUPPRESS)
     parser.add_argument("--requests", type=int, default=MAX_REQUESTS_PER_TARGET, help=argparse.SUPPRESS)
     parser.add_argument("--concurrency", type=int, default=CONCURRENCY, help=argparse.SUPPRESS)
@@ -443,6 +642,9 @@ if __name__ == "__main__":
     elif arguments.render:
         sys.path.insert(0, str(ROOT))
         print(json.dumps(render_cpu(json.loads(arguments.render), profile=arguments.profile)))
+    elif arguments.publish:
+        sys.path.insert(0, str(ROOT))
+        print(json.dumps(publish_loop(int(arguments.publish), arguments.seconds, PUBLISH_EVERY)))
     elif arguments.load:
         port, path = arguments.load
         print(
