@@ -135,20 +135,42 @@ class Teaser:
         return page.get_url(request=request) if page is not None else None
 
 
+def titles_by_path(paths):
+    """``{path: title}`` of the pages at these paths, by one plain SQL query."""
+    if not paths:
+        return {}
+    pages = connection.ops.quote_name(Page._meta.db_table)
+    paths = sorted(paths)
+    with connection.cursor() as cursor:
+        placeholders = ", ".join(["%s"] * len(paths))
+        cursor.execute(f"SELECT path, title FROM {pages} WHERE path IN ({placeholders})", paths)
+        return dict(cursor.fetchall())
+
+
 class TeaserIterable(ValuesIterable):
+    """Rows as ``Teaser`` objects, each with its section's title (``section_title``).
+
+    The titles are read for the whole list by one plain SQL query: a correlated subquery in the
+    list's query gave the same titles but cost more to build than the rest of the query.
+    """
+
     def __iter__(self):
-        for row in super().__iter__():
+        rows = list(super().__iter__())
+        steplen = Page.steplen
+        titles = titles_by_path({row["path"][:-steplen] for row in rows})
+        for row in rows:
+            row["section_title"] = titles.get(row["path"][:-steplen])
             yield Teaser(row)
 
 
 def for_list(stories):
     """Stories ready for a list of teasers: newest first, as ``Teaser`` objects with the fields
-    teasers show, the section's title and what the cover image's renditions are made from (no
-    image objects: a teaser in the cache needs none, and one that is not reads its images itself).
+    teasers show, the section's title (``TeaserIterable``) and what the cover image's renditions
+    are made from (no image objects: a teaser in the cache needs none, and one that is not reads
+    its images itself).
     """
     queryset = stories.newest_first().values(
         *TEASER_FIELDS,
-        section_title=_section_title(),
         cover_file=F("cover_image__file"),
         cover_fx=F("cover_image__focal_point_x"),
         cover_fy=F("cover_image__focal_point_y"),

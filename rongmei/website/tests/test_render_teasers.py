@@ -113,3 +113,14 @@ def test_cold_teasers_show_what_wagtails_image_tags_showed(client, site):
     assert 'srcset="' in html and "fill-480x270" in html and "fill-960x540" in html
     assert "fill-240x160" in html and "fill-480x320" in html
     assert f'<a class="lead-story" href="{story.get_url()}">' in html
+
+
+def test_a_renamed_section_shows_in_its_teasers_on_the_next_render(client, site):
+    site.story(title="栏目改名前的稿件")
+    client.get("/")
+    section = site.newsroom.section
+    section.title = "要闻改名"
+    publish_outside_review(section.save_revision(user=site.newsroom.chief), user=site.newsroom.chief)
+    html = client.get("/").content.decode()
+    assert '<span class="story-item__section">要闻改名</span>' in html
+    assert '<span class="story-item__section">要闻</span>' not in html
