@@ -20,7 +20,8 @@ from functools import reduce
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, F, Sum, prefetch_related_objects
+from django.db.models.functions import Length
 from modelsearch.backends.base import EmptySearchResults
 from modelsearch.index import RelatedFields
 from modelsearch.query import And, Boost, MatchAll, Not, Or, Phrase, PlainText
@@ -152,6 +153,42 @@ def indexers_for(index, model, objs) -> list:
     if len(indexers) > 1:  # a single save segments its few values as they are asked for
         presegment(indexers)
     return indexers
+
+
+#: Per database alias: [sum of title lengths, number of entries with a title], kept by
+#: ``refresh_batch_title_norms`` (see there).
+_title_stats: dict[str, list[float]] = {}
+
+
+def refresh_batch_title_norms(index, content_type_pk, object_ids, created_ids) -> None:
+    """modelsearch's title norms (average title length / this title's length) for one batch.
+
+    modelsearch's ``_refresh_title_norms`` scans the whole index twice after every batch (the
+    average, then every entry whose norm is 1.0): 0.4 s a batch at 100,000 stories on SQLite and
+    ~4 s at a million, so a rebuild slowed down quadratically. Here the average is computed once
+    per process and database, then kept with the titles of each batch's new entries, and only the
+    batch's entries are updated. Norms only scale the headline's weight in PostgreSQL's rank (the
+    SQLite ranking uses bm25(), which normalises by itself).
+    """
+    entries = index.entries.filter(content_type_id=content_type_pk, object_id__in=list(object_ids))
+    with_length = entries.annotate(title_length=Length("title")).filter(title_length__gt=0)
+    stats = _title_stats.get(index.entries.db)
+    if stats is None:
+        totals = (
+            index.entries.annotate(title_length=Length("title"))
+            .filter(title_length__gt=0)
+            .aggregate(total=Sum("title_length"), count=Count("pk"))
+        )
+        stats = _title_stats[index.entries.db] = [float(totals["total"] or 0), int(totals["count"] or 0)]
+    elif created_ids:
+        batch = with_length.filter(object_id__in=list(created_ids)).aggregate(
+            total=Sum("title_length"), count=Count("pk")
+        )
+        stats[0] += float(batch["total"] or 0)
+        stats[1] += int(batch["count"] or 0)
+    if not stats[1]:
+        return
+    with_length.update(title_norm=(stats[0] / stats[1]) / F("title_length"))
 
 
 class EmptyQueryMixin:

@@ -10,7 +10,14 @@ from modelsearch.index import AutocompleteField
 from modelsearch.query import And, Boost, Or, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
-from .backend import EmptyQueryMixin, SegmentingIndexerMixin, combine, indexers_for, query_terms
+from .backend import (
+    EmptyQueryMixin,
+    SegmentingIndexerMixin,
+    combine,
+    indexers_for,
+    query_terms,
+    refresh_batch_title_norms,
+)
 
 
 class PostgresSegmentingIndexer(SegmentingIndexerMixin, pg.ObjectIndexer):
@@ -55,10 +62,12 @@ class ChinesePostgresIndex(pg.PostgresIndex):
                               body = EXCLUDED.body,
                               title_text = EXCLUDED.title_text,
                               body_text = EXCLUDED.body_text
+                RETURNING object_id, (xmax = 0) AS inserted
                 """,  # noqa: S608
                 data_params,
             )
-        self._refresh_title_norms()
+            created = [object_id for object_id, inserted in cursor.fetchall() if inserted]
+        refresh_batch_title_norms(self, content_type_pk, [indexer.id for indexer in indexers], created)
 
 
 def _fetchall(queryset) -> list[tuple]:

@@ -17,7 +17,14 @@ from modelsearch.index import AutocompleteField
 from modelsearch.query import And, Boost, MatchAll, Not, Or, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
-from .backend import EmptyQueryMixin, SegmentingIndexerMixin, combine, indexers_for, query_terms
+from .backend import (
+    EmptyQueryMixin,
+    SegmentingIndexerMixin,
+    combine,
+    indexers_for,
+    query_terms,
+    refresh_batch_title_norms,
+)
 
 #: bm25() column weights on the FTS5 table (columns: autocomplete, body, title). A headline hit
 #: counts five times a body hit; the autocomplete column is a copy of the title and only counts
@@ -69,7 +76,7 @@ class ChineseSQLiteIndex(ms_sqlite.SQLiteIndex):
             )
         if created:
             self.entries.bulk_create(created, batch_size=500)
-        self._refresh_title_norms()
+        refresh_batch_title_norms(self, content_type_pk, data, [entry.object_id for entry in created])
 
 
 def _fetchall(queryset) -> list[tuple]:
