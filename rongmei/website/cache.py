@@ -26,7 +26,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.cache import cache
@@ -50,6 +50,15 @@ FRESH, SOFT_STALE, HARD_STALE, MISSING = "fresh", "soft", "hard", "missing"
 def lock_seconds() -> float:
     """How long one request may hold a page's render lock (then others render it themselves)."""
     return float(getattr(settings, "PUBLIC_PAGE_CACHE_LOCK_SECONDS", 5))
+
+
+def clock_seconds() -> float:
+    """How long a process trusts the clock it last read (PUBLIC_PAGE_CACHE_CLOCK_SECONDS).
+
+    Within that time a hit on an entry checked at that clock needs no query at all; a bump made by
+    another process is seen at most this late (bumps made in this process are seen at once).
+    """
+    return float(getattr(settings, "PUBLIC_PAGE_CACHE_CLOCK_SECONDS", 0.25))
 
 
 def poll_seconds() -> float:
@@ -135,6 +144,29 @@ class Versions:
         return self.tags.get(name, (0, 0))
 
 
+class _ClockMemo:
+    """The token and clock this process read last, and when (monotonic seconds)."""
+
+    __slots__ = ("token", "clock", "read_at")
+
+    def __init__(self):
+        self.forget()
+
+    def forget(self) -> None:
+        self.token, self.clock, self.read_at = None, 0, float("-inf")
+
+    def remember(self, versions) -> None:
+        self.token, self.clock, self.read_at = versions.token, versions.clock, time.monotonic()
+
+    def recent(self) -> tuple[str, int] | None:
+        if self.token is None or time.monotonic() - self.read_at >= clock_seconds():
+            return None
+        return self.token, self.clock
+
+
+_clock_memo = _ClockMemo()
+
+
 def read_versions(tags: Iterable[str] = ()) -> Versions:
     """The token, the clock and the current versions of ``tags``: one query."""
     from .models import CacheGeneration, CacheTag
@@ -161,7 +193,9 @@ def read_versions(tags: Iterable[str] = ()) -> Versions:
             versions[name] = (version, hard)
     if token is None:
         token, clock = _create_generation_row()
-    return Versions(token, clock, versions)
+    result = Versions(token, clock, versions)
+    _clock_memo.remember(result)
+    return result
 
 
 def current_generation() -> str:
@@ -177,15 +211,23 @@ def bump_tags(soft: Iterable[str] = (), hard: Iterable[str] = ()) -> None:
     concurrent readers, while one request re-renders the page. One short transaction: the clock
     row is updated first, so concurrent bumps queue on it and can't deadlock on tag rows.
     """
+    hard = set(hard)
+    soft = set(soft) - hard
+    if not soft and not hard:
+        return
+    try:
+        _bump_in_transaction(soft, hard)
+    finally:
+        # This process sees its own bump at once; the others within clock_seconds().
+        _clock_memo.forget()
+
+
+def _bump_in_transaction(soft: set[str], hard: set[str]) -> None:
     from django.db.models import F
     from django.db.models.functions import Now
 
     from .models import CacheGeneration, CacheTag
 
-    hard = set(hard)
-    soft = set(soft) - hard
-    if not soft and not hard:
-        return
     with transaction.atomic():
         updated = CacheGeneration.objects.filter(pk=1).update(number=F("number") + 1, bumped_at=Now())
         if not updated:
@@ -400,6 +442,19 @@ class Entry:
     headers: tuple
     token: str
     tags: dict  # name -> version
+    # The clock at which every tag was last seen current (-1: not known); while the process's
+    # recent clock reads the same, the entry is fresh without a query.
+    checked_clock: int = -1
+    stored_at: float = 0.0  # time.time(), so a re-checked entry keeps its expiry
+
+    def fresh_without_query(self) -> bool:
+        return _clock_memo.recent() == (self.token, self.checked_clock)
+
+    def checked_at(self, clock: int) -> "Entry":
+        return replace(self, checked_clock=clock)
+
+    def seconds_left(self) -> float:
+        return settings.PUBLIC_PAGE_CACHE_SECONDS - (time.time() - self.stored_at)
 
     def state(self, versions: Versions) -> str:
         if self.token != versions.token:
@@ -427,7 +482,16 @@ def _entry(response, versions: Versions, tags: set[str], rendered_at_clock: int)
     # A tag bumped after this render began (its version is past the clock read before it) may
     # have changed what the page shows: store the page as already stale for it.
     stored = {name: min(versions.of(name)[0], rendered_at_clock) for name in tags}
-    return Entry(response.status_code, response.content, headers, versions.token, stored)
+    current = all(versions.of(name)[0] <= rendered_at_clock for name in tags)
+    return Entry(
+        response.status_code,
+        response.content,
+        headers,
+        versions.token,
+        stored,
+        checked_clock=rendered_at_clock if current else -1,
+        stored_at=time.time(),
+    )
 
 
 class PublicPageCacheMiddleware:
@@ -443,9 +507,14 @@ class PublicPageCacheMiddleware:
         entry = cache.get(key)
         if entry is not None and not isinstance(entry, Entry):
             entry = None  # something else under our key (an older format): render
+        if entry is not None and entry.fresh_without_query():
+            return entry.response("hit")
         versions = read_versions(entry.tags if entry is not None else ())
         state = MISSING if entry is None else entry.state(versions)
         if state == FRESH:
+            if entry.checked_clock != versions.clock and entry.seconds_left() > 1:
+                # Nothing it shows changed since: the next hits in this window need no query.
+                cache.set(key, entry.checked_at(versions.clock), entry.seconds_left())
             return entry.response("hit")
         lock_key = f"{key}:lock"
         lock = uuid.uuid4().hex
