@@ -6,10 +6,10 @@ It makes the same newsroom as bench/site_read.py (its ``--setup``; ``--workdir``
 it), then, in one child process with the page cache off, renders each page N times through the test
 client and reports CPU milliseconds per render (time.process_time):
 
-* ``*_render_ms``: teaser fragments warm (what a page costs after a publish: only the new story's
-  teasers are missing);
-* ``*_render_cold_ms``: every teaser fragment missing (a new key prefix before each render), so the
-  teasers are rendered and their images and renditions read again (renditions already exist);
+* ``*_render_ms``: teaser and article fragments warm (what a page costs after a publish: only the
+  new story's teasers and article are missing);
+* ``*_render_cold_ms``: every teaser and article fragment missing (new key prefixes before each
+  render), so they are rendered and their images and renditions read again (renditions exist);
 * ``*_queries``: database queries of one warm render.
 
 The last line is a single key=value summary.
@@ -38,7 +38,7 @@ def measure(paths: dict, renders: int) -> dict:
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
-    from rongmei.website.templatetags import teasers
+    from rongmei.website.templatetags import articles, teasers
 
     client = Client(HTTP_HOST="127.0.0.1")
 
@@ -59,10 +59,12 @@ def measure(paths: dict, renders: int) -> dict:
         total = 0.0
         for n in range(renders):
             teasers.KEY_PREFIX = f"rongmei:teaser-cold{n}-{secrets.token_hex(4)}:"
+            articles.KEY_PREFIX = f"rongmei:article-cold{n}-{secrets.token_hex(4)}:"
             started = time.process_time()
             get(path)
             total += time.process_time() - started
         teasers.KEY_PREFIX = "rongmei:teaser:"
+        articles.KEY_PREFIX = "rongmei:article:"
         return total * 1000 / renders
 
     def query_count(path):

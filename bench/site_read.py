@@ -13,9 +13,11 @@ the same server in the same run. The last line is a single key=value summary.
 First, in its own process, a "render CPU" phase: CPU milliseconds (time.process_time) per uncached
 render of home and article through the test client (page cache off, BENCH_RENDERS renders, 50 by
 default), beside a view rendering a trivial template: home_render_ms, article_render_ms and
-bare_render_ms in the summary. ``--render-only`` stops after it; ``--profile home|article`` prints a
-cProfile of that page (BENCH_PROFILE_FILTER: a regex on the listed functions); ``--workdir DIR``
-keeps the database there and reuses it next time.
+bare_render_ms in the summary, with the teaser and article fragments in the cache; and with none
+of them (new key prefixes before each render, as bench/render_cpu.py does): home_render_cold_ms,
+article_render_cold_ms. ``--render-only`` stops after it (and prints its own key=value line);
+``--profile home|article`` prints a cProfile of that page (BENCH_PROFILE_FILTER: a regex on the
+listed functions); ``--workdir DIR`` keeps the database there and reuses it next time.
 
 Last, "publish during load" (page cache on): readers load the home page at 64 connections for
 BENCH_PUBLISH_SECONDS (20) while another process publishes a story every 2 s through Wagtail's
@@ -210,6 +212,23 @@ def render_cpu(paths: dict, renders: int = RENDERS, profile: str = "") -> dict:
             get(path)
         return (time.process_time() - started) * 1000 / renders
 
+    def cold_cpu_ms(path):
+        """Every teaser and article fragment missing: new key prefixes before each render."""
+        from rongmei.website.templatetags import articles, teasers
+
+        total = 0.0
+        try:
+            for n in range(renders):
+                teasers.KEY_PREFIX = f"rongmei:teaser-cold{n}-{secrets.token_hex(4)}:"
+                articles.KEY_PREFIX = f"rongmei:article-cold{n}-{secrets.token_hex(4)}:"
+                started = time.process_time()
+                get(path)
+                total += time.process_time() - started
+        finally:
+            teasers.KEY_PREFIX = "rongmei:teaser:"
+            articles.KEY_PREFIX = "rongmei:article:"
+        return total * 1000 / renders
+
     with override_settings(PUBLIC_PAGE_CACHE_ENABLED=False):
         if profile:
             import cProfile
@@ -227,9 +246,17 @@ def render_cpu(paths: dict, renders: int = RENDERS, profile: str = "") -> dict:
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
         home = cpu_ms(paths["home"])
         article = cpu_ms(paths["article"])
+        home_cold = cold_cpu_ms(paths["home"])
+        article_cold = cold_cpu_ms(paths["article"])
         with override_settings(ROOT_URLCONF=_bare_template_urlconf()):
             bare = cpu_ms("/bench/template/")
-    return {"home_render_ms": home, "article_render_ms": article, "bare_render_ms": bare}
+    return {
+        "home_render_ms": home,
+        "article_render_ms": article,
+        "home_render_cold_ms": home_cold,
+        "article_render_cold_ms": article_cold,
+        "bare_render_ms": bare,
+    }
 
 
 # --- Load generator (runs in its own process) ----------------------------------------------
@@ -547,11 +574,13 @@ def main(arguments) -> None:
             ).stdout.strip().splitlines()[-1]
         )  # fmt: skip
         print(
-            f"render CPU (uncached, in-process, {RENDERS} renders): home {render['home_render_ms']:.1f} ms  "
-            f"article {render['article_render_ms']:.1f} ms  bare template {render['bare_render_ms']:.2f} ms",
+            f"render CPU (uncached, in-process, {RENDERS} renders): home {render['home_render_ms']:.1f} ms "
+            f"(cold fragments {render['home_render_cold_ms']:.1f})  article {render['article_render_ms']:.1f} ms "
+            f"(cold {render['article_render_cold_ms']:.1f})  bare template {render['bare_render_ms']:.2f} ms",
             flush=True,
         )
         if arguments.render_only:
+            print("site_read " + " ".join(f"{key}={value:.2f}" for key, value in render.items()))
             return
         paths = {"section": "/yaowen/", "feed": "/feeds/latest.xml", **paths}
         print(

@@ -120,26 +120,38 @@ def topic_context(page, request, context):
     return context
 
 
-def story_context(page, request, context):
-    section = queries.story_section(page)
+def story_details(page):
+    """What the article shows beyond the page's own fields (read only when its fragment is missing)."""
     queries.prefetch_story(page)
-    related = queries.related_stories(page, queries.public_stories())
+    return {
+        "credit_line": page.credit_line(),
+        "corrections": sorted(page.corrections.all(), key=lambda note: note.noted_at),
+        "tags": list(page.tags.all()),
+        "regions": list(page.regions.all()),
+        "topics": queries.story_topics(page),
+        # The lead image is shown above the text: never a second time inside it.
+        "body": without_image(page.body, page.cover_image_id),
+    }
+
+
+def story_context(page, request, context):
+    from .templatetags.articles import ArticleFragment
+
+    section = queries.story_section(page)
+    related = queries.related_stories(page)
     # The story itself and each related teaser (a new story joins the related list only when the
-    # entry is re-rendered for another reason or expires: docs/decisions/0029).
+    # entry is re-rendered for another reason or expires: docs/decisions/0029). Recorded whether
+    # or not the article's fragment is cached.
     record(story_tag(page.pk))
     record_stories(related)
     context.update(chrome(request, current=section))
     context.update(_page_meta(page, request, page.lead))
     context.update(
         section=section,
-        credit_line=page.credit_line(),
-        corrections=sorted(page.corrections.all(), key=lambda note: note.noted_at),
-        tags=list(page.tags.all()),
-        regions=list(page.regions.all()),
-        topics=queries.story_topics(page),
+        # The article itself: a fragment keyed by what it shows (templatetags/articles.py); its
+        # credits, corrections, image, tags, regions and topics are read only on a miss.
+        article=ArticleFragment(page, request, section, lambda: story_details(page)),
         related=related,
-        # The lead image is shown above the text: never a second time inside it.
-        body=without_image(page.body, page.cover_image_id),
         og_type="article",
     )
     return context

@@ -362,29 +362,102 @@ def topics_for_index(index_page):
     )
 
 
-def related_stories(story, stories, limit=5):
-    """Stories sharing a topic or tag with this one first, then the newest of its section.
-
-    Two lists of teasers, newest first, merged here (always two queries), instead of one query
-    ordered by a computed "is related" flag, which cost more to build than both to run. Taking the
-    ``limit`` newest of the section is enough: at most the related ones are dropped from it.
-    """
+def _related_lists(story, stories, limit):
+    """The two lists of ``related_stories`` as ``for_list`` querysets."""
     topics = StoryPage.topics.through.objects
     same_topic = topics.filter(topicpage_id__in=topics.filter(storypage_id=story.pk).values("topicpage_id"))
     same_tag = StoryTag.objects.filter(
         tag_id__in=StoryTag.objects.filter(content_object_id=story.pk).values("tag_id")
     )
     others = stories.exclude(pk=story.pk)
-    related = list(
-        for_list(
-            others.filter(
-                Q(pk__in=same_topic.values("storypage_id")) | Q(pk__in=same_tag.values("content_object_id"))
-            )
-        )[:limit]
-    )
-    same_section = for_list(others.filter(path__startswith=story.path[: -Page.steplen], depth=story.depth))
+    by_topic_or_tag = for_list(
+        others.filter(
+            Q(pk__in=same_topic.values("storypage_id")) | Q(pk__in=same_tag.values("content_object_id"))
+        )
+    )[:limit]
+    same_section = for_list(others.filter(path__startswith=story.path[: -Page.steplen], depth=story.depth))[
+        :limit
+    ]
+    return by_topic_or_tag, same_section
+
+
+class _Placeholder:
+    """Stands for a story while the related lists' SQL is built once (``_prepared_related``)."""
+
+    pk = 918273645  # within the fields' ranges: an out-of-range value makes an empty query
+    path = "ZZPLACEHOLDERZZ" + "Z" * Page.steplen
+    depth = 918273
+
+
+_prepared = {}
+
+
+def _prepared_related(limit):
+    """The related lists' SQL built once per thread (per privacy rule and database) and run again
+    with the story's values: building these two queries cost more CPU than the rest of the page.
+
+    Returns ``[(compiler, sql, params, names), …]``; in ``params`` the placeholder story's values
+    are marked to be replaced.
+    """
+    # Per thread: a compiler keeps its connection (the converters of the results ask it).
+    key = (threading.get_ident(), connection.alias, connection.vendor, tuple(restricted_paths()), limit)
+    prepared = _prepared.get(key)
+    if prepared is None:
+        prepared = []
+        for queryset in _related_lists(_Placeholder, public_stories(), limit):
+            query = queryset.query
+            compiler = query.get_compiler(using=queryset.db)
+            sql, params = compiler.as_sql()
+            names = [*query.extra_select, *query.values_select, *query.annotation_select]
+            prepared.append((compiler, sql, tuple(params), names))
+        _prepared[key] = prepared
+    return prepared
+
+
+def _with_story(param, story):
+    if param == _Placeholder.pk:
+        return story.pk
+    if param == _Placeholder.depth:
+        return story.depth
+    if isinstance(param, str) and _Placeholder.path[: -Page.steplen] in param:
+        # ``path__startswith``: the parent's path (digits and capitals: nothing to escape for LIKE)
+        return param.replace(_Placeholder.path[: -Page.steplen], story.path[: -Page.steplen])
+    return param
+
+
+def _run_prepared(prepared, story):
+    compiler, sql, params, names = prepared
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_with_story(param, story) for param in params])
+        rows = cursor.fetchall()
+    rows = [dict(zip(names, row, strict=True)) for row in compiler.results_iter(results=[rows])]
+    steplen = Page.steplen
+    titles = titles_by_path({row["path"][:-steplen] for row in rows})
+    teasers = []
+    for row in rows:
+        row["section_title"] = titles.get(row["path"][:-steplen])
+        teasers.append(Teaser(row))
+    return teasers
+
+
+def related_stories(story, stories=None, limit=5):
+    """Stories sharing a topic or tag with this one first, then the newest of its section.
+
+    Two lists of teasers, newest first, merged here (always two queries), instead of one query
+    ordered by a computed "is related" flag, which cost more to build than both to run. Taking the
+    ``limit`` newest of the section is enough: at most the related ones are dropped from it.
+    Without ``stories`` (the public stories: the article page), the two queries' SQL is built once
+    per process and run with the story's values (``_prepared_related``).
+    """
+    if stories is None:
+        by_topic_or_tag, same_section = (
+            _run_prepared(prepared, story) for prepared in _prepared_related(limit)
+        )
+    else:
+        by_topic_or_tag, same_section = (list(queryset) for queryset in _related_lists(story, stories, limit))
+    related = list(by_topic_or_tag)
     shown = {other.pk for other in related}
-    related += [other for other in same_section[:limit] if other.pk not in shown]
+    related += [other for other in same_section if other.pk not in shown]
     return related[:limit]
 
 

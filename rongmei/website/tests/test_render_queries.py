@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from rongmei.newsroom.models import CreditRole, StoryCredit
 from rongmei.testing import make_image
 from rongmei.website import queries
 
@@ -18,6 +19,9 @@ pytestmark = pytest.mark.django_db
 # teasers' renditions, which the teasers now read themselves, and only when they are not in the
 # cache: templatetags/teasers.py).
 HOME_LIST_QUERIES = 4
+
+# A warm article (its fragment and the related teasers in the cache): see the test below.
+ARTICLE_WARM_QUERIES = 11
 
 
 @pytest.fixture(autouse=True)
@@ -105,3 +109,32 @@ def test_a_small_window_gives_the_same_home_page(client, site, monkeypatch, wind
     monkeypatch.setattr(queries, "HOME_WINDOW", window)
     assert without_nonces(client.get("/").content.decode()) == whole
     assert whole.count('class="story-item"') >= 10
+
+
+def article_queries(client, story):
+    client.get(story.url)  # renditions, the article's fragment and the related teasers are cached
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(story.url)
+    assert response.status_code == 200
+    LAST[:] = captured.captured_queries
+    return len(captured.captured_queries)
+
+
+def test_a_warm_article_render_costs_a_fixed_number_of_queries(client, site):
+    """Site, three page queries (routing to the story and its section: ``HomePage.route``,
+    ``queries.story_section``), the view restrictions, the restricted paths, 3 for the related stories (by
+    topic or tag, newest of the section, their sections' titles), navigation, and 1 for what the
+    article shows from other records (its fragment's key: templatetags/articles.py). Credits,
+    corrections, regions, tags, topics, outlet, the image and its renditions are not read when the
+    article's fragment is in the cache (21 queries before)."""
+    story = site.story(
+        title="主稿",
+        cover_image=make_image(title="主图", caption="现场"),
+        regions=[site.district],
+        topics=[site.topic],
+        tags=["民生", "交通"],
+    )
+    StoryCredit.objects.create(story=story, role=CreditRole.REPORTER, staff=site.newsroom.reporter)
+    site.correct(story)
+    add_stories(site, 6)
+    assert article_queries(client, story) == ARTICLE_WARM_QUERIES, captured_sql()
