@@ -11,7 +11,6 @@ algorithm and dictionary, compiled) is installed it cuts the text instead, ~6× 
 same tokens (``segmenter_name``; docs/decisions/0027-search-at-a-million.md).
 """
 
-import atexit
 import functools
 import html
 import logging
@@ -158,10 +157,6 @@ def segment_for_index(text: str) -> str:
 #: single save segments inline; a rebuild's batches (hundreds of stories) go to the pool.
 PARALLEL_MIN_TEXTS = 64
 
-_pool = None
-_pool_key = None
-
-
 def default_workers() -> int:
     """Worker processes for a batch: settings.RONGMEI_SEARCH_INDEX_WORKERS, else one per CPU with
     jieba, and one (no pool) with rjieba, which segments a story in ~0.2 ms: about what handing
@@ -176,25 +171,18 @@ def default_workers() -> int:
     return max(1, int(configured or 1))
 
 
-def _get_pool(workers: int):
-    """A pool of ``workers`` forked processes, made once per process (and again after a fork)."""
-    global _pool, _pool_key
-    key = (os.getpid(), workers)
-    if _pool is None or _pool_key != key:
-        # Load the dictionary first: the forked workers share its memory instead of each loading
-        # it (0.8 s, ~95 MB). The workers only segment text; they never touch the database.
-        _raw_tokens("北京")
-        if _pool is not None and _pool_key[0] == os.getpid():
-            _pool.terminate()
-        _pool = multiprocessing.get_context("fork").Pool(workers)
-        _pool_key = key
-        atexit.register(_close_pool, _pool)
-    return _pool
+def _forked_pool(workers: int):
+    """A pool of ``workers`` forked processes for one batch; the caller closes it (``with``).
 
-
-def _close_pool(pool):
-    # Before the interpreter tears its modules down (the pool's finaliser needs them).
-    pool.terminate()
+    Not kept between batches: a pool that outlives its batch holds copies of every file the
+    process had open when it forked (a subprocess's pipes among them: a Playwright or ffmpeg
+    child then never sees its input close and never exits). Forking per batch costs a few
+    milliseconds against the hundreds of stories a batch segments.
+    """
+    # Load the dictionary first: the forked workers share its memory instead of each loading it
+    # (0.8 s, ~95 MB). The workers only segment text; they never touch the database.
+    _raw_tokens("北京")
+    return multiprocessing.get_context("fork").Pool(workers)
 
 
 def segment_many(texts, *, workers=None, min_parallel=PARALLEL_MIN_TEXTS) -> list[str]:
@@ -209,7 +197,8 @@ def segment_many(texts, *, workers=None, min_parallel=PARALLEL_MIN_TEXTS) -> lis
     if workers <= 1 or len(texts) < max(min_parallel, 2):
         return [segment_for_index(text) for text in texts]
     chunksize = max(1, min(64, len(texts) // (workers * 4)))
-    return _get_pool(workers).map(segment_for_index, texts, chunksize)
+    with _forked_pool(workers) as pool:
+        return pool.map(segment_for_index, texts, chunksize)
 
 
 def truncate_query(text: str) -> tuple[str, bool]:

@@ -24,6 +24,15 @@ def test_parallel_segmentation_gives_the_same_text_as_serial():
     assert segment.segment_many(TEXTS, workers=1) == serial
 
 
+def test_a_batch_leaves_no_worker_process_behind():
+    """A pool kept after its batch holds the process's open pipes (a Playwright driver's, an ffmpeg
+    child's), so they never see their input close."""
+    import multiprocessing
+
+    segment.segment_many(TEXTS, workers=2, min_parallel=1)
+    assert multiprocessing.active_children() == []
+
+
 def _index_rows():
     from wagtail.search.models import IndexEntry
 
