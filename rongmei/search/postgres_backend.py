@@ -18,6 +18,7 @@ from .backend import (
     query_terms,
     refresh_batch_title_norms,
 )
+from .results import objects_in_rank_order
 
 
 class PostgresSegmentingIndexer(SegmentingIndexerMixin, pg.ObjectIndexer):
@@ -214,18 +215,7 @@ class ChinesePostgresSearchResults(pg.PostgresSearchResults):
         if ranked is None:
             return super()._do_search()
         ranked = ranked[self.start : self.stop]
-        objects = {
-            obj.pk: obj for obj in self.query_compiler.queryset.filter(pk__in=[pk for pk, _ in ranked])
-        }
-        results = []
-        for pk, rank in ranked:
-            obj = objects.get(pk)
-            if obj is None:
-                continue
-            if self._score_field:
-                setattr(obj, self._score_field, rank)
-            results.append(obj)
-        return results
+        return objects_in_rank_order(self.query_compiler.queryset, ranked, self._score_field)
 
     def _do_count(self):
         ranked = self._ranked()

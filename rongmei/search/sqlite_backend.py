@@ -25,6 +25,7 @@ from .backend import (
     query_terms,
     refresh_batch_title_norms,
 )
+from .results import objects_in_rank_order
 
 #: bm25() column weights on the FTS5 table (columns: autocomplete, body, title). A headline hit
 #: counts five times a body hit; the autocomplete column is a copy of the title and only counts
@@ -311,18 +312,7 @@ class ChineseSQLiteSearchResults(ms_sqlite.SQLiteSearchResults):
         ranked = ranked[self.start : self.stop]
         pks = self.query_compiler.object_pks([entry_id for entry_id, _score in ranked])
         ranked = [(pks.get(entry_id), score) for entry_id, score in ranked]
-        objects = {
-            obj.pk: obj for obj in self.query_compiler.queryset.filter(pk__in=[pk for pk, _ in ranked])
-        }
-        results = []
-        for pk, score in ranked:
-            obj = objects.get(pk)
-            if obj is None:
-                continue
-            if self._score_field:
-                setattr(obj, self._score_field, score)
-            results.append(obj)
-        return results
+        return objects_in_rank_order(self.query_compiler.queryset, ranked, self._score_field)
 
     def ranking_window(self):
         """(words matched in about how many index entries, how many of the newest were ranked) when
