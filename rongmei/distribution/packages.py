@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRewriter
 
 from rongmei.core.storage import private_storage
-from rongmei.media.models import caption_line
+from rongmei.media.metadata import caption_line
 from rongmei.newsroom.rich_text import media_links
 from rongmei.website.site_url import page_url
 
