@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "rongmei.distribution",
     "rongmei.demo",
     "rongmei.media",
+    "rongmei.video",  # video and audio in the media library (issue 13)
     "rongmei.api",
     "rongmei.printing",
     "rongmei.neican",

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VideoConfig(AppConfig):
+    name = "rongmei.video"
+    label = "video"
+    verbose_name = _("Video and audio")
+    default_auto_field = "django.db.models.BigAutoField"
