@@ -7,3 +7,8 @@ class VideoConfig(AppConfig):
     label = "video"
     verbose_name = _("Video and audio")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .library import register_library_kinds
+
+        register_library_kinds()

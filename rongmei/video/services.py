@@ -152,39 +152,49 @@ def _begin_asset(upload, head: bytes):
 def receive_chunk(user, upload_id, start, total, data: bytes):
     """Append ``data`` (bytes ``start``… of a ``total``-byte file) to the upload. Returns the upload,
     or the finished asset when this was the last chunk. A chunk that does not start where the bytes
-    so far end raises OutOfStep with the count the client should resume from."""
+    so far end raises OutOfStep with the count the client should resume from. A first chunk that is
+    no video or audio ends the upload (VideoError)."""
     if not permissions.may_upload(user):
         raise PermissionDenied
     with transaction.atomic():
-        upload = Upload.objects.select_for_update().filter(pk=upload_id, user=user).first()
-        if upload is None:
-            raise VideoError(
-                _("This upload is not known (finished, or started by someone else): start it again.")
-            )
-        if total != upload.size:
-            raise VideoError(_("The chunk belongs to a file of another size: start the upload again."))
-        if start != upload.received:
-            raise OutOfStep(_("The upload resumes where the server's copy ends."), upload.received)
-        if not data or start + len(data) > upload.size:
-            raise VideoError(_("The chunk is empty or runs past the end of the file."))
-        if start == 0:
-            try:
-                _begin_asset(upload, data)
-            except VideoError:
-                upload.delete()
-                raise
-        path = _part_path(upload)
-        with open(path, "r+b" if start else "wb") as part:
-            part.seek(start)
-            part.write(data)
-            part.truncate()
-        upload.received = start + len(data)
-        upload.save(update_fields=["received", "video", "audio", "updated_at"])
-        asset = upload.asset
-        if upload.received < upload.size:
-            type(asset).objects.filter(pk=asset.pk).update(percent_done=upload.received * 100 // upload.size)
-            return upload
-        return _finish_upload(upload, asset, path)
+        result = _receive_chunk(user, upload_id, start, total, data)
+    if isinstance(result, VideoError):
+        # Refused by its content: committed as gone (raising inside the transaction would undo that).
+        raise result
+    return result
+
+
+def _receive_chunk(user, upload_id, start, total, data):
+    upload = Upload.objects.select_for_update().filter(pk=upload_id, user=user).first()
+    if upload is None:
+        raise VideoError(
+            _("This upload is not known (finished, or started by someone else): start it again.")
+        )
+    if total != upload.size:
+        raise VideoError(_("The chunk belongs to a file of another size: start the upload again."))
+    if start != upload.received:
+        raise OutOfStep(_("The upload resumes where the server's copy ends."), upload.received)
+    if not data or start + len(data) > upload.size:
+        raise VideoError(_("The chunk is empty or runs past the end of the file."))
+    if start == 0:
+        try:
+            _begin_asset(upload, data)
+        except VideoError as refused:
+            upload.delete()
+            _part_path(upload).unlink(missing_ok=True)
+            return refused
+    path = _part_path(upload)
+    with open(path, "r+b" if start else "wb") as part:
+        part.seek(start)
+        part.write(data)
+        part.truncate()
+    upload.received = start + len(data)
+    upload.save(update_fields=["received", "video", "audio", "updated_at"])
+    asset = upload.asset
+    if upload.received < upload.size:
+        type(asset).objects.filter(pk=asset.pk).update(percent_done=upload.received * 100 // upload.size)
+        return upload
+    return _finish_upload(upload, asset, path)
 
 
 def _finish_upload(upload, asset, path):

@@ -1,0 +1,47 @@
+"""The chooser a story's ``video`` field uses (Wagtail's ChooserViewSet: a modal listing the videos)."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
+from wagtail.admin.viewsets.chooser import ChooserViewSet
+
+from .models import VideoAsset
+
+
+class _Columns:
+    @property
+    def columns(self):
+        return [
+            TitleColumn(
+                "title",
+                label=_("Title"),
+                accessor="title",
+                url_name=self.chosen_url_name,
+                link_attrs={"data-chooser-modal-choice": True},
+            ),
+            Column("duration", label=_("Duration"), accessor="duration_text"),
+            Column("state", label=_("State"), accessor="get_state_display"),
+            Column("created_at", label=_("Uploaded at"), accessor="created_at"),
+        ]
+
+
+class VideoChooseView(_Columns, ChooseView):
+    pass
+
+
+class VideoChooseResultsView(_Columns, ChooseResultsView):
+    pass
+
+
+class VideoChooserViewSet(ChooserViewSet):
+    model = VideoAsset
+    icon = "media"
+    choose_one_text = _("Choose a video")
+    choose_another_text = _("Choose another video")
+    edit_item_text = _("Edit video")
+    choose_view_class = VideoChooseView
+    choose_results_view_class = VideoChooseResultsView
+    per_page = 20
+
+
+video_chooser_viewset = VideoChooserViewSet("video_chooser", url_prefix="video-chooser")
