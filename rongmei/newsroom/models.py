@@ -25,7 +25,6 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
-from wagtail.documents import get_document_model_string
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet, PageViewRestriction
 from wagtail.search import index
@@ -152,6 +151,12 @@ def view_restrictions_in_one_query(page):
     source page's (aliases have none of their own). Wagtail reads the ancestors first, then the
     restrictions; here the ancestors' paths are cut from the page's own path.
     """
+    from rongmei.website.queries import restricted_paths
+
+    if not restricted_paths():
+        # No page of the site has a restriction (the usual case, and known without a query while
+        # nothing changes: rongmei/website/memo.py).
+        return PageViewRestriction.objects.none()
     if page.alias_of_id is not None:
         return Page.get_view_restrictions(page)
     steplen = Page.steplen
@@ -419,15 +424,16 @@ class StoryPage(Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # Until a media library lands: the story's video (MP4) for Douyin and the app.
+    # The story's video from the media library: played on the website and in the app, its 9:16
+    # rendition goes to Douyin (rongmei.video).
     video = models.ForeignKey(
-        get_document_model_string(),
+        "video.VideoAsset",
         verbose_name=_("video"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text=_("An MP4 file; Douyin takes stories with a video only."),
+        help_text=_("From the media library (Video and audio); Douyin takes stories with a video only."),
     )
     other_sections = ParentalManyToManyField(
         "newsroom.SectionPage",
