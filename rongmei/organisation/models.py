@@ -1,7 +1,8 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.search import index
 
 from .names import display_name
@@ -19,6 +20,36 @@ class Outlet(index.Indexed, models.Model):
         help_text=_("Printed under every story of this outlet, e.g. who may reprint it."),
     )
     description = models.TextField(_("description"), blank=True)
+    # A visible mark on this outlet's public picture renditions (rongmei.media.operations.WatermarkOperation):
+    # the logo when there is one, else the text; none when both are empty.
+    watermark_text = models.CharField(
+        _("watermark text"),
+        max_length=60,
+        blank=True,
+        help_text=_("E.g. the outlet's name. Leave empty for none."),
+    )
+    watermark_logo = models.ImageField(
+        _("watermark logo"),
+        upload_to="watermarks/",
+        blank=True,
+        help_text=_("A PNG with a transparent background; used instead of the text."),
+    )
+    watermark_position = models.CharField(
+        _("watermark corner"),
+        max_length=12,
+        default="bottom-right",
+        choices=[
+            ("top-left", _("top left")),
+            ("top-right", _("top right")),
+            ("bottom-left", _("bottom left")),
+            ("bottom-right", _("bottom right")),
+        ],
+    )
+    watermark_opacity = models.PositiveSmallIntegerField(
+        _("watermark opacity (%)"),
+        default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(100)],
+    )
 
     panels = [
         FieldPanel("name"),
@@ -26,6 +57,15 @@ class Outlet(index.Indexed, models.Model):
         FieldPanel("slug"),
         FieldPanel("copyright_line"),
         FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldPanel("watermark_text"),
+                FieldPanel("watermark_logo"),
+                FieldPanel("watermark_position"),
+                FieldPanel("watermark_opacity"),
+            ],
+            heading=_("Watermark on public pictures"),
+        ),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
@@ -36,6 +76,10 @@ class Outlet(index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def has_watermark(self) -> bool:
+        return bool(self.watermark_logo or self.watermark_text.strip())
 
 
 class Department(models.Model):

@@ -254,14 +254,19 @@ def crop_box(width: int, height: int, ratio: float, centre: tuple[float, float] 
 
 
 def cover_crops(image) -> dict:
-    """``pic_crop_235_1`` and ``pic_crop_1_1`` around the image's focal point (Wagtail's; the middle
-    when none is set)."""
-    focal = image.get_focal_point()
-    centre = (focal.centroid.x, focal.centroid.y) if focal is not None else None
-    return {
-        "pic_crop_235_1": crop_box(image.width, image.height, 2.35, centre),
-        "pic_crop_1_1": crop_box(image.width, image.height, 1.0, centre),
-    }
+    """``pic_crop_235_1`` and ``pic_crop_1_1``: the picture's WeChat crops from the media library (the
+    editor's override for the channel, else around Wagtail's focal point, else the middle), the same
+    boxes its ``wechat_cover``/``wechat_square`` renditions show."""
+    from rongmei.media.channels import crop_box as channel_box
+
+    crops = {}
+    for name, key in (("pic_crop_235_1", "wechat_cover"), ("pic_crop_1_1", "wechat_square")):
+        if image.width <= 0 or image.height <= 0:
+            crops[name] = "0_0_1_1"
+            continue
+        box = channel_box(image, key).normalised(image.width, image.height)
+        crops[name] = "_".join(_number(v) for v in box)
+    return crops
 
 
 # --- one conversation with WeChat -----------------------------------------------------------------------
