@@ -5,7 +5,7 @@ docs/object-storage.md). With ``MEDIA_STORAGE`` unset (or ``local``) the dict is
 project always had: originals and documents in MEDIA_ROOT, private files in PRIVATE_ROOT,
 renditions in MEDIA_ROOT with content-hashed names. With ``MEDIA_STORAGE=s3``:
 
-``default``: ``S3MediaStorage``
+``default``: django-storages' ``S3Storage``
     Originals (``original_images/``) and documents. Written with the ``private`` ACL; its URLs
     are signed and short-lived (readers never get one: the site shows renditions, documents go
     through Wagtail's serve view, which streams from the bucket).
@@ -70,6 +70,15 @@ def storages_from_environment(env) -> dict:
     return {**_s3_storages(env), "staticfiles": staticfiles}
 
 
+def public_media_origins(env) -> list:
+    """Origins the pages' Content-Security-Policy must allow for images and media (img-src,
+    media-src): the renditions' public address with S3, none on local disk (``'self'``)."""
+    if (env.get("MEDIA_STORAGE") or LOCAL).strip().lower() != S3 or not env.get("S3_PUBLIC_URL"):
+        return []
+    parts = urlsplit(env["S3_PUBLIC_URL"].strip())
+    return [f"{parts.scheme}://{parts.netloc}"]
+
+
 def _s3_storages(env) -> dict:
     value = {name: (env.get(name) or "").strip() for name in env.keys() if name.startswith("S3_")}
     missing = [name for name in REQUIRED_FOR_S3 if not value.get(name)]
@@ -113,7 +122,7 @@ def _s3_storages(env) -> dict:
     public_parts = urlsplit(public)
     return {
         "default": {
-            "BACKEND": "rongmei.media.storage.S3MediaStorage",
+            "BACKEND": "storages.backends.s3.S3Storage",
             "OPTIONS": {
                 **connection,
                 "bucket_name": value["S3_BUCKET"],
@@ -157,10 +166,6 @@ def _url(value: dict, name: str) -> str:
             f" / {name} must be an http:// or https:// address, not {url!r}."
         )
     return url
-
-
-class S3MediaStorage(S3Storage):
-    """Originals and documents in a private bucket: private ACL, signed short-lived URLs only."""
 
 
 class S3PrivateStorage(S3Storage):

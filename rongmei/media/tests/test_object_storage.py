@@ -24,7 +24,7 @@ try:
     import httpx
     from moto.server import ThreadedMotoServer
 
-    from rongmei.media.storage import storages_from_environment
+    from rongmei.media.storage import public_media_origins, storages_from_environment
 except ImportError as missing:  # pragma: no cover - only without the dev dependencies
     if os.environ.get("CI"):
         raise
@@ -203,6 +203,13 @@ def test_private_files_share_the_main_bucket_only_under_their_prefix():
     assert (shared["bucket_name"], shared["location"]) == ("rongmei-media", "private")
     own = storages_from_environment({**env, "S3_PRIVATE_BUCKET": "rongmei-private"})["private"]["OPTIONS"]
     assert (own["bucket_name"], own["location"]) == ("rongmei-private", "")
+
+
+def test_pages_may_load_renditions_from_the_public_address_only_with_s3():
+    env = {"S3_PUBLIC_URL": "https://img.example.cn/rongmei-media/"}
+    assert public_media_origins({**env, "MEDIA_STORAGE": "s3"}) == ["https://img.example.cn"]
+    assert public_media_origins(env) == []
+    assert public_media_origins({**env, "MEDIA_STORAGE": "local"}) == []
 
 
 # --- against the S3 server ---------------------------------------------------------------------
