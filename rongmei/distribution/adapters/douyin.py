@@ -1,7 +1,9 @@
 """The Douyin channel: a story's video, uploaded and posted with the channel version's caption
 (platforms.md §3; Douyin's open platform ``https://open.douyin.com``).
 
-Only stories with a video go to Douyin (``story.video``, a Wagtail document). The path:
+Only stories with a video go to Douyin (``story.video``, a VideoAsset of the media library): its 9:16
+rendition, or the 720p one of a vertical original (``rongmei.video``, decision 0031); a video still
+being transcoded is tried again later. The path:
 
 1. **Token.** ``POST /oauth/refresh_token/`` with the channel's ``CLIENT_KEY`` and ``REFRESH_TOKEN``
    (environment) gives a 15-day access token, kept in Django's cache until shortly before it
@@ -111,7 +113,7 @@ UNCONFIRMED_PREFIX = "unconfirmed:"  # the status's remote id when nobody knows 
 
 
 def story_video(story):
-    """The story's video document, or None (the field may not exist yet on every installation)."""
+    """The story's video (a ``rongmei.video`` VideoAsset), or None."""
     return getattr(story, "video", None) if story is not None else None
 
 
@@ -344,6 +346,10 @@ class DouyinAdapter(ChannelAdapter):
     # --- the video ------------------------------------------------------------------------------
 
     def _video(self, item: Item):
+        """The file Douyin gets: the 9:16 rendition of the story's library video (a vertical
+        original's 720p), and its size."""
+        from rongmei.video.models import State
+
         video = story_video(item.story)
         if video is None:
             raise AdapterError(
@@ -353,11 +359,29 @@ class DouyinAdapter(ChannelAdapter):
                 ),
                 retryable=False,
             )
+        if video.state == State.FAILED:
+            raise AdapterError(
+                _("The video “%(title)s” could not be transcoded: %(why)s")
+                % {"title": video.title, "why": video.failure_message},
+                retryable=False,
+            )
+        if video.state != State.READY:
+            # Retried later: the worker is still making the renditions.
+            raise AdapterError(
+                _(
+                    "The video “%(title)s” is still being uploaded or transcoded (%(percent)d%%); "
+                    "Rongmei sends it to Douyin when it is ready."
+                )
+                % {"title": video.title, "percent": video.percent_done}
+            )
+        rendition = video.short_video_rendition()
         try:
-            size = video.file.size
+            if rendition is None:
+                raise ValueError
+            size = rendition.file.size
         except (OSError, ValueError):
             raise AdapterError(
-                _("The video “%(title)s” has no file on the server; upload it again.")
+                _("The video “%(title)s” has no vertical rendition on the server; transcode it again.")
                 % {"title": video.title},
                 retryable=False,
             ) from None
@@ -366,14 +390,14 @@ class DouyinAdapter(ChannelAdapter):
                 _("The video is %(size).1f GB; Douyin takes at most 4 GB.") % {"size": size / 1024 / MB},
                 retryable=False,
             )
-        return video, size
+        return rendition, size
 
     def upload(self, item: Item) -> str:
-        video, size = self._video(item)
-        name = os.path.basename(video.file.name) or "video.mp4"
+        rendition, size = self._video(item)
+        name = os.path.basename(rendition.file.name) or "video.mp4"
         content_type = mimetypes.guess_type(name)[0] or "video/mp4"
         try:
-            with video.file.open("rb") as handle:
+            with rendition.file.open("rb") as handle:
                 if size <= self.chunk_above_bytes:
 
                     def files():

@@ -10,7 +10,6 @@ from rongmei.distribution.adapters.douyin import DouyinAdapter
 from rongmei.distribution.contract.douyin import DouyinContractServer
 from rongmei.distribution.models import Channel, StoryChannelStatus
 from rongmei.newsroom import services as newsroom_services
-from rongmei.newsroom.models import StoryPage
 from rongmei.newsroom.tests.factories import approve_all, pass_review
 from rongmei.testing import fresh
 
@@ -26,10 +25,6 @@ from .factories import (
 
 S = StoryChannelStatus.State
 pytestmark = pytest.mark.usefixtures("english", "empty_cache")
-HAS_VIDEO_FIELD = any(field.name == "video" for field in StoryPage._meta.get_fields())
-needs_video_field = pytest.mark.skipif(
-    not HAS_VIDEO_FIELD, reason="StoryPage.video (the lead engineer's field) is not in this tree yet"
-)
 
 
 # --- fixtures and helpers ------------------------------------------------------------------------------
@@ -62,17 +57,31 @@ def channel(review, server, allow_loopback, credentials):
     return douyin_channel(server.base_url)
 
 
-def video_document(size=3000, name="clip.mp4"):
-    from wagtail.documents import get_document_model
+def video_document(size=3000, name="clip.mp4", *, vertical=False, state="ready"):
+    """A library video (rongmei.video) with its short-video rendition of ``size`` bytes: a 9:16
+    rendition, or for a ``vertical`` original its 720p one."""
+    from rongmei.video.models import VideoAsset, VideoRendition
 
     data = (b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * (size // 256 + 1))[:size]
-    return get_document_model().objects.create(title="现场视频", file=ContentFile(data, name=name))
+    width, height = (720, 1280) if vertical else (1920, 1080)
+    video = VideoAsset.objects.create(title="现场视频", state=state, width=width, height=height, duration=3.0)
+    kind = VideoRendition.Kind.P720 if vertical else VideoRendition.Kind.VERTICAL
+    rendition = VideoRendition(asset=video, kind=kind, width=720, height=1280, file_size=size)
+    rendition.file.save(name, ContentFile(data), save=True)
+    if not vertical:  # the landscape 720p is there too, and must not be the one sent
+        other = VideoRendition(
+            asset=video, kind=VideoRendition.Kind.P720, width=1280, height=720, file_size=7
+        )
+        other.file.save("landscape.mp4", ContentFile(b"\x00" * 7), save=True)
+    return video
 
 
 def add_story(newsroom, channel, *, text="", video=True, size=3000, **fields):
     """A draft story with Douyin chosen (its channel version) and, unless ``video=False``, a video."""
-    if video:
+    if video is True:
         fields["video"] = video_document(size)
+    elif video:
+        fields["video"] = video
     return add_story_with_version(newsroom, channel, version={"text": text}, **fields)
 
 
@@ -94,7 +103,6 @@ def with_topics(review, story, *, topics=(), tags=()):
     return fresh(story)
 
 
-@needs_video_field
 def test_a_blank_caption_is_generated_with_the_storys_topics_as_hashtags(review, channel, server, on_commit):
     story = add_story(review, channel, title="老街换新颜", lead="张店老街改造完成，今起开放。")
     story = with_topics(review, story, topics=["记者走基层·走进张店"], tags=["城市更新", "老街"])
@@ -106,7 +114,6 @@ def test_a_blank_caption_is_generated_with_the_storys_topics_as_hashtags(review,
     assert posted["text"] == "【老街换新颜】张店老街改造完成，今起开放。 #记者走基层走进张店 #城市更新 #老街"
 
 
-@needs_video_field
 def test_the_generated_caption_keeps_within_the_channels_limit_with_whole_topics(review, channel):
     from rongmei.distribution import versions
 
@@ -122,7 +129,6 @@ def test_the_generated_caption_keeps_within_the_channels_limit_with_whole_topics
     assert caption.startswith("【老街换新颜】张店")
 
 
-@needs_video_field
 def test_a_reviewed_story_with_a_video_is_uploaded_and_posted_once(review, channel, server, on_commit):
     story = add_story(review, channel, title="现场", text="#城市更新 老街换新颜")
     pass_review(review, story, on_commit)
@@ -135,14 +141,56 @@ def test_a_reviewed_story_with_a_video_is_uploaded_and_posted_once(review, chann
     assert server.videos[posted["video_id"]] == 3000
     upload = server.calls_to("/video/upload/")[0]
     assert upload.query["open_id"] == "open-id-test" and upload.headers["access-token"].startswith("act.")
-    assert upload.files["video"].filename == fresh(story).video.file.name.rsplit("/", 1)[-1]
+    sent = fresh(story).video.rendition("vertical")
+    assert upload.files["video"].filename == sent.file.name.rsplit("/", 1)[-1]
     assert not server.calls_to("/video/part/init/")
     assert server.refreshes == 1
     assert "review" in row.note  # only the account sees it until Douyin approves it
     assert message_of(story, channel).remote_id == row.remote_id
 
 
-@needs_video_field
+def test_a_vertical_original_goes_to_douyin_as_its_720p(review, channel, server, on_commit):
+    story = add_story(
+        review, channel, title="竖屏", video=video_document(2000, name="upright.mp4", vertical=True)
+    )
+    pass_review(review, story, on_commit)
+
+    row = status_of(story, channel)
+    assert row.state == S.PUBLISHED, row.error
+    assert server.calls_to("/video/upload/")[0].files["video"].filename.startswith("upright")
+    assert server.videos[server.items[row.remote_id]["video_id"]] == 2000
+
+
+def test_a_video_still_transcoding_is_sent_when_it_is_ready(review, channel, server, on_commit):
+    from rongmei.video.models import VideoAsset
+
+    video = video_document(state="transcoding")
+    VideoAsset.objects.filter(pk=video.pk).update(percent_done=40)
+    story = add_story(review, channel, title="转码中", video=video)
+    pass_review(review, story, on_commit)
+
+    row = status_of(story, channel)
+    assert row.state == S.FAILED and "40%" in row.error and "ready" in row.error
+    message = message_of(story, channel)
+    assert message.next_attempt_at is not None and not server.calls_to("/video/upload/")
+    VideoAsset.objects.filter(pk=video.pk).update(state="ready", percent_done=100)
+    deliver_again(message)
+    assert status_of(story, channel).state == S.PUBLISHED
+
+
+def test_a_video_that_failed_to_transcode_is_not_retried(review, channel, server, on_commit):
+    from rongmei.video.models import VideoAsset
+
+    video = video_document(state="failed")
+    VideoAsset.objects.filter(pk=video.pk).update(failure_message="the file is damaged")
+    story = add_story(review, channel, title="转码失败", video=video)
+    pass_review(review, story, on_commit)
+
+    row = status_of(story, channel)
+    assert row.state == S.FAILED and "the file is damaged" in row.error
+    assert message_of(story, channel).next_attempt_at is None
+
+
 def test_the_access_token_is_kept_between_deliveries(review, channel, server, on_commit):
     for title in ("第一条", "第二条"):
         pass_review(review, add_story(review, channel, title=title), on_commit)
@@ -150,7 +198,6 @@ def test_the_access_token_is_kept_between_deliveries(review, channel, server, on
     assert server.refreshes == 1
 
 
-@needs_video_field
 @pytest.mark.parametrize("fault", ["expired_token", "expired_token_2190008"])
 def test_an_expired_token_is_renewed_once_and_the_call_repeated(review, channel, server, on_commit, fault):
     server.fail_next(fault, path="/video/create/")
@@ -163,7 +210,6 @@ def test_an_expired_token_is_renewed_once_and_the_call_repeated(review, channel,
     assert len(server.items) == 1 and len(server.calls_to("/video/upload/")) == 1
 
 
-@needs_video_field
 def test_a_used_up_quota_is_retried_later_and_the_video_posted_once(review, channel, server, on_commit):
     server.fail_next("quota", path="/video/create/")
     story = add_story(review, channel, title="配额用完", text="#城市更新 配额")
@@ -181,7 +227,6 @@ def test_a_used_up_quota_is_retried_later_and_the_video_posted_once(review, chan
     assert len(server.calls_to("/video/create/")) == 2
 
 
-@needs_video_field
 def test_an_expired_refresh_token_asks_for_a_new_authorisation(review, channel, server, on_commit):
     server.fail_next("refresh_expired", path="/oauth/refresh_token/")
     story = add_story(review, channel, title="授权过期")
@@ -195,7 +240,6 @@ def test_an_expired_refresh_token_asks_for_a_new_authorisation(review, channel, 
     assert not server.calls_to("/video/upload/")
 
 
-@needs_video_field
 def test_a_large_video_goes_up_in_parts(review, channel, server, on_commit, monkeypatch):
     # Parts of 1,000 bytes instead of Douyin's 5 MB minimum, so the test needs no large file.
     monkeypatch.setattr(douyin_adapter, "MIN_CHUNK_BYTES", 1000)
@@ -271,7 +315,6 @@ def test_the_contract_server_refuses_small_parts_gaps_and_reused_videos(server):
     assert len(server.items) == 1
 
 
-@needs_video_field
 def test_platform_down_then_up_posts_exactly_once(review, allow_loopback, monkeypatch, on_commit):
     contract = DouyinContractServer()
     port = unreachable(contract)  # Douyin is down: nothing listens
@@ -285,7 +328,6 @@ def test_platform_down_then_up_posts_exactly_once(review, allow_loopback, monkey
     )
 
 
-@needs_video_field
 @pytest.mark.parametrize("fault", ["garbage", "html", "5xx"])
 def test_a_garbled_answer_to_the_upload_fails_in_plain_words_and_the_retry_posts_once(
     review, channel, server, on_commit, fault
@@ -303,7 +345,6 @@ def test_a_garbled_answer_to_the_upload_fails_in_plain_words_and_the_retry_posts
     assert len(server.items) == 1
 
 
-@needs_video_field
 @pytest.mark.parametrize("fault", ["garbage", "down", "created_then_timeout"])
 def test_a_post_with_no_clear_answer_is_never_posted_twice(review, channel, server, on_commit, fault):
     server.fail_next(fault, path="/video/create/")
@@ -326,7 +367,6 @@ def test_a_post_with_no_clear_answer_is_never_posted_twice(review, channel, serv
     assert not server.calls_to("/video/delete/")
 
 
-@needs_video_field
 def test_a_retry_after_the_upload_does_not_upload_again(review, channel, server, on_commit):
     # The upload works; the create finds the token expired and Douyin's token service down.
     DouyinAdapter(channel)._account()  # the token the upload uses
@@ -343,7 +383,6 @@ def test_a_retry_after_the_upload_does_not_upload_again(review, channel, server,
     assert len(server.calls_to("/video/upload/")) == 1 and len(server.items) == 1
 
 
-@needs_video_field
 def test_a_refused_create_uploads_afresh_on_the_next_attempt(review, channel, server, on_commit):
     server.fail_next("no_permission", path="/video/create/")
     story = add_story(review, channel, title="无权限")
@@ -361,7 +400,6 @@ def test_a_refused_create_uploads_afresh_on_the_next_attempt(review, channel, se
     assert len(server.items) == 1
 
 
-@needs_video_field
 def test_a_retraction_deletes_the_post(review, channel, server, on_commit):
     story = add_story(review, channel, title="撤稿")
     pass_review(review, story, on_commit)
@@ -377,7 +415,6 @@ def test_a_retraction_deletes_the_post(review, channel, server, on_commit):
     assert server.calls_to("/video/delete/")[0].json() == {"item_id": item_id}
 
 
-@needs_video_field
 def test_a_correction_needs_manual_action(review, channel, server, on_commit):
     story = add_story(review, channel, title="更正")
     pass_review(review, story, on_commit)
@@ -399,7 +436,6 @@ def test_a_story_without_a_video_gets_a_clear_message(review, channel, server, o
     assert not server.calls
 
 
-@needs_video_field
 def test_a_caption_over_the_channels_limit_names_the_field_and_the_limit(review, channel, server, on_commit):
     Channel.objects.filter(pk=channel.pk).update(limits={"text": {"max_chars": 55}})
     story = add_story(review, channel, title="标题", text="字" * 56)
@@ -442,6 +478,8 @@ def test_check_version_says_before_review_what_douyin_would_refuse(review, chann
     story = review.add_story(title="无视频")
     no_video, too_long = adapter.check_version(story, ChannelVersion(text="字" * 6))
     assert "no video" in no_video and "at most 5" in too_long
-    if HAS_VIDEO_FIELD:
-        story.video = video_document()
-        assert adapter.check_version(story, ChannelVersion(text="字" * 5)) == []
+    story.video = video_document()
+    assert adapter.check_version(story, ChannelVersion(text="字" * 5)) == []
+    story.video = video_document(state="transcoding")
+    (transcoding,) = adapter.check_version(story, ChannelVersion(text="字" * 5))
+    assert "still being uploaded or transcoded" in transcoding
