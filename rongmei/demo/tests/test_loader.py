@@ -174,7 +174,13 @@ def test_demo_newsroom_loads_once_and_again_without_changes(
         "weibo",
         "xuexi",
     ]
-    assert every.video is not None and every.video.file.read(8)[4:8] == b"ftyp"  # a real MP4
+    # A library video, transcoded: its vertical original's 720p is what Douyin and the app play.
+    assert every.video is not None and every.video.state == "ready", every.video.failure_message
+    short = every.video.short_video_rendition()
+    assert (short.kind, short.width, short.height) == ("720p", 720, 1280)
+    with short.file.open("rb") as mp4:
+        assert mp4.read(8)[4:8] == b"ftyp"  # a real MP4
+    assert every.video.poster is not None
     # The county center (桓台) takes its region's stories: the every-channel story is one of them.
     from rongmei.distribution.models import StoryChannelStatus
     from rongmei.partners.demo import COUNTY
