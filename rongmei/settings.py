@@ -145,6 +145,9 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so it knows the visitor's language and login and answers before URL routing.
     "rongmei.website.cache.PublicPageCacheMiddleware",
+    # After the cache (a hit needs no site): a public page's site and home page from the process's
+    # memo, without a query.
+    "rongmei.website.memo.KnownSiteMiddleware",
     # Last (Axes' rule): turns a lockout into the login page with the reason, status 429.
     "axes.middleware.AxesMiddleware",
 ]

@@ -32,3 +32,6 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # no clock window every hit reads the tables (rongmei/website/tests/test_cache_clock.py tests
 # the window itself).
 PUBLIC_PAGE_CACHE_CLOCK_SECONDS = 0
+# The per-process memo of site, navigation and sections follows the clock, which moves on commit;
+# most tests never commit (memo tests turn it on with committed bumps).
+PUBLIC_MEMO_ENABLED = False

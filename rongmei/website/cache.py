@@ -83,18 +83,26 @@ def public_page(view):
     return wrapper
 
 
-def _serves_public_pages(request) -> bool:
-    """Whether the URL goes to Wagtail's page serving or a ``public_page`` view.
+_SERVES_PUBLIC = "_rongmei_serves_public_pages"
+
+
+def serves_public_pages(request) -> bool:
+    """Whether the URL goes to Wagtail's page serving or a ``public_page`` view (kept on the request).
 
     Other views (admin, search, health check, …) never touch the cache, not even the tag query.
     """
-    from wagtail.views import serve as wagtail_serve
+    answer = getattr(request, _SERVES_PUBLIC, None)
+    if answer is None:
+        from wagtail.views import serve as wagtail_serve
 
-    try:
-        view = resolve(request.path_info).func
-    except Resolver404:
-        return False
-    return view is wagtail_serve or getattr(view, "serves_public_pages", False)
+        try:
+            view = resolve(request.path_info).func
+        except Resolver404:
+            answer = False
+        else:
+            answer = view is wagtail_serve or getattr(view, "serves_public_pages", False)
+        setattr(request, _SERVES_PUBLIC, answer)
+    return answer
 
 
 # --- Recording what a page shows ------------------------------------------------------------
@@ -196,6 +204,16 @@ def read_versions(tags: Iterable[str] = ()) -> Versions:
     result = Versions(token, clock, versions)
     _clock_memo.remember(result)
     return result
+
+
+def clock_stamp() -> tuple[str, int]:
+    """The token and clock this process may take as current: the last read within the clock window
+    (``clock_seconds``), else read now (one query)."""
+    recent = _clock_memo.recent()
+    if recent is None:
+        versions = read_versions()
+        recent = (versions.token, versions.clock)
+    return recent
 
 
 def current_generation() -> str:
@@ -404,7 +422,7 @@ def request_is_cacheable(request) -> bool:
     # A session cookie means a logged-in user (or a passed page password): never the shared copy.
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META:
         return False
-    return _query_is_cacheable(request) and _serves_public_pages(request)
+    return _query_is_cacheable(request) and serves_public_pages(request)
 
 
 def cache_key(request) -> str:

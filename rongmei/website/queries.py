@@ -27,6 +27,8 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 from rongmei.newsroom.models import Region, SectionPage, StoryCredit, StoryPage, StoryTag, TopicPage
 
+from . import memo
+
 
 class _RequestMemo(threading.local):
     """What one request reads once: set up when a request starts, dropped when it finishes.
@@ -54,15 +56,22 @@ request_started.connect(_request_started, dispatch_uid="website_queries_request_
 request_finished.connect(_request_finished, dispatch_uid="website_queries_request_finished")
 
 
-def restricted_paths():
-    """The paths of the pages with a view restriction: one plain SQL query, once per request."""
-    if _memo.active and _memo.restricted_paths is not None:
-        return _memo.restricted_paths
+def _read_restricted_paths() -> tuple:
     restrictions = connection.ops.quote_name(PageViewRestriction._meta.db_table)
     pages = connection.ops.quote_name(Page._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT p.path FROM {restrictions} r INNER JOIN {pages} p ON p.id = r.page_id")
-        paths = [row[0] for row in cursor.fetchall()]
+        return tuple(row[0] for row in cursor.fetchall())
+
+
+def restricted_paths() -> tuple:
+    """The paths of the pages with a view restriction: one plain SQL query, kept while the page
+    cache's clock stands (memo.py), else once per request."""
+    if memo.enabled():
+        return memo.remembered("restricted_paths", _read_restricted_paths)
+    if _memo.active and _memo.restricted_paths is not None:
+        return _memo.restricted_paths
+    paths = _read_restricted_paths()
     if _memo.active:
         _memo.restricted_paths = paths
     return paths
@@ -109,11 +118,12 @@ def _section_title():
     return Subquery(Page.objects.filter(path=parent_path).values("title")[:1])
 
 
-class Teaser:
-    """A story as the public lists show it: its teaser's fields as plain attributes.
+class PageLink:
+    """A page as a link shows it (``id``, ``title``, ``url_path``, …) from a row of values.
 
-    Lists are read as values, not ``StoryPage`` instances: making a Wagtail page instance (model
-    and modelcluster initialisation, two signals) cost more than a home page's queries.
+    Lists are read as values, not page instances: making a Wagtail page instance (model and
+    modelcluster initialisation, two signals) cost more than a home page's queries. A ``PageLink``
+    is never changed once made, so one may be kept across requests (memo.py).
     """
 
     def __init__(self, row):
@@ -121,30 +131,39 @@ class Teaser:
         self.pk = row["id"]
 
     def __repr__(self):
-        return f"<Teaser {self.pk}: {self.title}>"
+        return f"<{type(self).__name__} {self.pk}: {self.title}>"
 
     def __eq__(self, other):
-        return isinstance(other, Teaser | Page) and self.pk == other.pk
+        return isinstance(other, PageLink | Page) and self.pk == other.pk
 
     def __hash__(self):
         return hash(self.pk)
 
     def get_url(self, request=None):
-        """Wagtail's URL of the story (only asked for a story outside the request's site)."""
+        """Wagtail's URL of the page (only asked for a page outside the request's site)."""
         page = Page.objects.filter(pk=self.pk).first()
         return page.get_url(request=request) if page is not None else None
 
 
-def titles_by_path(paths):
-    """``{path: title}`` of the pages at these paths, by one plain SQL query."""
-    if not paths:
-        return {}
+class Teaser(PageLink):
+    """A story as the public lists show it: its teaser's fields as plain attributes."""
+
+
+def _read_titles(paths) -> dict:
     pages = connection.ops.quote_name(Page._meta.db_table)
-    paths = sorted(paths)
     with connection.cursor() as cursor:
         placeholders = ", ".join(["%s"] * len(paths))
         cursor.execute(f"SELECT path, title FROM {pages} WHERE path IN ({placeholders})", paths)
         return dict(cursor.fetchall())
+
+
+def titles_by_path(paths):
+    """``{path: title}`` of the pages at these paths (do not change it): one plain SQL query, kept
+    while the page cache's clock stands (memo.py)."""
+    if not paths:
+        return {}
+    paths = tuple(sorted(paths))
+    return memo.remembered(("titles", paths), lambda: _read_titles(paths))
 
 
 class TeaserIterable(ValuesIterable):
@@ -209,18 +228,26 @@ def site_for_request(request):
     return site
 
 
-def nav_sections(home):
-    """The home page's sections and topic index, in the order editors gave them in the page tree."""
+LINK_FIELDS = ("id", "title", "url_path", "path", "depth", "slug")
+
+
+def nav_sections(home) -> tuple:
+    """The home page's sections and topic index, in the order editors gave them in the page tree
+    (``PageLink``s, kept while the page cache's clock stands: memo.py)."""
     from rongmei.newsroom.models import TopicIndexPage
 
-    return list(
-        Page.objects.live()
-        .filter(not_private())
-        .child_of(home)
-        .type(SectionPage, TopicIndexPage)
-        .only("id", "title", "url_path", "path", "depth", "slug")
-        .order_by("path")
-    )
+    def read():
+        rows = (
+            Page.objects.live()
+            .filter(not_private())
+            .child_of(home)
+            .type(SectionPage, TopicIndexPage)
+            .order_by("path")
+            .values(*LINK_FIELDS)
+        )
+        return tuple(PageLink(row) for row in rows)
+
+    return memo.remembered(("nav", home.pk), read)
 
 
 def section_stories(section, stories):
@@ -462,7 +489,14 @@ def related_stories(story, stories=None, limit=5):
 
 
 def story_section(story):
-    return SectionPage.objects.filter(path=story.path[: -Page.steplen]).first()
+    """The section a story is filed in (a ``PageLink``; None when its parent is no section)."""
+    parent_path = story.path[: -Page.steplen]
+
+    def read():
+        row = SectionPage.objects.filter(path=parent_path).values(*LINK_FIELDS).first()
+        return PageLink(row) if row is not None else None
+
+    return memo.remembered(("section", parent_path), read)
 
 
 def story_topics(story):

@@ -15,7 +15,7 @@ for distribution.
 """
 
 from django.db.models.signals import post_delete, post_save, pre_delete
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .cache import bump_site_on_commit, bump_story_on_commit, story_list_tags
@@ -120,6 +120,12 @@ def image_changed(sender, instance, created=False, **kwargs):
         bump_site_on_commit()
 
 
+def structure_changed(sender, **kwargs):
+    # A site's host name or home page, or a page's view restriction: every page may now be another's
+    # or private, so nothing cached may be served again (and memo.py reads them afresh).
+    bump_site_on_commit(hard=True)
+
+
 def register_signal_handlers():
     from wagtail.images import get_image_model
 
@@ -133,6 +139,10 @@ def register_signal_handlers():
     post_delete.connect(page_deleted, dispatch_uid="website_cache_page_deleted")
     post_save.connect(region_changed, sender=Region, dispatch_uid="website_cache_region_saved")
     post_delete.connect(region_changed, sender=Region, dispatch_uid="website_cache_region_deleted")
+    for model in (Site, PageViewRestriction):
+        label = model._meta.model_name
+        post_save.connect(structure_changed, sender=model, dispatch_uid=f"website_cache_{label}_saved")
+        post_delete.connect(structure_changed, sender=model, dispatch_uid=f"website_cache_{label}_deleted")
     image_model = get_image_model()
     post_save.connect(image_changed, sender=image_model, dispatch_uid="website_cache_image_saved")
     post_delete.connect(image_changed, sender=image_model, dispatch_uid="website_cache_image_deleted")

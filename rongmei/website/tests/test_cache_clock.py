@@ -79,7 +79,7 @@ def test_an_entry_checked_again_after_an_unrelated_bump_needs_no_query_and_keeps
 
     monkeypatch.setattr(page_cache.cache, "set", remembering_set)
     assert x_cache(client, story.url) == "miss"
-    (key, first, _timeout), = [row for row in stored if isinstance(row[1], page_cache.Entry)]
+    ((key, first, _timeout),) = [row for row in stored if isinstance(row[1], page_cache.Entry)]
     bump_from_another_process("story:999999")  # a story this page does not show
     window_passes()
     with django_assert_num_queries(1):
