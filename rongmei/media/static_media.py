@@ -12,7 +12,8 @@ Two parts:
 
 ``RenditionFiles``
     WSGI middleware around Django (``rongmei/wsgi.py``) that answers ``MEDIA_URL + "images/<name>"``
-    from ``MEDIA_ROOT/images/`` without building a Django request: one ``stat``, then WhiteNoise's
+    from ``MEDIA_ROOT/images/`` (and ``video/<name>``, the video and audio renditions and posters of
+    ``rongmei.video``: .mp4, .m4a, .mp3, .jpg) without building a Django request: one ``stat``, then WhiteNoise's
     responder (ETag, Last-Modified, 304, Range, HEAD). A name with the content hash is cached for
     a year (``immutable``); an older name for an hour. Only plain files directly in that folder,
     with a rendition's extension, after resolving links, are answered; everything else (originals,
@@ -34,6 +35,7 @@ from whitenoise.responders import StaticFile
 from whitenoise.string_utils import decode_path_info
 
 FOLDER = "images"
+VIDEO_FOLDER = "video"
 # What Wagtail writes as renditions (no SVG: it can carry scripts, and we accept no SVG uploads),
 # with the type to send: the machine's mimetypes table may lack the newer ones, and nosniff
 # forbids the browser to guess.
@@ -45,6 +47,14 @@ RENDITION_TYPES = {
     ".webp": "image/webp",
     ".avif": "image/avif",
 }
+# What rongmei.video writes: MP4s, audio, posters. Originals live elsewhere and are never answered.
+VIDEO_TYPES = {
+    ".mp4": "video/mp4",
+    ".m4a": "audio/mp4",
+    ".mp3": "audio/mpeg",
+    ".jpg": "image/jpeg",
+}
+FOLDER_TYPES = {FOLDER: RENDITION_TYPES, VIDEO_FOLDER: VIDEO_TYPES}
 HASH_DIGITS = 16
 YEAR = 365 * 24 * 60 * 60
 LONG_CACHE = f"max-age={YEAR}, public, immutable"
@@ -52,8 +62,12 @@ LONG_CACHE = f"max-age={YEAR}, public, immutable"
 # rendition name, so a reader may see the old one this long.
 SHORT_CACHE = "max-age=3600, public"
 
-# One file directly in images/: no "/", no NUL or backslash, not hidden, a rendition's extension.
-_NAME = re.compile(r"[^/\\\x00.][^/\\\x00]*\.(?:jpe?g|png|gif|webp|avif)", re.IGNORECASE)
+# One file directly in the folder: no "/", no NUL or backslash, not hidden, one of its extensions.
+_NAMES = {
+    FOLDER: re.compile(r"[^/\\\x00.][^/\\\x00]*\.(?:jpe?g|png|gif|webp|avif)", re.IGNORECASE),
+    VIDEO_FOLDER: re.compile(r"[^/\\\x00.][^/\\\x00]*\.(?:mp4|m4a|mp3|jpg)", re.IGNORECASE),
+}
+_NAME = _NAMES[FOLDER]
 # The content hash, then optionally the storage's "_abcdefg" (a same-content file already there).
 _HASHED = re.compile(rf"\.[0-9a-f]{{{HASH_DIGITS}}}(?:_[A-Za-z0-9]{{7}})?\.[A-Za-z0-9]+\Z")
 
@@ -91,10 +105,10 @@ def is_content_named(name: str) -> bool:
     return _HASHED.search(name) is not None
 
 
-def rendition_headers(url_path: str) -> list:
+def rendition_headers(url_path: str, types=RENDITION_TYPES) -> list:
     name = url_path.rsplit("/", 1)[-1]
     return [
-        ("Content-Type", RENDITION_TYPES[posixpath.splitext(name)[1].lower()]),
+        ("Content-Type", types[posixpath.splitext(name)[1].lower()]),
         ("Cache-Control", LONG_CACHE if is_content_named(name) else SHORT_CACHE),
         ("X-Content-Type-Options", "nosniff"),
         # Opened directly, it is an image in a sandbox: nothing in it may run or load.
@@ -103,8 +117,8 @@ def rendition_headers(url_path: str) -> list:
 
 
 @functools.lru_cache(maxsize=8)
-def _real_folder(media_root: str) -> str:
-    return os.path.realpath(os.path.join(media_root, FOLDER))
+def _real_folder(media_root: str, folder: str = FOLDER) -> str:
+    return os.path.realpath(os.path.join(media_root, folder))
 
 
 # URL path -> (the file's identity when looked up, its StaticFile); checked by one stat per request.
@@ -115,18 +129,18 @@ FOUND_MAX = 20_000
 def find_rendition(url_path: str):
     """The WhiteNoise ``StaticFile`` for a rendition's URL path (decoded), or None.
 
-    None for anything that is not a plain file directly in MEDIA_ROOT/images/ with a rendition's
-    extension: a missing file, another folder, ``..``, a link leading elsewhere, a directory.
+    None for anything that is not a plain file directly in MEDIA_ROOT/images/ (or video/) with a
+    rendition's extension: a missing file, another folder, ``..``, a link leading elsewhere, a directory.
     A file found before is answered again while ``stat`` shows the same file (inode, size, time);
     a file deleted, replaced or turned into a link is looked up anew.
     """
-    prefix = settings.MEDIA_URL + FOLDER + "/"
-    if not url_path.startswith(prefix):
+    folder = url_path[len(settings.MEDIA_URL) :].split("/", 1)[0]
+    if not url_path.startswith(settings.MEDIA_URL) or folder not in FOLDER_TYPES:
         return None
-    name = url_path[len(prefix) :]
-    if not _NAME.fullmatch(name):
+    name = url_path[len(settings.MEDIA_URL) + len(folder) + 1 :]
+    if not _NAMES[folder].fullmatch(name):
         return None
-    path = os.path.join(_real_folder(str(settings.MEDIA_ROOT)), name)
+    path = os.path.join(_real_folder(str(settings.MEDIA_ROOT), folder), name)
     try:
         info = os.stat(path)
         identity = (path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
@@ -136,7 +150,7 @@ def find_rendition(url_path: str):
         # Links are followed only if they stay in the folder (and a link would be odd there anyway).
         if os.path.realpath(path) != path or not stat.S_ISREG(info.st_mode):
             return None
-        static_file = StaticFile(path, rendition_headers(url_path))
+        static_file = StaticFile(path, rendition_headers(url_path, FOLDER_TYPES[folder]))
     except (OSError, ValueError):
         return None
     if len(_found) >= FOUND_MAX:
