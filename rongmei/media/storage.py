@@ -97,6 +97,14 @@ def _s3_storages(env) -> dict:
             f"S3_SIGNED_URL_SECONDS 应为 1 到 604800 之间的秒数，现在是 {seconds!r}。"
             f" / S3_SIGNED_URL_SECONDS must be a number of seconds from 1 to 604800, not {seconds!r}."
         )
+    acls = (value.get("S3_OBJECT_ACLS") or "1").lower()
+    if acls not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+        raise ImproperlyConfigured(
+            f"S3_OBJECT_ACLS 只能是 1 或 0，现在是 {acls!r}。 / S3_OBJECT_ACLS must be 1 or 0, not {acls!r}."
+        )
+    # Off for stores without object ACLs (MinIO; AWS buckets with "bucket owner enforced"): then
+    # objects are private by the bucket's default and a bucket policy opens images/ to readers.
+    with_acls = acls in ("1", "true", "yes", "on")
     addressing = value.get("S3_ADDRESSING_STYLE") or None
     if addressing not in (None, "path", "virtual", "auto"):
         raise ImproperlyConfigured(
@@ -126,7 +134,7 @@ def _s3_storages(env) -> dict:
             "OPTIONS": {
                 **connection,
                 "bucket_name": value["S3_BUCKET"],
-                "default_acl": "private",
+                "default_acl": "private" if with_acls else None,
                 "querystring_auth": True,
                 "querystring_expire": int(seconds),
             },
@@ -136,9 +144,7 @@ def _s3_storages(env) -> dict:
             "OPTIONS": {
                 **connection,
                 "bucket_name": value.get("S3_PUBLIC_BUCKET") or value["S3_BUCKET"],
-                # "" sends no ACL: for stores without object ACLs (MinIO), where a bucket policy
-                # makes images/ readable instead.
-                "default_acl": value.get("S3_PUBLIC_ACL", "public-read") or None,
+                "default_acl": "public-read" if with_acls else None,
                 "querystring_auth": False,
                 "custom_domain": (public_parts.netloc + public_parts.path).rstrip("/"),
                 "url_protocol": public_parts.scheme + ":",
@@ -150,7 +156,7 @@ def _s3_storages(env) -> dict:
                 **connection,
                 "bucket_name": private_bucket,
                 "location": private_prefix,
-                "default_acl": "private",
+                "default_acl": "private" if with_acls else None,
                 "querystring_auth": True,
             },
         },

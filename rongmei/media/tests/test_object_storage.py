@@ -7,6 +7,7 @@ buckets and ``settings.STORAGES`` built by ``storages_from_environment`` as prod
 import hashlib
 import io
 import itertools
+import json
 import os
 from types import SimpleNamespace
 
@@ -86,12 +87,17 @@ def s3(s3_server, settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.PRIVATE_ROOT = str(tmp_path / "private")
     settings.PUBLIC_PAGE_CACHE_ENABLED = False
-    # The setting_changed signal empties django's `storages` and `default_storage`.
-    settings.STORAGES = storages_from_environment(env)
-    # Wagtail resolves the rendition field's storage once, when the model loads.
-    monkeypatch.setattr(NewsImageRendition._meta.get_field("file"), "storage", storages["renditions"])
+
+    def configure(**changes):
+        # The setting_changed signal empties django's `storages` and `default_storage`.
+        settings.STORAGES = storages_from_environment({**env, **changes})
+        # Wagtail resolves the rendition field's storage once, when the model loads.
+        monkeypatch.setattr(NewsImageRendition._meta.get_field("file"), "storage", storages["renditions"])
+
+    configure()
     cache.clear()  # renditions Wagtail remembered from other tests
     yield SimpleNamespace(
+        configure=configure,
         client=client,
         bucket=bucket,
         private_bucket=private_bucket,
@@ -145,6 +151,15 @@ LOCAL_BACKENDS = {
 }
 
 
+S3_ENV = {
+    "MEDIA_STORAGE": "s3",
+    "S3_BUCKET": "rongmei-media",
+    "S3_ACCESS_KEY_ID": "k",
+    "S3_SECRET_ACCESS_KEY": "s",
+    "S3_PUBLIC_URL": "https://img.example.cn",
+}
+
+
 @pytest.mark.parametrize("env", [{}, {"MEDIA_STORAGE": "local"}, {"MEDIA_STORAGE": "", "S3_BUCKET": "x"}])
 def test_local_disk_unless_s3_is_chosen(env):
     configured = storages_from_environment(env)
@@ -175,34 +190,31 @@ def test_s3_without_its_settings_names_each_missing_one_in_chinese_and_english()
         ({"S3_ENDPOINT_URL": "ftp://minio:9000"}, ["S3_ENDPOINT_URL 应为", "must be an http"]),
         ({"S3_SIGNED_URL_SECONDS": "soon"}, ["S3_SIGNED_URL_SECONDS 应为", "must be a number"]),
         ({"S3_ADDRESSING_STYLE": "dns"}, ["S3_ADDRESSING_STYLE 只能是", "must be path"]),
+        ({"S3_OBJECT_ACLS": "maybe"}, ["S3_OBJECT_ACLS 只能是", "must be 1 or 0"]),
     ],
 )
 def test_malformed_s3_settings_are_refused_with_the_reason(change, words):
-    env = {
-        "MEDIA_STORAGE": "s3",
-        "S3_BUCKET": "rongmei-media",
-        "S3_ACCESS_KEY_ID": "k",
-        "S3_SECRET_ACCESS_KEY": "s",
-        "S3_PUBLIC_URL": "https://img.example.cn",
-        **change,
-    }
     with pytest.raises(ImproperlyConfigured) as refused:
-        storages_from_environment(env)
+        storages_from_environment({**S3_ENV, **change})
     assert all(word in str(refused.value) for word in words), str(refused.value)
 
 
 def test_private_files_share_the_main_bucket_only_under_their_prefix():
-    env = {
-        "MEDIA_STORAGE": "s3",
-        "S3_BUCKET": "rongmei-media",
-        "S3_ACCESS_KEY_ID": "k",
-        "S3_SECRET_ACCESS_KEY": "s",
-        "S3_PUBLIC_URL": "https://img.example.cn",
-    }
-    shared = storages_from_environment(env)["private"]["OPTIONS"]
+    shared = storages_from_environment(S3_ENV)["private"]["OPTIONS"]
     assert (shared["bucket_name"], shared["location"]) == ("rongmei-media", "private")
-    own = storages_from_environment({**env, "S3_PRIVATE_BUCKET": "rongmei-private"})["private"]["OPTIONS"]
+    own = storages_from_environment({**S3_ENV, "S3_PRIVATE_BUCKET": "rongmei-private"})["private"]["OPTIONS"]
     assert (own["bucket_name"], own["location"]) == ("rongmei-private", "")
+
+
+def test_object_acls_private_and_public_read_unless_the_store_has_none():
+    acls = {
+        alias: entry["OPTIONS"]["default_acl"]
+        for alias, entry in storages_from_environment(S3_ENV).items()
+        if "OPTIONS" in entry
+    }
+    assert acls == {"default": "private", "renditions": "public-read", "private": "private"}
+    without = storages_from_environment({**S3_ENV, "S3_OBJECT_ACLS": "0"})
+    assert all(entry["OPTIONS"]["default_acl"] is None for entry in without.values() if "OPTIONS" in entry)
 
 
 def test_pages_may_load_renditions_from_the_public_address_only_with_s3():
@@ -251,6 +263,31 @@ def test_renditions_are_public_under_the_public_url_and_named_by_their_bytes(cli
     assert "." + hashlib.sha256(served.content).hexdigest()[:16] + "." in rendition.file.name
     assert public_grant(s3, s3.bucket, rendition.file.name)
     assert not files_on_disk(s3.media_root)
+
+
+def test_without_object_acls_a_bucket_policy_opens_the_renditions_only(client, newsroom, s3):
+    """Stores without object ACLs (MinIO, AWS "bucket owner enforced"): docs/object-storage.md's policy."""
+    s3.configure(S3_OBJECT_ACLS="0")
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "PublicRenditions",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{s3.bucket}/images/*",
+            }
+        ],
+    }
+    s3.client.put_bucket_policy(Bucket=s3.bucket, Policy=json.dumps(policy))
+    login(client, newsroom.reporter)
+    image = upload_image(client)
+    rendition = image.get_rendition("fill-160x90")
+
+    assert not public_grant(s3, s3.bucket, rendition.file.name)
+    assert anonymous_get(s3, s3.bucket, rendition.file.name).status_code == 200
+    assert anonymous_get(s3, s3.bucket, image.file.name).status_code == 403
 
 
 def test_a_published_story_shows_renditions_from_the_public_url_and_never_the_original(client, newsroom, s3):
