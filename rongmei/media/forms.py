@@ -6,14 +6,21 @@ the file on the edit page) from ``WAGTAILIMAGES_IMAGE_FORM_BASE`` and every docu
 """
 
 import os
+from io import BytesIO
 
+import willow
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
+from PIL import Image as PILImage
 from PIL.Image import DecompressionBombError
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
+
+from .exif import read_exif, upright
 
 TOO_MANY_PIXELS = _(
     "This image has too many pixels (more than %(max_pixels)s). Make it smaller and upload it again."
@@ -26,12 +33,22 @@ def too_many_pixels(max_pixels) -> ValidationError:
     )
 
 
+DAMAGED = _(
+    "This picture is damaged or incomplete: it could not be read to the end. Upload it again from the "
+    "original file."
+)
+EXTENSIONS = {"jpeg": "jpg", "png": "png", "gif": "gif", "webp": "webp"}
+
+
 class NewsImageFileField(WagtailImageField):
-    """Wagtail's image field, which also refuses a picture too large for Pillow even to open.
+    """Wagtail's image field, which also refuses a picture too large for Pillow even to open or cut
+    short, takes a picture for what its content is whatever its name says, reads its EXIF and turns a
+    sideways phone photo upright (``exif.upright``).
 
     Wagtail reads the size through Pillow, and Pillow raises ``DecompressionBombError`` (rather than
     answering) for more than twice its ``MAX_IMAGE_PIXELS``: a 48 KB PNG of 20000×20000 pixels was a
-    server error instead of the form's message.
+    server error instead of the form's message. A truncated JPEG was a server error too (Pillow's
+    OSError while Wagtail read its size).
     """
 
     def check_image_pixel_size(self, f):
@@ -39,6 +56,50 @@ class NewsImageFileField(WagtailImageField):
             super().check_image_pixel_size(f)
         except DecompressionBombError:
             raise too_many_pixels(self.max_image_pixels)
+        except (OSError, SyntaxError, ValueError):
+            raise ValidationError(DAMAGED, code="image_damaged")
+
+    def check_image_file_format(self, f):
+        # The name's extension is only a label: a PNG called .jpg is stored as the PNG it is, rather
+        # than refused, and what is not a picture at all was refused already (Willow could not open it).
+        extension = EXTENSIONS.get(f.image.format_name)
+        if extension is not None:
+            stem, current = os.path.splitext(f.name)
+            if current.lower().lstrip(".") not in (extension, "jpeg" if extension == "jpg" else extension):
+                f.name = f"{stem}.{extension}"
+        super().check_image_file_format(f)
+
+    def to_python(self, data):
+        f = super().to_python(data)
+        if f is None:
+            return None
+        check_decodes(f)
+        found = read_exif(f)
+        turned = upright(f, found["orientation"])
+        if turned is not None:
+            upright_file = SimpleUploadedFile(f.name, turned, "image/jpeg")
+            upright_file.image = willow.Image.open(BytesIO(turned))
+            upright_file.content_type = f.content_type
+            f = upright_file
+        f.exif = found
+        return f
+
+
+def check_decodes(f):
+    """Decode the whole picture (a JPEG at an eighth of its size, which still reads every byte), so a
+    file cut short is refused here rather than failing later in a rendition."""
+    f.seek(0)
+    try:
+        with PILImage.open(f) as picture:
+            if picture.format == "JPEG":
+                picture.draft("RGB", (max(picture.width // 8, 1), max(picture.height // 8, 1)))
+            picture.load()
+    except DecompressionBombError:
+        raise too_many_pixels(getattr(settings, "WAGTAILIMAGES_MAX_IMAGE_PIXELS", 0) or 0)
+    except (OSError, SyntaxError, ValueError):
+        raise ValidationError(DAMAGED, code="image_damaged")
+    finally:
+        f.seek(0)
 
 
 class NewsImageForm(BaseImageForm):
@@ -50,6 +111,15 @@ class NewsImageForm(BaseImageForm):
             self.fields["file"] = NewsImageFileField(
                 label=current.label, required=current.required, widget=current.widget
             )
+
+    def save(self, commit=True):
+        found = getattr(self.cleaned_data.get("file"), "exif", None)
+        if found:
+            # The date from the file only fills an empty field: an editor's date wins.
+            if found["taken_at"] and not self.instance.taken_at:
+                self.instance.taken_at = found["taken_at"]
+            self.instance.camera = found["camera"]
+        return super().save(commit=commit)
 
 
 # Documents are offered for download only; a web page, a picture that runs scripts (SVG) or a script
