@@ -265,6 +265,19 @@ def test_renditions_are_public_under_the_public_url_and_named_by_their_bytes(cli
     assert not files_on_disk(s3.media_root)
 
 
+def test_deleting_an_image_deletes_its_objects(client, newsroom, s3, on_commit):
+    login(client, newsroom.reporter)
+    image = upload_image(client)
+    rendition = image.get_rendition("fill-160x90")
+    assert {image.file.name, rendition.file.name} <= set(keys(s3))
+
+    with on_commit():  # Wagtail deletes the files once the rows' deletion commits
+        response = client.post(reverse("wagtailimages:delete", args=[image.pk]))
+    assert response.status_code == 302
+    assert not NewsImage.objects.filter(pk=image.pk).exists()
+    assert image.file.name not in keys(s3) and rendition.file.name not in keys(s3)
+
+
 def test_without_object_acls_a_bucket_policy_opens_the_renditions_only(client, newsroom, s3):
     """Stores without object ACLs (MinIO, AWS "bucket owner enforced"): docs/object-storage.md's policy."""
     s3.configure(S3_OBJECT_ACLS="0")
