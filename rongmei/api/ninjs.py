@@ -18,7 +18,9 @@ What goes where (see docs/decisions/0015-content-api.md):
 - ``places``: the story's regions with their parents, province → city → district (``rel`` the
   level, ``literal`` the slug the region endpoints take); ``subjects``: sections, topics, tags;
   ``genres``: the story type; ``people``/``by``: the credits; ``associations``: the cover image
-  (``name`` "featureimage") with renditions, caption and credit.
+  (``name`` "featureimage") with renditions, caption and credit; on the item endpoint the story's
+  video (``name`` "featurevideo", ``type`` "video": its 720p/1080p MP4s with size and duration, and
+  the poster) once it is transcoded.
 
 The content never depends on the reader's language: it is built in the site's language.
 """
@@ -233,6 +235,50 @@ def _cover(story, ctx) -> list[dict]:
     return [association]
 
 
+def _video(story, ctx) -> list[dict]:
+    """The story's video (``name`` "featurevideo") once transcoded: its MP4s and the poster."""
+    video = story.video if story.video_id else None
+    if video is None or not video.is_ready:
+        return []
+    renditions = [
+        {
+            "name": rendition.kind,
+            "href": ctx.absolute(rendition.url),
+            "contenttype": rendition.content_type,
+            "width": rendition.width,
+            "height": rendition.height,
+            "sizeinbytes": rendition.file_size,
+            **({"duration": round(video.duration, 3)} if video.duration else {}),
+        }
+        for rendition in video.playable_renditions()
+    ]
+    poster = video.poster
+    if poster is not None:
+        renditions.append(
+            {
+                "name": "poster",
+                "href": ctx.absolute(poster.url),
+                "contenttype": poster.content_type,
+                "width": poster.width,
+                "height": poster.height,
+            }
+        )
+    association = {
+        "name": "featurevideo",
+        "uri": f"urn:rongmei:{ctx.host}:video:{video.pk}",
+        "type": "video",
+        "headlines": [{"role": "main", "value": video.title}],
+        "renditions": renditions,
+    }
+    if video.caption:
+        association["descriptions"] = [
+            {"role": "caption", "contenttype": "text/plain", "value": video.caption}
+        ]
+    if video.credit:
+        association["by"] = video.credit
+    return [association]
+
+
 def app_version(story):
     """The editor's version of the story for the app channel (list title, thumbnail), or None."""
     versions = getattr(story, "app_versions", None)
@@ -318,6 +364,9 @@ def story_item(story, ctx: Context, *, sections=(), topics=(), full=True) -> dic
             item["headlines"].append({"role": "short", "value": app.title})
         if app is not None and app.image is not None:
             associations = [*associations, _thumbnail(app.image, ctx)]
+        if full:
+            # The item endpoint only: a list would look up each story's video on its own.
+            associations = [*associations, *_video(story, ctx)]
         if associations:
             item["associations"] = associations
         if full:
