@@ -62,6 +62,11 @@ def audio_max_bytes() -> int:
     return int(getattr(settings, "AUDIO_MAX_UPLOAD_BYTES", DEFAULT_AUDIO_MAX_BYTES))
 
 
+def chunk_bytes() -> int:
+    """The size of the chunks the upload page sends (at most CHUNK_MAX_BYTES)."""
+    return min(int(getattr(settings, "VIDEO_UPLOAD_CHUNK_BYTES", 5 * MB)), CHUNK_MAX_BYTES)
+
+
 def upload_dir() -> Path:
     """Where chunks collect: local disk (the file is appended to), then it goes into the storage."""
     folder = Path(getattr(settings, "VIDEO_UPLOAD_DIR", settings.VAR_DIR / "video-uploads"))

@@ -122,7 +122,7 @@ class UploadPage(AdminPage):
         context = super().get_context_data(**kwargs)
         context.update(
             start_url=reverse("video_upload_start"),
-            chunk_bytes=5 * services.MB,
+            chunk_bytes=services.chunk_bytes(),
             video_max_bytes=services.video_max_bytes(),
             audio_max_bytes=services.audio_max_bytes(),
         )
