@@ -9,6 +9,7 @@ import os
 import posixpath
 import shutil
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -223,6 +224,21 @@ def forget_upload(user, upload_id) -> None:
     upload.delete()
     if asset is not None and asset.state == State.UPLOADING:
         asset.delete()
+
+
+def forget_stale_uploads(older_than_hours=48) -> int:
+    """Uploads nobody continued for ``older_than_hours``: their chunks and their (still uploading)
+    assets go. Returns how many."""
+    cutoff = timezone.now() - timedelta(hours=older_than_hours)
+    count = 0
+    for upload in Upload.objects.filter(updated_at__lt=cutoff).select_related("video", "audio"):
+        asset = upload.asset
+        _part_path(upload).unlink(missing_ok=True)
+        upload.delete()
+        if asset is not None and asset.state == State.UPLOADING:
+            asset.delete()
+        count += 1
+    return count
 
 
 def enqueue_transcode(asset):

@@ -162,3 +162,25 @@ def test_the_list_and_the_asset_page_show_state_and_players(newsroom, client, on
     assert "现场" in listing and asset.poster.url in listing
     page = client.get(reverse("video_edit", args=["video", asset.pk])).content.decode()
     assert asset.rendition("720p").url in page and "<video" in page
+
+
+def test_an_upload_nobody_continues_is_forgotten_with_its_chunks(newsroom, client):
+    import io
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    login(client, newsroom.reporter)
+    data = make_clip("320x240", 1)
+    url = start(client, "a.mp4", len(data)).json()["url"]
+    chunk(client, url, data[:1000], 0, len(data))
+    fresh_url = start(client, "b.mp4", len(data)).json()["url"]
+    old = Upload.objects.get(file_name="a.mp4")
+    part = services.upload_dir() / f"{old.pk}.part"
+    assert part.exists()
+    Upload.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(hours=49))
+    call_command("video_forget_stale_uploads", stdout=io.StringIO())
+    assert not part.exists() and not VideoAsset.objects.exists()
+    assert list(Upload.objects.values_list("file_name", flat=True)) == ["b.mp4"]
+    assert client.get(fresh_url).status_code == 200
