@@ -123,8 +123,15 @@ def _s3_storages(env) -> dict:
         "file_overwrite": False,
     }
     private_bucket = value.get("S3_PRIVATE_BUCKET") or value["S3_BUCKET"]
+    public_bucket = value.get("S3_PUBLIC_BUCKET") or value["S3_BUCKET"]
+    if public_bucket != value["S3_BUCKET"] and public_bucket == private_bucket:
+        # A bucket of its own for renditions is one whose policy may open all of it.
+        raise ImproperlyConfigured(
+            f"S3_PRIVATE_BUCKET 不能与公开的 S3_PUBLIC_BUCKET 相同（{public_bucket}）。"
+            f" / S3_PRIVATE_BUCKET must not be the public S3_PUBLIC_BUCKET ({public_bucket})."
+        )
     private_prefix = value.get("S3_PRIVATE_PREFIX", "").strip("/")
-    if not private_prefix and private_bucket in (value["S3_BUCKET"], value.get("S3_PUBLIC_BUCKET")):
+    if not private_prefix and private_bucket == value["S3_BUCKET"]:
         # Sharing a bucket, private files keep to a prefix no other storage writes under.
         private_prefix = DEFAULT_PRIVATE_PREFIX
     public_parts = urlsplit(public)
@@ -143,7 +150,7 @@ def _s3_storages(env) -> dict:
             "BACKEND": "rongmei.media.storage.S3RenditionStorage",
             "OPTIONS": {
                 **connection,
-                "bucket_name": value.get("S3_PUBLIC_BUCKET") or value["S3_BUCKET"],
+                "bucket_name": public_bucket,
                 "default_acl": "public-read" if with_acls else None,
                 "querystring_auth": False,
                 "custom_domain": (public_parts.netloc + public_parts.path).rstrip("/"),

@@ -191,6 +191,10 @@ def test_s3_without_its_settings_names_each_missing_one_in_chinese_and_english()
         ({"S3_SIGNED_URL_SECONDS": "soon"}, ["S3_SIGNED_URL_SECONDS 应为", "must be a number"]),
         ({"S3_ADDRESSING_STYLE": "dns"}, ["S3_ADDRESSING_STYLE 只能是", "must be path"]),
         ({"S3_OBJECT_ACLS": "maybe"}, ["S3_OBJECT_ACLS 只能是", "must be 1 or 0"]),
+        (
+            {"S3_PUBLIC_BUCKET": "rongmei-images", "S3_PRIVATE_BUCKET": "rongmei-images"},
+            ["S3_PRIVATE_BUCKET 不能与公开的 S3_PUBLIC_BUCKET 相同", "must not be the public"],
+        ),
     ],
 )
 def test_malformed_s3_settings_are_refused_with_the_reason(change, words):
