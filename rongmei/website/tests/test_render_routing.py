@@ -113,8 +113,21 @@ def test_view_restrictions_are_read_in_one_query(site):
     PageViewRestriction.objects.create(page=site.newsroom.home, restriction_type=PageViewRestriction.LOGIN)
     with CaptureQueriesContext(connection) as captured:
         ours = list(story.get_view_restrictions())
-    assert len(captured.captured_queries) == 1
+    # the restricted paths (in a request read once for the whole page, kept by the memo), then
+    # the restrictions themselves
+    assert len(captured.captured_queries) == 2, [query["sql"] for query in captured.captured_queries]
     assert ours == list(Page.get_view_restrictions(story))
+
+
+def test_with_no_restriction_anywhere_the_check_reads_only_the_paths(site):
+    story = site.story(title="公开稿件")
+    with CaptureQueriesContext(connection) as captured:
+        ours = list(story.get_view_restrictions())
+    assert ours == list(Page.get_view_restrictions(story)) == []
+    assert [query["sql"] for query in captured.captured_queries] == [
+        f"SELECT p.path FROM {connection.ops.quote_name('wagtailcore_pageviewrestriction')} r "
+        f"INNER JOIN {connection.ops.quote_name('wagtailcore_page')} p ON p.id = r.page_id"
+    ]
 
 
 def test_an_alias_ancestor_uses_its_sources_restrictions(site):
