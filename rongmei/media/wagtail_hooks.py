@@ -8,6 +8,7 @@ from wagtail.images.permissions import permission_policy as image_permissions
 from .library import MediaKind, register_kind
 from .models import NewsImage, NewsImageRendition
 from .operations import ChannelCropOperation, WatermarkOperation
+from .views_crops import CropsView, ResetCropView, SaveCropView
 from .views_library import LibraryView
 
 LIBRARY_THUMBNAIL = "max-165x165"
@@ -39,7 +40,20 @@ register_kind(
 
 @hooks.register("register_admin_urls")
 def register_media_urls():
-    return [path("media-library/", LibraryView.as_view(), name="media_library")]
+    return [
+        path("media-library/", LibraryView.as_view(), name="media_library"),
+        path("media-library/images/<int:image_id>/crops/", CropsView.as_view(), name="media_channel_crops"),
+        path(
+            "media-library/images/<int:image_id>/crops/<str:key>/",
+            SaveCropView.as_view(),
+            name="media_channel_crop_save",
+        ),
+        path(
+            "media-library/images/<int:image_id>/crops/<str:key>/reset/",
+            ResetCropView.as_view(),
+            name="media_channel_crop_reset",
+        ),
+    ]
 
 
 class LibraryMenuItem(MenuItem):
