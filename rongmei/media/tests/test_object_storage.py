@@ -241,6 +241,11 @@ def test_an_image_uploaded_in_the_admin_lands_in_the_bucket_and_stays_private(cl
     # Where Django needs a URL for it, the URL is signed and expires.
     assert "X-Amz-Signature=" in image.file.url and "X-Amz-Expires=600" in image.file.url
     assert (image.width, image.height) == (640, 480)
+    # The admin's own pages show it through public renditions.
+    for page in (reverse("wagtailimages:index"), reverse("wagtailimages:edit", args=[image.pk])):
+        html = client.get(page).content.decode()
+        assert f'src="{s3.public_url}/images/' in html
+        assert "X-Amz-Signature" not in html
 
 
 def test_two_uploads_under_one_name_are_two_objects(s3):
