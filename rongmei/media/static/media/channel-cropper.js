@@ -1,7 +1,8 @@
 // The channel cropper (media/crops.html): one box at a time over the picture, its shape locked to the
 // channel's (data-ratio; none for print), moved by dragging and sized by its corner. The box is kept
 // in the original picture's pixels in the channel's form, which saves it.
-(function () {
+// Wagtail's admin puts extra_js in the <head>: start once the page is read.
+document.addEventListener("DOMContentLoaded", function () {
     "use strict";
     var stage = document.getElementById("cropper-stage");
     if (!stage) return;
@@ -100,4 +101,4 @@
     if (picture.complete) redraw(); else picture.addEventListener("load", redraw);
     var wanted = location.hash ? document.getElementById(location.hash.slice(1)) : null;
     choose(wanted && wanted.classList.contains("channel-crop") ? wanted : document.querySelector(".channel-crop"));
-})();
+});
