@@ -100,7 +100,7 @@ class ChinesePostgresSearchQueryCompiler(pg.PostgresSearchQueryCompiler):
     #: entries are queried directly (``ranked_window``), in one statement: a walk down their
     #: primary key that stops after N + 1 matches of the stored ``title || body`` (PostgreSQL takes
     #: its GIN index for a rare word), each one ranked and checked against the queryset's filters.
-    RANK_MAX_MATCHES = 2000
+    RANK_MAX_MATCHES = 1000
 
     #: Set by ``ranked_window``: more than RANK_MAX_MATCHES entries matched (their exact number is
     #: not counted: that would cost the full match the cap avoids).

@@ -157,6 +157,7 @@ def segment_for_index(text: str) -> str:
 #: single save segments inline; a rebuild's batches (hundreds of stories) go to the pool.
 PARALLEL_MIN_TEXTS = 64
 
+
 def default_workers() -> int:
     """Worker processes for a batch: settings.RONGMEI_SEARCH_INDEX_WORKERS, else one per CPU with
     jieba, and one (no pool) with rjieba, which segments a story in ~0.2 ms: about what handing

@@ -80,6 +80,20 @@ class ChineseSQLiteIndex(ms_sqlite.SQLiteIndex):
         refresh_batch_title_norms(self, content_type_pk, data, [entry.object_id for entry in created])
 
 
+#: The FTS5 table of the newest index entries (migration 0003_recent_entries_fts, SQLite only).
+RECENT_TABLE = "rongmei_search_recent_fts"
+
+
+def _has_recent_table(connection) -> bool:
+    known = connection.__dict__.get("_rongmei_recent_fts")
+    if known is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [RECENT_TABLE])
+            known = cursor.fetchone() is not None
+        connection.__dict__["_rongmei_recent_fts"] = known
+    return known
+
+
 def _fetchall(queryset) -> list[tuple]:
     """The rows of a values_list queryset as plain tuples, without Django's per-row conversion
     (thousands of candidate rows per search)."""
@@ -128,12 +142,13 @@ class ChineseSQLiteSearchQueryCompiler(ms_sqlite.SQLiteSearchQueryCompiler):
     BM25_WEIGHTS = SEARCH_BM25_WEIGHTS
     #: Above this many full-text matches only the newest this many are ranked. Each candidate costs
     #: a bm25() score (~2 µs) and a check against the queryset's filters (~3 µs: three primary-key
-    #: lookups), whatever the archive's size: 5,000 took ~35–40 ms of CPU a search, 2,000 ~18–24 ms
+    #: lookups), whatever the archive's size: 5,000 took ~35–40 ms of CPU a search, 2,000 ~18–24 ms,
+    #: 1,000 ~11–14 ms at 100,000 stories with the recent entries' table
     #: (issue 12: p95 ≤ 30 ms at 1,000,000 stories; docs/decisions/0027-search-at-a-million.md).
     #: Readers of a newsroom's archive want the recent stories of such a word anyway, and narrow it
     #: with more words or the filters (the page says so). "Newest" is the highest FTS rowid: a
     #: story's index entry is created when it is first indexed and keeps its id when it changes.
-    RANK_MAX_MATCHES = 2000
+    RANK_MAX_MATCHES = 1000
 
     #: Set by ``ranked_entries``: how many rows matched the words before the cap, and whether the cap cut.
     matched_before_cap = None
@@ -214,12 +229,16 @@ class ChineseSQLiteSearchQueryCompiler(ms_sqlite.SQLiteSearchQueryCompiler):
         if match is None:
             return None
         limit = self.RANK_MAX_MATCHES
-        candidates = _fetchall(
-            ms_sqlite.SQLiteFTSIndexEntry.objects.filter(match)
-            .annotate(score=WeightedBM25(self.BM25_WEIGHTS))
-            .order_by("-index_entry_id")
-            .values_list("index_entry_id", "score")[: limit + 1]
-        )
+        candidates = self._recent_candidates(match, limit)
+        if candidates is None or len(candidates) <= limit:
+            # Not enough matches among the recent entries to fill the window (or no such table):
+            # the whole index, where such a word's count for bm25() is small.
+            candidates = _fetchall(
+                ms_sqlite.SQLiteFTSIndexEntry.objects.filter(match)
+                .annotate(score=WeightedBM25(self.BM25_WEIGHTS))
+                .order_by("-index_entry_id")
+                .values_list("index_entry_id", "score")[: limit + 1]
+            )
         if len(candidates) > limit:
             candidates = candidates[:limit]
             self.matched_before_cap = self._total_matches(match, candidates)
@@ -256,6 +275,30 @@ class ChineseSQLiteSearchQueryCompiler(ms_sqlite.SQLiteSearchQueryCompiler):
         # bm25() is lower for a better match; ties: the newer entry first.
         ranked = sorted(((score, -entry_id) for entry_id, score in candidates if entry_id in visible))
         return [(-negative_id, score) for score, negative_id in ranked]
+
+    def _recent_candidates(self, match, limit):
+        """The newest ``limit + 1`` matches among the recent entries (migration 0003's table) with
+        their bm25() scores, or None where that table does not exist.
+
+        A word that fills the window there gets the same rows as from the whole index (the
+        newest matches), scored with the IDF of the recent entries instead of all of them: bm25()
+        counts every matching row for its IDF, ~40 ms for a word in most of a million stories and
+        ~2 ms among 30,000. For one word the order is the same (the IDF scales every score alike);
+        for several, their IDFs come from a sample of the archive's newest 30,000 stories.
+        """
+        connection = connections[self.queryset.db]
+        if not _has_recent_table(connection):
+            return None
+        compiler = ms_sqlite.SQLiteFTSIndexEntry.objects.all().query.get_compiler(connection=connection)
+        _template, (match_text,) = match.as_sql(compiler, connection)
+        weights = ", ".join(str(float(weight)) for weight in self.BM25_WEIGHTS)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, bm25({RECENT_TABLE}, {weights}) FROM {RECENT_TABLE} "
+                f"WHERE {RECENT_TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s",
+                [match_text, limit + 1],
+            )
+            return cursor.fetchall()
 
     def object_pks(self, entry_ids):
         """{index entry id: object pk} for a page of ranked entries."""

@@ -1,0 +1,101 @@
+"""SQLite: the FTS5 table of the newest index entries (migration 0003) and the ranking that uses it
+for a word that fills the ranking window there (docs/decisions/0027-search-at-a-million.md)."""
+
+import pytest
+from django.db import connection
+from wagtail.search.models import IndexEntry
+
+from rongmei.newsroom.models import StoryPage
+from rongmei.search import sqlite_backend
+from rongmei.testing import publish_outside_review
+
+pytestmark = pytest.mark.django_db
+
+RECENT = sqlite_backend.RECENT_TABLE
+
+
+@pytest.fixture(autouse=True)
+def sqlite_only():
+    if connection.vendor != "sqlite":
+        pytest.skip("the recent entries' table is SQLite's (PostgreSQL walks its GIN index)")
+
+
+def recent_ids() -> set:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT rowid FROM {RECENT}")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def recent_text(entry_id) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT title || ' ' || body FROM {RECENT} WHERE rowid = %s", [entry_id])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def keep_newest(entries):
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE rongmei_search_recent_size SET entries = %s WHERE id = 1", [entries])
+
+
+def entry_of(story):
+    return IndexEntry.objects.get(object_id=str(story.pk), content_type__model="storypage")
+
+
+def titles(results):
+    return [page.title for page in results]
+
+
+def test_entries_are_copied_changed_and_deleted_with_the_index(newsroom):
+    story = newsroom.add_story(title="桥梁通车", body="<p>新桥今天通车。</p>", publish=True)
+    entry = entry_of(story)
+    assert entry.pk in recent_ids()
+    assert "通车" in recent_text(entry.pk)
+    story.title = "桥梁改名"
+    publish_outside_review(story.save_revision(user=newsroom.reporter), user=newsroom.chief)
+    assert "改名" in recent_text(entry_of(story).pk)
+    story.delete()
+    assert entry.pk not in recent_ids()
+
+
+def test_only_the_newest_entries_are_kept(newsroom):
+    keep_newest(3)
+    stories = [newsroom.add_story(title=f"稿件{n}", body="<p>正文。</p>", publish=True) for n in range(5)]
+    newest = max(IndexEntry.objects.values_list("pk", flat=True))
+    assert recent_ids() == {newest - 2, newest - 1, newest}
+    assert entry_of(stories[-1]).pk in recent_ids()
+    assert entry_of(stories[0]).pk not in recent_ids()
+
+
+def test_a_word_filling_the_window_among_recent_entries_is_ranked_there_as_over_the_whole_index(
+    newsroom, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(sqlite_backend.ChineseSQLiteSearchQueryCompiler, "RANK_MAX_MATCHES", 3)
+    newsroom.add_story(title="发展大会", body="<p>发展。</p>", publish=True)
+    for n in range(4):
+        body = "<p>" + "全市经济持续发展。" * (n + 1) + "其他内容。" * (4 - n) + "</p>"
+        newsroom.add_story(title=f"第{n}条", body=body, publish=True)
+    statements = []
+
+    def seen(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(seen):
+        from_recent = titles(StoryPage.objects.live().search("发展"))
+    assert any(RECENT in sql for sql in statements)
+    assert not any("bm25(" in sql and RECENT not in sql for sql in statements)
+
+    monkeypatch.setattr(sqlite_backend, "_has_recent_table", lambda connection: False)
+    from_whole_index = titles(StoryPage.objects.live().search("发展"))
+    assert from_recent == from_whole_index == ["第3条", "第2条", "第1条"]
+
+
+def test_a_word_with_few_recent_matches_is_ranked_over_the_whole_index(newsroom, monkeypatch):
+    monkeypatch.setattr(sqlite_backend.ChineseSQLiteSearchQueryCompiler, "RANK_MAX_MATCHES", 3)
+    old = newsroom.add_story(title="蹴鞠起源", body="<p>蹴鞠是古老的运动。</p>", publish=True)
+    keep_newest(2)
+    for n in range(3):
+        newsroom.add_story(title=f"新闻{n}", body="<p>今日天气晴。</p>", publish=True)
+    assert entry_of(old).pk not in recent_ids()
+    assert titles(StoryPage.objects.live().search("蹴鞠")) == ["蹴鞠起源"]
