@@ -44,8 +44,11 @@ from rongmei.website.site_url import page_url, public_root
 
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_2.1.json#"
 LANGUAGE = "zh-Hans"
-# Renditions an app gets of the cover image (Wagtail filter specs).
-COVER_RENDITIONS = {"viewImage": "width-1200", "thumbnail": "fill-480x270"}
+# Renditions an app gets of the cover image: the large view, and the media library's app list
+# thumbnail (16:9 from the editor's crop for the app or the focal point; rongmei.media.channels),
+# both with the story's outlet's watermark when it has one.
+COVER_RENDITIONS = {"viewImage": "width-1200", "thumbnail": "app_thumbnail"}
+
 BODY_IMAGE_SPEC = "width-1200"
 
 # Plain HTML an app can render with its own styles: no classes, styles, ids or scripts.
@@ -211,20 +214,11 @@ def _cover(story, ctx) -> list[dict]:
     image = story.cover_image
     if image is None:
         return []
-    renditions = get_renditions_or_not_found(image, list(COVER_RENDITIONS.values()))
     association = {
         "name": "featureimage",
         "uri": f"urn:rongmei:{ctx.host}:image:{image.pk}",
         "type": "picture",
-        "renditions": [
-            {
-                "name": name,
-                "href": ctx.absolute(renditions[spec].url),
-                "width": renditions[spec].width,
-                "height": renditions[spec].height,
-            }
-            for name, spec in COVER_RENDITIONS.items()
-        ],
+        "renditions": _image_renditions(image, story, ctx),
     }
     if image.caption:
         association["descriptions"] = [
@@ -287,21 +281,35 @@ def app_version(story):
     return versions[0] if versions else None
 
 
-def _thumbnail(image, ctx) -> dict:
-    renditions = get_renditions_or_not_found(image, list(COVER_RENDITIONS.values()))
+def _cover_specs(outlet) -> dict[str, str]:
+    from rongmei.media.channels import CHANNELS_BY_KEY, channel_spec, with_watermark
+
+    return {
+        name: channel_spec(spec, outlet) if spec in CHANNELS_BY_KEY else with_watermark(spec, outlet)
+        for name, spec in COVER_RENDITIONS.items()
+    }
+
+
+def _image_renditions(image, story, ctx) -> list[dict]:
+    specs = _cover_specs(story.outlet if story.outlet_id else None)
+    renditions = get_renditions_or_not_found(image, list(specs.values()))
+    return [
+        {
+            "name": name,
+            "href": ctx.absolute(renditions[spec].url),
+            "width": renditions[spec].width,
+            "height": renditions[spec].height,
+        }
+        for name, spec in specs.items()
+    ]
+
+
+def _thumbnail(image, story, ctx) -> dict:
     return {
         "name": "thumbnail",
         "uri": f"urn:rongmei:{ctx.host}:image:{image.pk}",
         "type": "picture",
-        "renditions": [
-            {
-                "name": name,
-                "href": ctx.absolute(renditions[spec].url),
-                "width": renditions[spec].width,
-                "height": renditions[spec].height,
-            }
-            for name, spec in COVER_RENDITIONS.items()
-        ],
+        "renditions": _image_renditions(image, story, ctx),
     }
 
 
@@ -363,7 +371,7 @@ def story_item(story, ctx: Context, *, sections=(), topics=(), full=True) -> dic
         if app is not None and app.title:
             item["headlines"].append({"role": "short", "value": app.title})
         if app is not None and app.image is not None:
-            associations = [*associations, _thumbnail(app.image, ctx)]
+            associations = [*associations, _thumbnail(app.image, story, ctx)]
         if full:
             # The item endpoint only: a list would look up each story's video on its own.
             associations = [*associations, *_video(story, ctx)]

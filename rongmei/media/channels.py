@@ -125,5 +125,12 @@ def channel_spec(key: str, outlet=None) -> str:
     return "|".join(parts)
 
 
+def with_watermark(spec: str, outlet) -> str:
+    """Any public rendition's ``spec`` with ``outlet``'s watermark (when it has one), before its format."""
+    if outlet is None or not outlet.has_watermark:
+        return spec
+    return f"{spec}|watermark-{outlet.pk}-{watermark_stamp(outlet)}"
+
+
 def channel_rendition(image, key: str, outlet=None):
     return image.get_rendition(channel_spec(key, outlet))

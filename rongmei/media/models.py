@@ -25,6 +25,18 @@ class NewsImage(MediaMetadata, AbstractImage):
         verbose_name = _("image")
         verbose_name_plural = _("images")
 
+    def create_renditions(self, *filters):
+        # Wagtail makes several renditions at once on worker threads, each with its own database
+        # connection (one that cannot see this transaction's rows, and is left open): what the
+        # operations read from the database is read here, on this thread, first.
+        self._channel_crops()
+        for rendition_filter in filters:
+            for operation in rendition_filter.operations:
+                prepare = getattr(operation, "prepare", None)
+                if prepare is not None:
+                    prepare()
+        return super().create_renditions(*filters)
+
     def _channel_crops(self) -> dict:
         # Read once per instance (prefetch_related("channel_crops") fills the same cache).
         cache = getattr(self, "_prefetched_objects_cache", {}).get("channel_crops")

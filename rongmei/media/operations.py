@@ -58,6 +58,14 @@ class WatermarkOperation(FilterOperation):
 
         return Outlet.objects.filter(pk=self.outlet_id).first()
 
+    @cached_property
+    def logo(self):
+        return _logo(self.outlet) if self.outlet is not None else None
+
+    def prepare(self):
+        """Read the outlet and its logo now (NewsImage.create_renditions: before Wagtail's threads)."""
+        return self.logo
+
     def run(self, willow, image, env):
         outlet = self.outlet
         if outlet is None or not outlet.has_watermark:
@@ -65,7 +73,7 @@ class WatermarkOperation(FilterOperation):
         from willow.plugins.pillow import PillowImage
 
         picture = willow.get_pillow_image()
-        marked = apply_watermark(picture, outlet)
+        marked = apply_watermark(picture, outlet, logo=self.logo)
         return PillowImage(marked)
 
 
@@ -104,11 +112,11 @@ def _text_mark(text: str, height: int) -> Image.Image:
     return mark
 
 
-def apply_watermark(picture: Image.Image, outlet) -> Image.Image:
+def apply_watermark(picture: Image.Image, outlet, logo=None) -> Image.Image:
     """``picture`` with the outlet's logo (else its text) in its chosen corner, at its opacity."""
     width, height = picture.size
     margin = max(min(width, height) // 40, 4)
-    mark = _logo(outlet)
+    mark = logo.copy() if logo is not None else _logo(outlet)
     if mark is not None:
         # The logo takes at most a fifth of the width and a sixth of the height.
         scale = min(width / 5 / mark.width, height / 6 / mark.height, 1.0)

@@ -210,6 +210,12 @@
     })[0] || null;
   }
 
+  function listPicture(item) {
+    return (item.associations || []).filter(function (a) {
+      return a && a.name === "thumbnail" && a.type === "picture";
+    })[0] || null;
+  }
+
   function rendition(association, name) {
     var found = ((association && association.renditions) || []).filter(function (r) {
       return r && r.name === name && typeof r.href === "string";
@@ -632,7 +638,9 @@
     var canceled = item.pubstatus === "canceled" || (known && known.pubstatus === "canceled");
     var corrected = byRole(item.bodies, "correction").length > 0 ||
       (known && byRole(known.bodies, "correction").length > 0);
-    var cover = coverImage(item);
+    // The app channel's own list picture (its version's "thumbnail" association) when 三审 approved
+    // one, else the cover's; both are the media library's app thumbnail crop.
+    var cover = listPicture(item) || coverImage(item);
     var thumb = rendition(cover, "thumbnail");
     var time = item.firstcreated || item.versioncreated;
     var marks = [];
