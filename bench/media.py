@@ -1,5 +1,5 @@
 """Media library throughput (issue 13): how fast the worker transcodes video and audio on this
-machine, relative to real time (and, from the photos part, image rendition throughput).
+machine, relative to real time, and how many channel renditions of a photo it makes a second.
 
 Run from the repository root:  .venv/bin/python bench/media.py [--seconds 60]
 
@@ -9,6 +9,9 @@ the 720p, 1080p and 9:16 MP4s, then the poster), timed by wall clock; ``video_re
 clip's length over that time (2.0 = twice as fast as it plays). Audio: the same length of tone to
 MP3 and AAC. Nothing touches a database. Each part is a function returning its figures; the last
 line is every part's figures as one ``key=value`` line.
+
+Image: the five channel renditions of a generated 12 MP JPEG (``image_figures``), three rounds;
+``image_renditions_per_s`` over all of them, ``image_<channel>_ms`` the fastest of each.
 """
 
 import argparse
@@ -109,8 +112,57 @@ def audio_figures(seconds: int) -> dict:
     return {"audio_transcode_s": round(elapsed, 2), "audio_realtime_x": round(seconds / elapsed, 1)}
 
 
-# Each part: (name, function taking the clip length). The photos part adds its own here.
-PARTS = [("video", video_figures), ("audio", audio_figures)]
+def _twelve_megapixel_jpeg() -> bytes:
+    """A 4000×3000 JPEG with a camera's kind of detail (gradients and grain), quality 90."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    size = (4000, 3000)
+    light = Image.linear_gradient("L").resize(size)
+    tint = Image.radial_gradient("L").resize(size)
+    grain = Image.effect_noise(size, 48)
+    picture = Image.merge("RGB", (light, tint, grain))
+    buffer = BytesIO()
+    picture.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def image_figures(_seconds: int, rounds: int = 3) -> dict:
+    """Channel renditions (rongmei.media.channels: WeChat 2.35:1 and 1:1, app thumbnail, social card,
+    print) of a 12 MP JPEG, made by Wagtail's own filter run as a rendition is, on one thread; the
+    picture is not saved, so no database or storage is involved, only decoding, cutting and encoding."""
+    from io import BytesIO
+
+    from wagtail.images.models import Filter
+
+    from rongmei.media.channels import CHANNELS, channel_spec
+    from rongmei.media.models import NewsImage
+
+    data = _twelve_megapixel_jpeg()
+    image = NewsImage(title="bench", width=4000, height=3000, collection_id=0)  # no root collection lookup
+    filters = [Filter(channel_spec(channel.key)) for channel in CHANNELS]
+    timings = {}
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for rendition_filter in filters:
+            begun = time.perf_counter()
+            rendition_filter.run(image, BytesIO(), source=BytesIO(data))
+            timings.setdefault(rendition_filter.spec.split("|")[0], []).append(time.perf_counter() - begun)
+    elapsed = time.perf_counter() - started
+    made = rounds * len(filters)
+    figures = {
+        "image_source_mp": 12,
+        "image_renditions": made,
+        "image_renditions_per_s": round(made / elapsed, 2),
+    }
+    for spec, seconds in timings.items():
+        figures[f"image_{spec.removeprefix('channelcrop-')}_ms"] = round(min(seconds) * 1000)
+    return figures
+
+
+# Each part: (name, function taking the clip length).
+PARTS = [("video", video_figures), ("audio", audio_figures), ("image", image_figures)]
 
 
 def main():
