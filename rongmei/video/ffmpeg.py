@@ -85,16 +85,20 @@ class FfmpegFailed(Exception):
         self.tail = tail
 
 
-def run_with_progress(arguments: list, duration: float | None, report, *, every=1.0, timeout=None):
-    """Run ffmpeg with ``-progress pipe:1``; call ``report(fraction, seconds_left)`` at most once per
-    ``every`` seconds as it works. Raises FfmpegFailed with ffmpeg's last lines when it fails."""
+def run_with_progress(
+    arguments: list, duration: float | None, report, *, every=1.0, stats_period=0.5, timeout=None
+):
+    """Run ffmpeg with ``-progress pipe:1`` (a block every ``stats_period`` seconds); call
+    ``report(fraction, seconds_left)`` at most once per ``every`` seconds as it works. Raises
+    FfmpegFailed with ffmpeg's last lines when it fails."""
     import tempfile
 
-    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-progress", "pipe:1"]
+    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
+    command += ["-stats_period", str(stats_period), "-progress", "pipe:1"]
     # stderr goes to a file: a pipe nobody reads could fill up and stall ffmpeg.
     with tempfile.TemporaryFile() as errors:
         started = time.monotonic()
-        last = 0.0
+        last = best = 0.0
         process = subprocess.Popen(command + arguments, stdout=subprocess.PIPE, stderr=errors)
         try:
             for raw in process.stdout:
@@ -102,9 +106,11 @@ def run_with_progress(arguments: list, duration: float | None, report, *, every=
                 if key != "out_time_us" or not duration:
                     continue
                 try:
-                    done = max(0.0, min(1.0, int(value) / 1_000_000 / duration))
+                    # With several outputs the reported time may step back a little: never show that.
+                    done = max(best, min(1.0, int(value) / 1_000_000 / duration))
                 except ValueError:
                     continue
+                best = done
                 now = time.monotonic()
                 if now - last >= every and done > 0:
                     last = now
