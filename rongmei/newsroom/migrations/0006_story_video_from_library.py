@@ -4,6 +4,8 @@ Each document a story (or any of its revisions) names becomes a VideoAsset holdi
 document's file as its original, waiting for the worker: ``python -m rongmei video_transcode_waiting``
 queues them (the demo and a new upload queue their own). The revisions' JSON is rewritten too, so a
 draft or an older revision keeps its video. The documents themselves stay where they are.
+Migration 0007 then drops the old field and gives the new one its name (a separate transaction:
+PostgreSQL refuses to alter a table with the row updates' constraint checks still pending).
 """
 
 import json
@@ -90,19 +92,4 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(forwards, migrations.RunPython.noop),
-        migrations.RemoveField(model_name="storypage", name="video"),
-        migrations.RenameField(model_name="storypage", old_name="video_asset", new_name="video"),
-        migrations.AlterField(
-            model_name="storypage",
-            name="video",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="From the media library (Video and audio); Douyin takes stories with a video only.",
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to="video.videoasset",
-                verbose_name="video",
-            ),
-        ),
     ]

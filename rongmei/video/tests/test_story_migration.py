@@ -1,4 +1,4 @@
-"""newsroom 0006: a story's video document becomes a VideoAsset, in the story and its revisions."""
+"""newsroom 0006-0007: a story's video document becomes a VideoAsset, in the story and its revisions."""
 
 import pytest
 from django.core.files.base import ContentFile
@@ -10,7 +10,7 @@ from rongmei.video.models import State, VideoAsset
 from .media import make_clip
 
 BEFORE = [("newsroom", "0005_storypage_video"), ("video", "0001_initial")]
-AFTER = [("newsroom", "0006_story_video_from_library")]
+AFTER = [("newsroom", "0007_story_video_is_a_library_video")]
 
 
 @pytest.mark.django_db(transaction=True)
