@@ -165,3 +165,23 @@ def test_no_admin_access_no_library(client, django_user_model):
 
 def test_tags_are_keywords(photos):
     assert Tag.objects.filter(name="防汛").exists()
+
+
+def test_pictures_someone_may_not_use_are_not_listed(newsroom, photos):
+    """Images follow Wagtail's collection permissions: with admin access but no image rights, none."""
+    from django.contrib.auth.models import Permission
+
+    from rongmei.testing import make_user
+
+    viewer = make_user("viewer")
+    viewer.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    assert titles(LibraryQuery(kind="image"), user=viewer) == []
+    assert len(titles(LibraryQuery(kind="image"), user=newsroom.editor)) == 4
+
+
+def test_library_thumbnails_carry_no_watermark(newsroom, photos):
+    newsroom.outlet.watermark_text = "融媒"
+    newsroom.outlet.save()
+    rows = LibraryList(LibraryQuery(kind="image"))[0:10]
+    assert rows and all("watermark" not in row.thumbnail_url for row in rows)
+    assert all(".max-165x165." in row.thumbnail_url for row in rows)
