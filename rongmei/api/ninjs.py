@@ -20,7 +20,7 @@ What goes where (see docs/decisions/0015-content-api.md):
   ``genres``: the story type; ``people``/``by``: the credits; ``associations``: the cover image
   (``name`` "featureimage") with renditions, caption and credit; on the item endpoint the story's
   video (``name`` "featurevideo", ``type`` "video": its 720p/1080p MP4s with size and duration, and
-  the poster) once it is transcoded.
+  the poster) and audio (``name`` "featureaudio": AAC and MP3) once transcoded.
 
 The content never depends on the reader's language: it is built in the site's language.
 """
@@ -273,6 +273,36 @@ def _video(story, ctx) -> list[dict]:
     return [association]
 
 
+def _audio(story, ctx) -> list[dict]:
+    """The story's audio (``name`` "featureaudio") once transcoded: its AAC and MP3."""
+    audio = story.audio if getattr(story, "audio_id", None) else None
+    if audio is None or not audio.is_ready:
+        return []
+    association = {
+        "name": "featureaudio",
+        "uri": f"urn:rongmei:{ctx.host}:audio:{audio.pk}",
+        "type": "audio",
+        "headlines": [{"role": "main", "value": audio.title}],
+        "renditions": [
+            {
+                "name": rendition.kind,
+                "href": ctx.absolute(rendition.url),
+                "contenttype": rendition.content_type,
+                "sizeinbytes": rendition.file_size,
+                **({"duration": round(audio.duration, 3)} if audio.duration else {}),
+            }
+            for rendition in audio.playable_renditions()
+        ],
+    }
+    if audio.caption:
+        association["descriptions"] = [
+            {"role": "caption", "contenttype": "text/plain", "value": audio.caption}
+        ]
+    if audio.credit:
+        association["by"] = audio.credit
+    return [association]
+
+
 def app_version(story):
     """The editor's version of the story for the app channel (list title, thumbnail), or None."""
     versions = getattr(story, "app_versions", None)
@@ -374,7 +404,7 @@ def story_item(story, ctx: Context, *, sections=(), topics=(), full=True) -> dic
             associations = [*associations, _thumbnail(app.image, story, ctx)]
         if full:
             # The item endpoint only: a list would look up each story's video on its own.
-            associations = [*associations, *_video(story, ctx)]
+            associations = [*associations, *_video(story, ctx), *_audio(story, ctx)]
         if associations:
             item["associations"] = associations
         if full:

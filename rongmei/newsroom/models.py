@@ -435,6 +435,16 @@ class StoryPage(Page):
         related_name="+",
         help_text=_("From the media library (Video and audio); Douyin takes stories with a video only."),
     )
+    # Audio from the media library (an interview, a radio piece): an inline player on the page.
+    audio = models.ForeignKey(
+        "video.AudioAsset",
+        verbose_name=_("audio"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("From the media library (Video and audio): played under the lead."),
+    )
     other_sections = ParentalManyToManyField(
         "newsroom.SectionPage",
         verbose_name=_("also in sections"),
@@ -501,6 +511,7 @@ class StoryPage(Page):
             ),
         ),
         FieldPanel("video"),
+        FieldPanel("audio"),
     ]
     edit_handler = TabbedInterface(
         [

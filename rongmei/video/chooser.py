@@ -5,7 +5,7 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
-from .models import VideoAsset
+from .models import AudioAsset, VideoAsset
 
 
 class _Columns:
@@ -45,3 +45,17 @@ class VideoChooserViewSet(ChooserViewSet):
 
 
 video_chooser_viewset = VideoChooserViewSet("video_chooser", url_prefix="video-chooser")
+
+
+class AudioChooserViewSet(ChooserViewSet):
+    model = AudioAsset
+    icon = "media"
+    choose_one_text = _("Choose audio")
+    choose_another_text = _("Choose other audio")
+    edit_item_text = _("Edit audio")
+    choose_view_class = VideoChooseView
+    choose_results_view_class = VideoChooseResultsView
+    per_page = 20
+
+
+audio_chooser_viewset = AudioChooserViewSet("audio_chooser", url_prefix="audio-chooser")

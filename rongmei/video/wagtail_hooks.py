@@ -4,7 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import permissions
-from .chooser import video_chooser_viewset
+from .chooser import audio_chooser_viewset, video_chooser_viewset
 
 
 @hooks.register("register_admin_urls")
@@ -15,6 +15,11 @@ def register_video_urls():
 @hooks.register("register_admin_viewset")
 def register_video_chooser():
     return video_chooser_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_audio_chooser():
+    return audio_chooser_viewset
 
 
 class VideoMenuItem(MenuItem):

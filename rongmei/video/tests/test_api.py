@@ -9,7 +9,7 @@ from rongmei.video import services
 from rongmei.video.models import State, VideoAsset
 from rongmei.website.tests.factories import PublicSite
 
-from .media import make_clip
+from .media import make_clip, make_sound
 
 
 @pytest.fixture
@@ -45,3 +45,18 @@ def test_a_video_still_transcoding_is_left_out(client, api_site, valid):  # noqa
     story = api_site.story(title="视频转码中", video=video)
     item = valid(client.get(f"/api/v1/items/{story.pk}").json())
     assert "associations" not in item
+
+
+def test_an_item_carries_its_transcoded_audio(client, api_site, valid):  # noqa: F811
+    audio = services.make_asset_from_file(
+        api_site.newsroom.reporter, "a.wav", io.BytesIO(make_sound(1)), transcode_now=True
+    )
+    story = api_site.story(title="有音频", audio=audio)
+    item = valid(client.get(f"/api/v1/items/{story.pk}").json())
+    (association,) = item["associations"]
+    assert (association["name"], association["type"]) == ("featureaudio", "audio")
+    assert [(r["name"], r["contenttype"]) for r in association["renditions"]] == [
+        ("aac", "audio/mp4"),
+        ("mp3", "audio/mpeg"),
+    ]
+    assert association["renditions"][1]["href"] == "http://testserver" + audio.rendition("mp3").url

@@ -57,3 +57,18 @@ def test_a_storys_video_is_chosen_from_the_library(newsroom, client):
     )
     chosen = client.get(reverse("video_chooser:chosen", args=[video.pk])).json()
     assert chosen["result"]["id"] == str(video.pk) and chosen["result"]["title"] == "现场视频"
+
+
+def test_a_storys_audio_is_chosen_from_the_library(newsroom, client):
+    from rongmei.video.models import AudioAsset
+
+    audio = AudioAsset.objects.create(title="专访录音", state=State.READY, duration=75)
+    story = newsroom.add_story(title="有音频")
+    login(client, newsroom.reporter)
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[story.pk])).content.decode()
+    assert reverse("audio_chooser:choose") in edit
+    chooser = client.get(reverse("audio_chooser:choose")).json()["html"]
+    assert "专访录音" in chooser and "1:15" in chooser
+    story.audio = audio
+    story.save()
+    assert type(story).objects.get(pk=story.pk).audio == audio
