@@ -447,7 +447,7 @@ def _transcode_video(asset):
             height=found.height,
             video_codec=found.video_codec,
             audio_codec=found.audio_codec,
-            container=found.container or asset.container,
+            container=asset.container or found.container,
         )
         ladder = video_ladder(found.width, found.height)
         outputs = [os.path.join(directory, f"{kind}.mp4") for kind, _w, _h in ladder]
@@ -519,7 +519,7 @@ def _transcode_audio(asset):
         AudioAsset.objects.filter(pk=asset.pk).update(
             duration=found.duration,
             audio_codec=found.audio_codec,
-            container=found.container or asset.container,
+            container=asset.container or found.container,
         )
         mp3, m4a = os.path.join(directory, "audio.mp3"), os.path.join(directory, "audio.m4a")
         arguments = ["-i", source, "-map", "0:a:0", "-c:a", "libmp3lame", "-b:a", f"{AUDIO_KBITS}k", mp3]
