@@ -170,3 +170,14 @@ def test_a_sideways_phone_photo_is_turned_upright(zh_client):
         picture.load()
     # Orientation 6 turns the stored red-left/blue-right picture so red is on top.
     assert picture.getpixel((100, 20))[0] > 150 and picture.getpixel((100, 280))[2] > 150
+
+
+def test_a_truncated_png_is_refused_as_damaged(zh_client):
+    buffer = BytesIO()
+    Image.effect_noise((400, 300), 40).convert("RGB").save(buffer, "PNG")
+    response = zh_client.post(
+        reverse("wagtailimages:add"),
+        {"title": "断", "file": SimpleUploadedFile("cut.png", buffer.getvalue()[:-200], "image/png")},
+    )
+    assert response.context["form"].errors["file"] == [str(DAMAGED)]
+    assert not NewsImage.objects.exists()
