@@ -268,8 +268,15 @@ def update_metadata(user, asset, form):
 
 
 def delete_asset(user, asset):
+    """Delete an asset and its files, unless a story (or anything else) still uses it."""
+    from wagtail.models import ReferenceIndex
+
     if not permissions.may_edit(user, asset):
         raise PermissionDenied
+    if ReferenceIndex.get_references_to(asset).exists():
+        raise VideoError(
+            _("“%(title)s” is used in a story: take it out of the story first.") % {"title": asset.title}
+        )
     files = [rendition.file for rendition in asset.renditions.all()] + [asset.original]
     asset.delete()
     for field_file in files:

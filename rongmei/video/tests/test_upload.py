@@ -184,3 +184,22 @@ def test_an_upload_nobody_continues_is_forgotten_with_its_chunks(newsroom, clien
     assert not part.exists() and not VideoAsset.objects.exists()
     assert list(Upload.objects.values_list("file_name", flat=True)) == ["b.mp4"]
     assert client.get(fresh_url).status_code == 200
+
+
+def test_a_video_used_in_a_story_is_not_deleted(newsroom, client, on_commit):
+    login(client, newsroom.reporter, language="en")
+    with on_commit():
+        upload_all(client, "现场.mp4", make_clip("320x240", 1), size=100_000)
+    video = VideoAsset.objects.get()
+    story = newsroom.add_story(title="有视频", video=video)
+    response = client.post(reverse("video_delete", args=["video", video.pk]), follow=True)
+    assert "“现场” is used in a story" in response.content.decode()
+    assert VideoAsset.objects.filter(pk=video.pk).exists()
+    story.video = None
+    story.save()
+    files = [video.original] + [r.file for r in video.renditions.all()]
+    with on_commit():
+        response = client.post(reverse("video_delete", args=["video", video.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("video_index")
+    assert not VideoAsset.objects.exists()
+    assert not any(f.storage.exists(f.name) for f in files)
