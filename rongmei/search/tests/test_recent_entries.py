@@ -33,9 +33,12 @@ def recent_text(entry_id) -> str:
     return row[0] if row else None
 
 
-def keep_newest(entries):
+def keep_newest(entries, prune_every=1):
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE rongmei_search_recent_size SET entries = %s WHERE id = 1", [entries])
+        cursor.execute(
+            "UPDATE rongmei_search_recent_size SET entries = %s, prune_every = %s WHERE id = 1",
+            [entries, prune_every],
+        )
 
 
 def entry_of(story):
@@ -65,6 +68,29 @@ def test_only_the_newest_entries_are_kept(newsroom):
     assert recent_ids() == {newest - 2, newest - 1, newest}
     assert entry_of(stories[-1]).pk in recent_ids()
     assert entry_of(stories[0]).pk not in recent_ids()
+
+
+def test_old_entries_are_dropped_every_so_many_inserts(newsroom):
+    keep_newest(2, prune_every=4)
+    for n in range(9):
+        newsroom.add_story(title=f"稿件{n}", body="<p>正文。</p>", publish=True)
+    newest = max(IndexEntry.objects.values_list("pk", flat=True))
+    last_prune = newest - newest % 4
+    assert min(recent_ids()) == last_prune - 1  # the two newest at the last prune, and every one since
+    assert max(recent_ids()) == newest
+
+
+def test_setting_only_the_title_norm_leaves_both_indexes_alone(newsroom):
+    story = newsroom.add_story(title="桥梁通车", body="<p>新桥今天通车。</p>", publish=True)
+    entry = entry_of(story)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT total_changes()")
+        (before,) = cursor.fetchone()
+        IndexEntry.objects.filter(pk=entry.pk).update(title_norm=0.25)
+        cursor.execute("SELECT total_changes()")
+        (after,) = cursor.fetchone()
+    # total_changes() counts rows changed by triggers too: only the entry's own row changed
+    assert after - before == 1
 
 
 def test_a_word_filling_the_window_among_recent_entries_is_ranked_there_as_over_the_whole_index(
