@@ -134,6 +134,11 @@ def _s3_storages(env) -> dict:
     if not private_prefix and private_bucket == value["S3_BUCKET"]:
         # Sharing a bucket, private files keep to a prefix no other storage writes under.
         private_prefix = DEFAULT_PRIVATE_PREFIX
+    if private_bucket == public_bucket and (private_prefix + "/").startswith("images/"):
+        raise ImproperlyConfigured(
+            f"S3_PRIVATE_PREFIX 不能在公开的 images/ 下（{private_prefix}）。"
+            f" / S3_PRIVATE_PREFIX must not be under the public images/ ({private_prefix})."
+        )
     public_parts = urlsplit(public)
     return {
         "default": {

@@ -195,6 +195,10 @@ def test_s3_without_its_settings_names_each_missing_one_in_chinese_and_english()
             {"S3_PUBLIC_BUCKET": "rongmei-images", "S3_PRIVATE_BUCKET": "rongmei-images"},
             ["S3_PRIVATE_BUCKET 不能与公开的 S3_PUBLIC_BUCKET 相同", "must not be the public"],
         ),
+        (
+            {"S3_PRIVATE_PREFIX": "images/private"},
+            ["S3_PRIVATE_PREFIX 不能在公开的 images/ 下", "must not be under"],
+        ),
     ],
 )
 def test_malformed_s3_settings_are_refused_with_the_reason(change, words):
