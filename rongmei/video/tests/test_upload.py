@@ -203,3 +203,17 @@ def test_a_video_used_in_a_story_is_not_deleted(newsroom, client, on_commit):
     assert response.status_code == 302 and response["Location"] == reverse("video_index")
     assert not VideoAsset.objects.exists()
     assert not any(f.storage.exists(f.name) for f in files)
+
+
+def test_a_chunk_above_djangos_in_memory_limit_is_taken(newsroom, client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    login(client, newsroom.reporter)
+    head = make_clip("320x240", 1)
+    size = 12 * services.MB
+    url = start(client, "big.mp4", size).json()["url"]
+    first = (head + b"\x00" * (5 * services.MB))[: 5 * services.MB]
+    response = chunk(client, url, first, 0, size)
+    assert response.status_code == 200 and response.json()["received"] == 5 * services.MB
+    too_big = b"\x00" * (services.CHUNK_MAX_BYTES + 1)
+    assert chunk(client, url, too_big, 5 * services.MB, size).status_code == 400
+    assert Upload.objects.get().received == 5 * services.MB
