@@ -302,7 +302,7 @@ def test_without_object_acls_a_bucket_policy_opens_the_renditions_only(client, n
                 "Effect": "Allow",
                 "Principal": "*",
                 "Action": "s3:GetObject",
-                "Resource": f"arn:aws:s3:::{s3.bucket}/images/*",
+                "Resource": [f"arn:aws:s3:::{s3.bucket}/images/*", f"arn:aws:s3:::{s3.bucket}/video/*"],
             }
         ],
     }
