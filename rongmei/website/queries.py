@@ -511,4 +511,8 @@ def prefetch_story(story):
         lookups.append("cover_image__renditions")
     if story.outlet_id:
         lookups.append("outlet")
+    if story.video_id:
+        lookups.append("video__renditions")
+    if story.audio_id:
+        lookups.append("audio__renditions")
     prefetch_related_objects([story], *lookups)

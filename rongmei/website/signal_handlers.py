@@ -120,6 +120,26 @@ def image_changed(sender, instance, created=False, **kwargs):
         bump_site_on_commit()
 
 
+def _stories_using(asset_model, asset_id) -> list:
+    from rongmei.newsroom.models import StoryPage
+    from rongmei.video.models import VideoAsset
+
+    field = "video_id" if issubclass(asset_model, VideoAsset) else "audio_id"
+    return list(StoryPage.objects.filter(live=True, **{field: asset_id}).values_list("pk", flat=True))
+
+
+def media_asset_changed(sender, instance, **kwargs):
+    # A story's video or audio (rongmei.video): a rendition made by the transcode, a new caption, a
+    # deletion. The article's fragment key follows them (templatetags/articles.py); the pages showing
+    # the story are bumped so the player appears once its first rendition exists.
+    if hasattr(instance, "asset_id"):  # a rendition
+        asset_model, asset_id = type(instance)._meta.get_field("asset").related_model, instance.asset_id
+    else:
+        asset_model, asset_id = type(instance), instance.pk
+    for story_id in _stories_using(asset_model, asset_id):
+        bump_story_on_commit(story_id)
+
+
 def structure_changed(sender, **kwargs):
     # A site's host name or home page, or a page's view restriction: every page may now be another's
     # or private, so nothing cached may be served again (and memo.py reads them afresh).
@@ -143,6 +163,13 @@ def register_signal_handlers():
         label = model._meta.model_name
         post_save.connect(structure_changed, sender=model, dispatch_uid=f"website_cache_{label}_saved")
         post_delete.connect(structure_changed, sender=model, dispatch_uid=f"website_cache_{label}_deleted")
+    from rongmei.video.models import AudioAsset, AudioRendition, VideoAsset, VideoRendition
+
+    for model in (VideoAsset, AudioAsset, VideoRendition, AudioRendition):
+        label = model._meta.model_name
+        post_save.connect(media_asset_changed, sender=model, dispatch_uid=f"website_cache_{label}_saved")
+        # Before the deletion: an asset's stories lose it (SET_NULL) in the same transaction.
+        pre_delete.connect(media_asset_changed, sender=model, dispatch_uid=f"website_cache_{label}_deleting")
     image_model = get_image_model()
     post_save.connect(image_changed, sender=image_model, dispatch_uid="website_cache_image_saved")
     post_delete.connect(image_changed, sender=image_model, dispatch_uid="website_cache_image_deleted")

@@ -6,7 +6,7 @@ and tags as published), the template sources, the language, the site's public ro
 the section's title and path, and one query's rows of what the page shows from other records: the
 cover image's file, focal point, caption and credit; the credited staff's names; the corrections;
 the regions' names and slugs; the topics' titles, paths and live flags; the tags' names; the
-outlet's copyright line. A new revision, a renamed reporter or a recaptioned image is a new key:
+outlet's copyright line; the story's video and audio with their renditions (rongmei.video). A new revision, a renamed reporter or a recaptioned image is a new key:
 nothing is ever invalidated, old entries expire.
 
 On a hit the page's context skips everything the article needs (credits, corrections, regions,
@@ -59,6 +59,7 @@ def _sql():
     from wagtail.models import Page
 
     from rongmei.newsroom.models import CorrectionNote, Region, StoryCredit, StoryPage, StoryTag
+    from rongmei.video.models import AudioAsset, AudioRendition, VideoAsset, VideoRendition
 
     user = get_user_model()
     profile = user.staff_profile.related.related_model
@@ -100,6 +101,15 @@ def _sql():
         row("t", "g.id", "g.name") + f", '', '' FROM {t(StoryTag)} sg JOIN {t(tag)} g ON g.id = sg.tag_id"
         " WHERE sg.content_object_id = %s",
         row("o", "o.id", "o.copyright_line") + f", '', '' FROM {t(outlet)} o WHERE o.id = %s",
+        # The story's video and audio from the media library: a transcode that finishes, a new
+        # caption or a replaced rendition shows at once (their rows change, so the key does).
+        row("v", "v.id", "v.state", "v.caption", "v.credit", "v.width", "v.height")
+        + f", {text('v.duration')}, '' FROM {t(VideoAsset)} v WHERE v.id = %s",
+        row("w", "w.id", "w.kind", "w.file", "w.width", "w.height")
+        + f", '', '' FROM {t(VideoRendition)} w WHERE w.asset_id = %s",
+        row("a", "a.id", "a.state", "a.caption", "a.credit")
+        + f", '', '' FROM {t(AudioAsset)} a WHERE a.id = %s",
+        row("b", "b.id", "b.kind", "b.file") + f", '', '' FROM {t(AudioRendition)} b WHERE b.asset_id = %s",
     ]
     _state_sql.append(" UNION ALL ".join(parts))
     return _state_sql[0]
@@ -107,7 +117,8 @@ def _sql():
 
 def article_state(page):
     """The rows of what the article shows from other records, sorted (one query)."""
-    params = [page.cover_image_id or 0] + [page.pk] * 5 + [page.outlet_id or 0]
+    media = [page.video_id or 0] * 2 + [page.audio_id or 0] * 2
+    params = [page.cover_image_id or 0] + [page.pk] * 5 + [page.outlet_id or 0] + media
     with connection.cursor() as cursor:
         cursor.execute(_sql(), params)
         return sorted(
