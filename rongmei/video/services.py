@@ -496,7 +496,9 @@ def _transcode_video(asset):
         _store(rendition, poster, "poster", ".jpg")
         made.append(rendition)
         _replace_renditions(VideoRendition, asset, made)
-        VideoAsset.objects.filter(pk=asset.pk).update(state=State.READY, percent_done=100, seconds_left=0)
+        VideoAsset.objects.filter(pk=asset.pk).update(
+            state=State.READY, percent_done=100, seconds_left=0, updated_at=timezone.now()
+        )
 
 
 def transcode_audio(pk) -> str:
@@ -547,7 +549,9 @@ def _transcode_audio(asset):
             _store(rendition, path, kind, extension)
             made.append(rendition)
         _replace_renditions(AudioRendition, asset, made)
-        AudioAsset.objects.filter(pk=asset.pk).update(state=State.READY, percent_done=100, seconds_left=0)
+        AudioAsset.objects.filter(pk=asset.pk).update(
+            state=State.READY, percent_done=100, seconds_left=0, updated_at=timezone.now()
+        )
 
 
 def make_asset_from_file(user, file_name: str, handle, *, title="", transcode_now=False):
