@@ -60,9 +60,13 @@ def page_of(stories, cursor, limit):
     window = list(
         after_cursor(stories, cursor)
         .newest_first()
-        .select_related("cover_image", "outlet")
+        .select_related("cover_image", "outlet", "video")
         .prefetch_related(
             "cover_image__renditions",
+            # the app thumbnail is the app_thumbnail channel crop (rongmei.media.channels)
+            "cover_image__channel_crops",
+            # the story's transcoded video (ninjs featurevideo)
+            "video__renditions",
             Prefetch("credits", queryset=credits),
             "corrections",
             "regions__parent__parent",
@@ -70,7 +74,9 @@ def page_of(stories, cursor, limit):
             # The app's channel version (list title, thumbnail): ninjs.app_version().
             Prefetch(
                 "channel_versions",
-                queryset=StoryChannelVersion.objects.filter(channel__kind="app").select_related("image"),
+                queryset=StoryChannelVersion.objects.filter(channel__kind="app")
+                .select_related("image")
+                .prefetch_related("image__channel_crops"),
                 to_attr="app_versions",
             ),
         )[: limit + 1]
