@@ -32,6 +32,11 @@ _DOC_PERMS = (
     ("wagtaildocs", "choose_document"),
 )
 
+# Video and audio in the media library (rongmei.video): reporters upload and edit their own; editors
+# and directors edit any (rongmei/video/permissions.py).
+_MEDIA_UPLOAD = (("video", "add_videoasset"), ("video", "add_audioasset"))
+_MEDIA_EDIT = _MEDIA_UPLOAD + (("video", "change_videoasset"), ("video", "change_audioasset"))
+
 _PROOFING_VIEW = tuple(
     ("proofing", f"view_{model}") for model in ("wordlist", "term", "persontitle", "proofcheck")
 )
@@ -82,11 +87,11 @@ _DISTRIBUTION_DESK = (
     ("distribution", "view_storychannelversion"),
 )
 
-REPORTER = Role("reporter", "记者", _IMAGE_PERMS + _DOC_PERMS, page_permissions=("add",))
+REPORTER = Role("reporter", "记者", _IMAGE_PERMS + _DOC_PERMS + _MEDIA_UPLOAD, page_permissions=("add",))
 EDITOR = Role(
     "editor",
     "初审编辑",
-    _IMAGE_PERMS + _DOC_PERMS + _PROOFING_VIEW + _OTHERS_WORK + _PRINT_LAYOUT + _WIRE_READ,
+    _IMAGE_PERMS + _DOC_PERMS + _MEDIA_EDIT + _PROOFING_VIEW + _OTHERS_WORK + _PRINT_LAYOUT + _WIRE_READ,
     page_permissions=("add", "change", "lock"),
 )
 DIRECTOR = Role(
@@ -94,6 +99,7 @@ DIRECTOR = Role(
     "复审主任",
     _IMAGE_PERMS
     + _DOC_PERMS
+    + _MEDIA_EDIT
     + _PROOFING_VIEW
     + _OTHERS_WORK
     + _PRINT_DUTY
@@ -109,6 +115,7 @@ CHIEF = Role(
     "终审总编",
     _IMAGE_PERMS
     + _DOC_PERMS
+    + _MEDIA_EDIT
     + _PROOFING_MANAGE
     + _OTHERS_WORK
     + _EMERGENCY_REPORT
@@ -123,7 +130,7 @@ CHIEF = Role(
 NEW_MEDIA = Role(
     "newmedia",
     "新媒体编辑",
-    _IMAGE_PERMS + _DOC_PERMS + _OTHERS_WORK + _PRINT_VIEW + _WIRE_READ + _DISTRIBUTION_DESK,
+    _IMAGE_PERMS + _DOC_PERMS + _MEDIA_EDIT + _OTHERS_WORK + _PRINT_VIEW + _WIRE_READ + _DISTRIBUTION_DESK,
     page_permissions=("add", "change"),
 )
 ANALYST = Role("analyst", "舆情分析师", _MONITORING)

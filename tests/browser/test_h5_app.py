@@ -369,3 +369,32 @@ def test_h5_app_shows_only_clean_html_from_our_api(h5, live_server, phone):
         expect(page.locator(".article-view .notice--error p")).to_have_text(strings["badAnswer"])
         expect(page.locator(".article__body")).to_have_count(0)
         expect(page.get_by_text("原文")).to_have_count(0)
+
+
+def test_h5_app_plays_a_storys_video_in_place_of_its_cover(h5, live_server, phone):
+    """A story with a transcoded library video opens with an HTML5 player (720p and 1080p MP4s, the
+    poster), as on the website; the file plays (the browser reads its duration)."""
+    from rongmei.video import services as video_services
+    from rongmei.video.tests.media import make_clip
+
+    video = video_services.make_asset_from_file(
+        h5.newsroom.reporter, "clip.mp4", io.BytesIO(make_clip("640x360", 2)), transcode_now=True
+    )
+    video.caption = "现场视频"
+    video.save()
+    story = h5.story("有视频的稿件", cover=make_image())
+    StoryPage.objects.filter(pk=story.pk).update(video=video)
+    page = phone
+    page.goto(f"{live_server.url}/h5/")
+    page.get_by_role("link", name=story.title).click()
+    player = page.locator(".article__media video")
+    expect(player).to_have_attribute("poster", re.compile(re.escape(video.poster.url) + "$"))
+    sources = player.locator("source")
+    expect(sources.first).to_have_attribute("src", re.compile(re.escape(video.rendition("720p").url) + "$"))
+    expect(page.locator(".article__media figcaption")).to_have_text("现场视频")
+    expect(page.locator(".article__cover")).to_have_count(0)
+    page.wait_for_function("document.querySelector('.article__media video').readyState >= 1")
+    duration = page.evaluate("document.querySelector('.article__media video').duration")
+    assert 1.5 < duration < 2.5
+    assert page.evaluate("window.__cspViolations") == []
+    assert page.problems == []

@@ -216,6 +216,40 @@
     })[0] || null;
   }
 
+  function association(item, name, type) {
+    return (item.associations || []).filter(function (a) {
+      return a && a.name === name && a.type === type;
+    })[0] || null;
+  }
+
+  // The story's transcoded video ("featurevideo": 720p and 1080p MP4s, the poster) or audio
+  // ("featureaudio": AAC and MP3), as the website plays them (rongmei/video/templates/video/).
+  function mediaPlayer(item, kind) {
+    var media = association(item, kind === "video" ? "featurevideo" : "featureaudio", kind);
+    if (!media) return null;
+    var sources = (media.renditions || []).filter(function (r) {
+      return r && typeof r.href === "string" && safeUrl(r.href, true) &&
+        String(r.contenttype || "").indexOf(kind + "/") === 0;
+    });
+    if (!sources.length) return null;
+    var video = kind === "video";
+    var poster = video ? rendition(media, "poster") : null;
+    var player = h(kind, {
+      className: "article__" + kind,
+      controls: true,
+      preload: "metadata",
+      playsinline: video || null,
+      poster: poster ? poster.href : null,
+      width: video ? sources[0].width : null,
+      height: video ? sources[0].height : null
+    }, sources.map(function (r) {
+      return h("source", { src: r.href, type: String(r.contenttype) });
+    }));
+    var caption = byRole(media.descriptions, "caption")[0];
+    var text = [caption ? caption.value : "", media.by || ""].filter(Boolean).join(" ");
+    return h("figure", { className: "article__media" }, [player, text ? h("figcaption", { text: text }) : null]);
+  }
+
   function rendition(association, name) {
     var found = ((association && association.renditions) || []).filter(function (r) {
       return r && r.name === name && typeof r.href === "string";
@@ -841,6 +875,8 @@
       if (sources.length) meta.push(h("span", { text: fill(T.source, { name: sources[0].name }) }));
       var cover = coverImage(item);
       var view = rendition(cover, "viewImage");
+      // A video story opens with its player (its poster stands for the cover picture).
+      var player = mediaPlayer(item, "video");
       var caption = byRole(cover && cover.descriptions, "caption")[0];
       var corrections = byRole(item.bodies, "correction");
       var main = byRole(item.bodies, "main")[0];
@@ -854,13 +890,15 @@
         headline(item, "sub") ? h("p", { className: "article__sub", text: headline(item, "sub") }) : null,
         h("p", { className: "article__meta" }, meta.concat(corrections.length
           ? [h("span", { className: "mark mark--corrected", text: T.correctedMark })] : [])),
-        view ? h("figure", { className: "article__cover" }, [
+        player,
+        !player && view ? h("figure", { className: "article__cover" }, [
           h("img", { src: view.href, alt: imageAlt(cover, view), width: view.width, height: view.height, decoding: "async" }),
           caption || cover.by ? h("figcaption", {
             text: [caption ? caption.value : "", cover.by || ""].filter(Boolean).join(" ")
           }) : null
         ]) : null,
         lead ? h("p", { className: "article__lead", text: String(lead.value || "") }) : null,
+        mediaPlayer(item, "audio"),
         h("div", { className: "article__body" }, [main ? cleanHtml(main.value) : null]),
         corrections.length ? h("section", { className: "article__corrections", "aria-labelledby": "corrections-title" }, [
           h("h2", { id: "corrections-title", text: T.corrections })
