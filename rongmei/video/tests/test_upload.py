@@ -217,3 +217,22 @@ def test_a_chunk_above_djangos_in_memory_limit_is_taken(newsroom, client, settin
     too_big = b"\x00" * (services.CHUNK_MAX_BYTES + 1)
     assert chunk(client, url, too_big, 5 * services.MB, size).status_code == 400
     assert Upload.objects.get().received == 5 * services.MB
+
+
+def test_the_scheduler_forgets_abandoned_uploads_every_hour(newsroom, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rongmei.core.scheduler import registered_jobs
+    from rongmei.video.tasks import forget_stale_uploads
+
+    job = {job.name: job for job in registered_jobs()}["video_forget_stale_uploads"]
+    assert (job.task_path, job.every_minutes) == ("rongmei.video.tasks.forget_stale_uploads", 60)
+    login(client, newsroom.reporter)
+    data = make_clip("320x240", 1)
+    url = start(client, "a.mp4", len(data)).json()["url"]
+    chunk(client, url, data[:1000], 0, len(data))
+    Upload.objects.update(updated_at=timezone.now() - timedelta(hours=49))
+    assert forget_stale_uploads.call() == "forgotten=1"
+    assert not Upload.objects.exists() and not VideoAsset.objects.exists()
