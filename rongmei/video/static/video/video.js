@@ -3,8 +3,9 @@
 (function () {
   "use strict";
 
+  // The page's texts carry {name} placeholders (no "%": a template's {% translate %} doubles it).
   function format(text, values) {
-    return text.replace(/%\((\w+)\)s/g, function (_, name) { return values[name]; });
+    return text.replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
   }
 
   // --- live progress: poll the status endpoint every 2 s while anything is busy ---------------------
@@ -90,7 +91,7 @@
       var saved = JSON.parse(window.localStorage.getItem(STORE) || "null");
       if (saved) {
         message.textContent = format(form.dataset.textResumeOffer, {
-          name: saved.name, percent: Math.floor((saved.received || 0) * 100 / saved.size)
+          name: saved.name, percent: Math.floor((saved.received || 0) * 100 / saved.size) + "%"
         });
       }
     } catch (e) { /* ignore */ }
@@ -99,7 +100,7 @@
       var percent = Math.floor(received * 100 / size);
       bar.hidden = false;
       bar.value = percent;
-      message.textContent = format(form.dataset.textUploading, { percent: percent });
+      message.textContent = format(form.dataset.textUploading, { percent: percent + "%" });
     }
     function fail(text) {
       busy = false;
