@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from rongmei.media.storage import public_media_origins, storages_from_environment
+
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("RONGMEI_VAR_DIR", Path.cwd() / "var")).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -73,7 +75,7 @@ if not SECRET_KEY or SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY:
             "Set a random key in the environment, made once and kept secret, e.g.\n"
             "  export SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')\"\n"
             "For development set DEBUG=1; `rongmei demo` makes its own key in VAR_DIR/secret_key. "
-            "See docs/deployment.md, \"Production settings\"."
+            'See docs/deployment.md, "Production settings".'
         )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -276,18 +278,9 @@ PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", VAR_DIR / "private"))
 # (rongmei/wsgi.py), and nothing else under MEDIA_ROOT; behind a web server set SERVE_MEDIA=0
 # (docs/deployment.md, "Uploaded files").
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Its location is PRIVATE_ROOT (read when first used, so tests may override it).
-    "private": {"BACKEND": "rongmei.core.storage.PrivateFileSystemStorage"},
-    # MEDIA_ROOT too; a rendition's name carries a hash of its bytes, so it may be cached for good.
-    "renditions": {"BACKEND": "rongmei.media.static_media.RenditionStorage"},
-    "staticfiles": {
-        "BACKEND": os.environ.get(
-            "STATICFILES_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
-}
+# Local disk by default; S3-compatible object storage with MEDIA_STORAGE=s3 (decision 0035,
+# docs/object-storage.md).
+STORAGES = storages_from_environment(os.environ)
 WAGTAILIMAGES_RENDITION_STORAGE = "renditions"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Documents only through Wagtail's view (/documents/<id>/<name>: collection privacy, CSP, nosniff),
@@ -390,9 +383,15 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:", *env_list("CSP_EXTRA_IMG_SRC", "")],
+        "img-src": [
+            "'self'",
+            "data:",
+            "blob:",
+            *public_media_origins(os.environ),
+            *env_list("CSP_EXTRA_IMG_SRC", ""),
+        ],
         "font-src": ["'self'", "data:"],
-        "media-src": ["'self'", *env_list("CSP_EXTRA_MEDIA_SRC", "")],
+        "media-src": ["'self'", *public_media_origins(os.environ), *env_list("CSP_EXTRA_MEDIA_SRC", "")],
         "frame-src": ["'self'", *env_list("CSP_EXTRA_FRAME_SRC", "")],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -81,8 +81,8 @@ def content_digest(content) -> str:
     return digest.hexdigest()[:HASH_DIGITS]
 
 
-class RenditionStorage(FileSystemStorage):
-    """MEDIA_ROOT, with a rendition's content hash in its name (see the module's docstring)."""
+class ContentHashNames:
+    """Storage mixin: a saved file's name carries the hash of its bytes (local disk and S3 alike)."""
 
     # The storage may add "_" + 7 characters when the name is taken (the same bytes under another
     # row); keep room for it so that it never truncates the hash.
@@ -98,6 +98,10 @@ class RenditionStorage(FileSystemStorage):
             folder, base = posixpath.split(stem)
             stem = posixpath.join(folder, base[: max(1, room - len(folder) - 1)])
         return super().save(stem + tag + extension, content, max_length=max_length)
+
+
+class RenditionStorage(ContentHashNames, FileSystemStorage):
+    """MEDIA_ROOT, with a rendition's content hash in its name (see the module's docstring)."""
 
 
 def is_content_named(name: str) -> bool:

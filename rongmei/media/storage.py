@@ -9,29 +9,21 @@ renditions in MEDIA_ROOT with content-hashed names. With ``MEDIA_STORAGE=s3``:
     Originals (``original_images/``) and documents. Written with the ``private`` ACL; its URLs
     are signed and short-lived (readers never get one: the site shows renditions, documents go
     through Wagtail's serve view, which streams from the bucket).
-``renditions``: ``S3RenditionStorage``
+``renditions``: ``S3RenditionStorage`` (``rongmei.media.s3``)
     Image renditions, public: ``public-read`` (or a bucket policy on ``images/``), read by
     readers at ``S3_PUBLIC_URL`` (a CDN or the bucket's public address), with the same
     content-hash names and cache lifetimes as on disk.
-``private``: ``S3PrivateStorage``
+``private``: ``S3PrivateStorage`` (``rongmei.media.s3``)
     Clients' reports, 内参 and the like: a bucket of their own (``S3_PRIVATE_BUCKET``) or a
     prefix of the main one, private ACL, no URL at all.
+
+The settings import this module, so it names the storage classes by path only: boto3 is imported
+when an S3 storage is first used, not by every process on local disk.
 """
 
-import posixpath
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.files.storage import FileSystemStorage
-from storages.backends.s3 import S3Storage
-
-from rongmei.media.static_media import (
-    LONG_CACHE,
-    RENDITION_TYPES,
-    SHORT_CACHE,
-    RenditionStorage,
-    is_content_named,
-)
 
 LOCAL = "local"
 S3 = "s3"
@@ -152,7 +144,7 @@ def _s3_storages(env) -> dict:
             },
         },
         "renditions": {
-            "BACKEND": "rongmei.media.storage.S3RenditionStorage",
+            "BACKEND": "rongmei.media.s3.S3RenditionStorage",
             "OPTIONS": {
                 **connection,
                 "bucket_name": public_bucket,
@@ -163,7 +155,7 @@ def _s3_storages(env) -> dict:
             },
         },
         "private": {
-            "BACKEND": "rongmei.media.storage.S3PrivateStorage",
+            "BACKEND": "rongmei.media.s3.S3PrivateStorage",
             "OPTIONS": {
                 **connection,
                 "bucket_name": private_bucket,
@@ -184,46 +176,3 @@ def _url(value: dict, name: str) -> str:
             f" / {name} must be an http:// or https:// address, not {url!r}."
         )
     return url
-
-
-class S3PrivateStorage(S3Storage):
-    """Private files (``STORAGES["private"]``) in the bucket: no URL, like the disk's."""
-
-    def url(self, name, parameters=None, expire=None, http_method=None):
-        raise NotImplementedError(
-            "Private files have no URL; serve them from a view that checks the permission "
-            "(rongmei.core.storage.private_file_response)."
-        )
-
-
-class _NameOnly(FileSystemStorage):
-    """Stands where FileSystemStorage.save would be and gives back the name, storing nothing."""
-
-    def save(self, name, content, max_length=None):
-        return name
-
-
-class _RenditionNames(RenditionStorage, _NameOnly):
-    """RenditionStorage's naming (content hash, room for the storage's suffix) without its saving:
-    RenditionStorage.save hands the hashed name to ``super().save``, which is ``_NameOnly.save``."""
-
-
-_rendition_names = _RenditionNames()
-
-
-class S3RenditionStorage(S3Storage):
-    """Public image renditions in the bucket, named by their bytes as on disk (decision 0028)."""
-
-    def save(self, name, content, max_length=None):
-        if name is None:
-            name = content.name
-        return super().save(_rendition_names.save(name, content, max_length), content, max_length)
-
-    def get_object_parameters(self, name):
-        parameters = super().get_object_parameters(name)
-        content_type = RENDITION_TYPES.get(posixpath.splitext(name)[1].lower())
-        if content_type:  # our table: the machine's mimetypes may lack WebP/AVIF
-            parameters.setdefault("ContentType", content_type)
-        # What the disk's RenditionFiles sends; the CDN in front adds nosniff and the CSP.
-        parameters.setdefault("CacheControl", LONG_CACHE if is_content_named(name) else SHORT_CACHE)
-        return parameters

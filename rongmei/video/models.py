@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
+from wagtail.images.models import get_rendition_storage
 
 from rongmei.media.metadata import MediaMetadata
 
@@ -120,8 +121,9 @@ class AudioAsset(TranscodedMedia):
 
 
 class Rendition(models.Model):
-    # Public: named "video/<asset>-<kind>.<content hash>.<ext>" and cached for good.
-    file = models.FileField(_("file"), upload_to="video/", max_length=255)
+    # Public: in the renditions' storage (MEDIA_ROOT, or the public bucket with MEDIA_STORAGE=s3),
+    # named "video/<asset>-<kind>.<content hash>.<ext>" by it and cached for good.
+    file = models.FileField(_("file"), upload_to="video/", max_length=255, storage=get_rendition_storage)
     file_size = models.BigIntegerField(_("file size"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -369,12 +369,10 @@ def _copy_original(asset, directory) -> str:
 
 
 def _store(rendition, local_path, kind, extension):
-    from rongmei.media.static_media import content_digest
-
+    # The renditions' storage (public, like image renditions) adds the content hash to the name.
     with open(local_path, "rb") as handle:
-        digest = content_digest(handle)
         rendition.file_size = os.fstat(handle.fileno()).st_size
-        rendition.file.save(f"{rendition.asset_id}-{kind}.{digest}{extension}", File(handle), save=False)
+        rendition.file.save(f"{rendition.asset_id}-{kind}{extension}", File(handle), save=False)
 
 
 def _replace_renditions(model, asset, made: list):

@@ -62,7 +62,7 @@ def test_set_a_wechat_cover_crop_and_see_the_rendition(live_server, new_page, ha
     square = page.locator("#crop-wechat_square")
     after = square.locator("img.channel-rendition").get_attribute("src")
     assert after != before
-    assert "(" in square.locator("h2").inner_text()
+    assert "（手动设置）" in square.locator("h2").inner_text()  # the heading says the crop is set by hand
     # The browser loaded the new rendition, and it shows the blue half.
     loaded = square.locator("img.channel-rendition").evaluate("img => img.complete && img.naturalWidth")
     assert loaded == 500

@@ -75,7 +75,9 @@ def test_the_image_edit_page_leads_to_the_crops(client, newsroom, picture):
     ],
 )
 def test_a_wrong_box_is_refused_with_a_message(picture, newsroom, box, words):
-    with pytest.raises(CropError) as refusal:
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(CropError) as refusal:
         set_channel_crop(newsroom.editor, picture, "wechat_cover", *box)
     assert words in refusal.value.message
     assert not ChannelCrop.objects.exists()

@@ -6,15 +6,14 @@ import re
 import pytest
 
 from rongmei.video.models import State, VideoAsset
-from tests.browser.conftest import browser, new_page  # noqa: F401 (fixtures)
-from tests.browser.test_review_flow import log_in
+from rongmei.video.tests.media import make_clip
 
-from .media import make_clip
+from .test_review_flow import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_video_uploaded_in_the_admin_shows_progress_then_plays(newsroom, live_server, new_page, settings):  # noqa: F811
+def test_a_video_uploaded_in_the_admin_shows_progress_then_plays(newsroom, live_server, new_page, settings):
     settings.VIDEO_UPLOAD_CHUNK_BYTES = 8 * 1024  # many chunks from a small clip
     clip = make_clip("320x240", 1)
     base_url = live_server.url
