@@ -125,3 +125,50 @@ def test_a_word_with_few_recent_matches_is_ranked_over_the_whole_index(newsroom,
         newsroom.add_story(title=f"新闻{n}", body="<p>今日天气晴。</p>", publish=True)
     assert entry_of(old).pk not in recent_ids()
     assert titles(StoryPage.objects.live().search("蹴鞠")) == ["蹴鞠起源"]
+
+
+def paused() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT paused FROM rongmei_search_recent_size WHERE id = 1")
+        return bool(cursor.fetchone()[0])
+
+
+def test_a_full_rebuild_pauses_the_copies_and_fills_the_table_once_at_the_end(newsroom, monkeypatch):
+    from modelsearch.backends import get_search_backend
+
+    monkeypatch.setattr(sqlite_backend.ChineseSQLiteSearchQueryCompiler, "RANK_MAX_MATCHES", 1)
+    for n in range(3):
+        newsroom.add_story(title=f"发展新闻{n}", body="<p>全市经济持续发展。</p>", publish=True)
+    keep_newest(2)
+    backend = get_search_backend()
+    rebuilder = backend.rebuilder_class(backend.get_index_for_model(StoryPage))
+    index = rebuilder.start()
+    assert paused()
+    copies_before = recent_ids()
+    index.add_items(StoryPage, list(StoryPage.objects.all()))
+    assert recent_ids() == copies_before  # nothing copied while the rebuild runs
+    statements = []
+
+    def seen(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(seen):
+        during = titles(StoryPage.objects.live().search("发展"))
+    assert during == ["发展新闻2"] and not any(f"FROM {RECENT}" in sql for sql in statements)
+    rebuilder.finish()
+    assert not paused()
+    newest = sorted(IndexEntry.objects.values_list("pk", flat=True))[-2:]
+    assert recent_ids() == set(newest)
+    assert titles(StoryPage.objects.live().search("发展")) == ["发展新闻2"]
+
+
+def test_update_index_leaves_the_recent_table_current(newsroom):
+    from django.core.management import call_command
+
+    for n in range(3):
+        newsroom.add_story(title=f"稿件{n}", body="<p>正文。</p>", publish=True)
+    keep_newest(2)
+    call_command("update_index", verbosity=0)
+    assert not paused()
+    assert recent_ids() == set(sorted(IndexEntry.objects.values_list("pk", flat=True))[-2:])
