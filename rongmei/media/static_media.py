@@ -92,6 +92,12 @@ class ContentHashNames:
         if name is None:
             name = content.name
         stem, extension = posixpath.splitext(name)
+        folder, base = posixpath.split(stem)
+        if base.startswith("."):
+            # Wagtail cuts the original's name to keep a rendition's short; a long filter spec (a
+            # channel crop with its format) leaves none: ".<focal key>.<spec>", a hidden file to the
+            # server (and to RenditionFiles). Give it a name.
+            stem = posixpath.join(folder, "rendition" + base)
         tag = "." + content_digest(content)
         if max_length is not None:
             room = max_length - len(extension) - len(tag) - self.SUFFIX_ROOM

@@ -122,8 +122,15 @@ def topic_context(page, request, context):
 
 def story_details(page):
     """What the article shows beyond the page's own fields (read only when its fragment is missing)."""
+    from rongmei.media.channels import channel_rendition
+
     queries.prefetch_story(page)
     return {
+        # The picture a shared link shows (og:image): the cover's social-card crop (1.91:1, the editor's
+        # crop or the focal point) with the outlet's watermark when it has one.
+        "share_image": channel_rendition(page.cover_image, "social_card", page.outlet)
+        if page.cover_image
+        else None,
         "credit_line": page.credit_line(),
         "corrections": sorted(page.corrections.all(), key=lambda note: note.noted_at),
         "tags": list(page.tags.all()),

@@ -114,6 +114,12 @@ def region_changed(sender, **kwargs):
     transaction.on_commit(lambda: cache.delete(REGION_CHANNELS_KEY), robust=True)
 
 
+def picture_settings_changed(sender, **kwargs):
+    # An editor's channel crop of a picture (the shared picture, og:image, is the social-card crop) or
+    # an outlet's copyright line and watermark: shown on the pages of its stories, as a caption is.
+    bump_site_on_commit()
+
+
 def image_changed(sender, instance, created=False, **kwargs):
     # A new upload is on no page yet; an edited caption or credit is shown wherever it is used.
     if not created:
@@ -170,6 +176,15 @@ def register_signal_handlers():
         post_save.connect(media_asset_changed, sender=model, dispatch_uid=f"website_cache_{label}_saved")
         # Before the deletion: an asset's stories lose it (SET_NULL) in the same transaction.
         pre_delete.connect(media_asset_changed, sender=model, dispatch_uid=f"website_cache_{label}_deleting")
+    from rongmei.media.models import ChannelCrop
+    from rongmei.organisation.models import Outlet
+
+    for model in (ChannelCrop, Outlet):
+        label = model._meta.model_name
+        post_save.connect(picture_settings_changed, sender=model, dispatch_uid=f"website_cache_{label}_saved")
+        post_delete.connect(
+            picture_settings_changed, sender=model, dispatch_uid=f"website_cache_{label}_deleted"
+        )
     image_model = get_image_model()
     post_save.connect(image_changed, sender=image_model, dispatch_uid="website_cache_image_saved")
     post_delete.connect(image_changed, sender=image_model, dispatch_uid="website_cache_image_deleted")

@@ -308,3 +308,18 @@ def test_a_file_answered_before_is_looked_at_again(media, newsroom, django_calls
     path.write_bytes(small_png(25, 25))
     status, headers, body = wsgi_get(rendition.url)
     assert status == 200 and body == path.read_bytes()
+
+
+def test_a_rendition_with_a_long_filter_spec_is_served_too(media, django_calls):
+    # Wagtail cuts the original's name to keep a rendition's under 60 characters: a long spec (a
+    # channel crop with format and quality) leaves no name at all, only ".<focal key>.<spec>"; a name
+    # starting with a dot would be a hidden file that nothing serves.
+    from rongmei.media.channels import channel_rendition
+
+    rendition = channel_rendition(a_picture(name="ab.png"), "social_card")
+    name = rendition.file.name.rsplit("/", 1)[-1]
+    assert not name.startswith("."), name
+    status, headers, body = wsgi_get(rendition.url)
+    assert status == 200 and body == Path(rendition.file.path).read_bytes()
+    assert headers["Cache-Control"] == YEAR
+    assert django_calls == []

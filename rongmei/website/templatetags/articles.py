@@ -58,6 +58,7 @@ def _sql():
     from wagtail.images import get_image_model
     from wagtail.models import Page
 
+    from rongmei.media.models import ChannelCrop
     from rongmei.newsroom.models import CorrectionNote, Region, StoryCredit, StoryPage, StoryTag
     from rongmei.video.models import AudioAsset, AudioRendition, VideoAsset, VideoRendition
 
@@ -100,7 +101,11 @@ def _sql():
         + f", '', '' FROM {t(topics)} st JOIN {t(Page)} p ON p.id = st.topicpage_id WHERE st.storypage_id = %s",
         row("t", "g.id", "g.name") + f", '', '' FROM {t(StoryTag)} sg JOIN {t(tag)} g ON g.id = sg.tag_id"
         " WHERE sg.content_object_id = %s",
-        row("o", "o.id", "o.copyright_line") + f", '', '' FROM {t(outlet)} o WHERE o.id = %s",
+        row("o", "o.id", "o.copyright_line", "o.watermark_text", "o.watermark_logo", "o.watermark_position")
+        + f", {text('o.watermark_opacity')}, '' FROM {t(outlet)} o WHERE o.id = %s",
+        # The editor's crops of the cover (the shared picture, og:image, is its social-card crop).
+        row("k", "k.id", "k.channel", "k.x", "k.y", "k.width", "k.height")
+        + f", '', '' FROM {t(ChannelCrop)} k WHERE k.image_id = %s",
         # The story's video and audio from the media library: a transcode that finishes, a new
         # caption or a replaced rendition shows at once (their rows change, so the key does).
         row("v", "v.id", "v.state", "v.caption", "v.credit", "v.width", "v.height")
@@ -118,7 +123,9 @@ def _sql():
 def article_state(page):
     """The rows of what the article shows from other records, sorted (one query)."""
     media = [page.video_id or 0] * 2 + [page.audio_id or 0] * 2
-    params = [page.cover_image_id or 0] + [page.pk] * 5 + [page.outlet_id or 0] + media
+    params = (
+        [page.cover_image_id or 0] + [page.pk] * 5 + [page.outlet_id or 0, page.cover_image_id or 0] + media
+    )
     with connection.cursor() as cursor:
         cursor.execute(_sql(), params)
         return sorted(
