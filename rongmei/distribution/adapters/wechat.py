@@ -236,21 +236,11 @@ def _number(value: float) -> str:
     return text or "0"
 
 
-def crop_box(width: int, height: int, ratio: float, centre: tuple[float, float] | None = None) -> str:
-    """The largest ``ratio`` (width/height) rectangle inside a ``width``×``height`` picture, centred on
-    ``centre`` (pixels; the middle when None) as far as the edges allow, as WeChat's
-    ``"X1_Y1_X2_Y2"`` normalised 0–1 from the top left."""
-    if width <= 0 or height <= 0:
+def wechat_box(box, image_width: int, image_height: int) -> str:
+    """A box of the picture as WeChat's ``"X1_Y1_X2_Y2"``, normalised 0–1 from the top left."""
+    if image_width <= 0 or image_height <= 0:
         return "0_0_1_1"
-    if width / height > ratio:
-        crop_w, crop_h = height * ratio, float(height)
-    else:
-        crop_w, crop_h = float(width), width / ratio
-    cx, cy = centre if centre is not None else (width / 2, height / 2)
-    left = min(max(cx - crop_w / 2, 0.0), width - crop_w)
-    top = min(max(cy - crop_h / 2, 0.0), height - crop_h)
-    box = (left / width, top / height, (left + crop_w) / width, (top + crop_h) / height)
-    return "_".join(_number(v) for v in box)
+    return "_".join(_number(v) for v in box.normalised(image_width, image_height))
 
 
 def cover_crops(image) -> dict:
@@ -259,14 +249,10 @@ def cover_crops(image) -> dict:
     boxes its ``wechat_cover``/``wechat_square`` renditions show."""
     from rongmei.media.channels import crop_box as channel_box
 
-    crops = {}
-    for name, key in (("pic_crop_235_1", "wechat_cover"), ("pic_crop_1_1", "wechat_square")):
-        if image.width <= 0 or image.height <= 0:
-            crops[name] = "0_0_1_1"
-            continue
-        box = channel_box(image, key).normalised(image.width, image.height)
-        crops[name] = "_".join(_number(v) for v in box)
-    return crops
+    return {
+        name: wechat_box(channel_box(image, key), image.width, image.height)
+        for name, key in (("pic_crop_235_1", "wechat_cover"), ("pic_crop_1_1", "wechat_square"))
+    }
 
 
 # --- one conversation with WeChat -----------------------------------------------------------------------

@@ -12,10 +12,11 @@ from rongmei.core import outbox
 from rongmei.core.models import OutboxMessage
 from rongmei.distribution import services, versions
 from rongmei.distribution.adapters import AdapterError, ChannelVersion, Item
-from rongmei.distribution.adapters.wechat import WeChatAdapter, cover_crops, crop_box, parse_remote
+from rongmei.distribution.adapters.wechat import WeChatAdapter, cover_crops, parse_remote, wechat_box
 from rongmei.distribution.contract.wechat import WeChatContractServer
 from rongmei.distribution.models import Channel, StoryChannelStatus
 from rongmei.distribution.rendering.wechat import CONTENT_MAX_CHARS, check_content_size, wechat_html
+from rongmei.media.channels import focal_box
 from rongmei.newsroom import services as newsroom_services
 from rongmei.newsroom.tests.factories import approve_all, pass_review
 from rongmei.testing import fresh, make_image
@@ -508,6 +509,9 @@ def test_the_manual_correction_note_carries_the_corrected_wechat_version(
 
 
 def test_crops_are_the_largest_boxes_of_their_shape_around_the_focal_point():
+    def crop_box(width, height, ratio, centre=None):
+        return wechat_box(focal_box(width, height, ratio, centre), width, height)
+
     assert crop_box(2350, 1000, 2.35) == "0_0_1_1"
     assert crop_box(1000, 1000, 1.0) == "0_0_1_1"
     assert crop_box(2000, 1000, 1.0) == "0.25_0_0.75_1"  # centred without a focal point
