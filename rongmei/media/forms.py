@@ -5,7 +5,9 @@ the file on the edit page) from ``WAGTAILIMAGES_IMAGE_FORM_BASE`` and every docu
 ``WAGTAILDOCS_DOCUMENT_FORM_BASE``, so the checks here cover every upload path of the admin.
 """
 
+import contextlib
 import os
+import threading
 from io import BytesIO
 
 import willow
@@ -15,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image as PILImage
+from PIL import ImageFile as PILImageFile
 from PIL.Image import DecompressionBombError
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.fields import WagtailImageField
@@ -85,12 +88,28 @@ class NewsImageFileField(WagtailImageField):
         return f
 
 
+_TRUNCATION_SWITCH = threading.Lock()
+
+
+@contextlib.contextmanager
+def refusing_truncated_pictures():
+    """Pillow's switch for loading pictures cut short, off while we look: WeasyPrint turns it on for the
+    whole process when it is imported (reports, 内参 PDFs), and a truncated upload then passed."""
+    with _TRUNCATION_SWITCH:
+        saved = PILImageFile.LOAD_TRUNCATED_IMAGES
+        PILImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            PILImageFile.LOAD_TRUNCATED_IMAGES = saved
+
+
 def check_decodes(f):
     """Read the whole picture (a JPEG decoded at an eighth of its size, which still reads every byte; a
     PNG's chunks checked), so a file cut short is refused here rather than failing later in a rendition."""
     f.seek(0)
     try:
-        with PILImage.open(f) as picture:
+        with refusing_truncated_pictures(), PILImage.open(f) as picture:
             if picture.format == "PNG":
                 # Reads every chunk and checks its CRC without holding the decoded pixels.
                 picture.verify()

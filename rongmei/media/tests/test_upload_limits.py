@@ -75,6 +75,20 @@ def test_a_truncated_jpeg_is_refused_as_damaged(zh_client, path):
     assert not NewsImage.objects.exists()
 
 
+def test_a_truncated_jpeg_is_refused_even_after_weasyprint_let_pillow_load_them(zh_client, monkeypatch):
+    # WeasyPrint sets PIL.ImageFile.LOAD_TRUNCATED_IMAGES = True when imported (reports, 内参 PDFs).
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    name, data, content_type = BAD_FILES["truncated jpeg"]
+    response = zh_client.post(
+        reverse("wagtailimages:add"), {"title": "断", "file": SimpleUploadedFile(name, data, content_type)}
+    )
+    assert response.context["form"].errors["file"] == [str(DAMAGED)]
+    assert not NewsImage.objects.exists()
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # WeasyPrint's setting is given back
+
+
 @pytest.mark.parametrize("case", ["exe renamed", "html as png"])
 def test_multiple_upload_refuses_bad_files_in_chinese(zh_client, case):
     name, data, content_type = BAD_FILES[case]
