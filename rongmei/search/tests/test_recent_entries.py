@@ -3,21 +3,22 @@ for a word that fills the ranking window there (docs/decisions/0027-search-at-a-
 
 import pytest
 from django.db import connection
-from wagtail.search.models import IndexEntry
 
-from rongmei.newsroom.models import StoryPage
-from rongmei.search import sqlite_backend
-from rongmei.testing import publish_outside_review
+if connection.vendor != "sqlite":
+    # sqlite_backend imports modelsearch's SQLite models, which exist only on SQLite.
+    pytest.skip(
+        "the recent entries' table is SQLite's (PostgreSQL walks its GIN index)", allow_module_level=True
+    )
+
+from wagtail.search.models import IndexEntry  # noqa: E402
+
+from rongmei.newsroom.models import StoryPage  # noqa: E402
+from rongmei.search import sqlite_backend  # noqa: E402
+from rongmei.testing import publish_outside_review  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 
 RECENT = sqlite_backend.RECENT_TABLE
-
-
-@pytest.fixture(autouse=True)
-def sqlite_only():
-    if connection.vendor != "sqlite":
-        pytest.skip("the recent entries' table is SQLite's (PostgreSQL walks its GIN index)")
 
 
 def recent_ids() -> set:
