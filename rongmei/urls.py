@@ -23,6 +23,7 @@ urlpatterns = [
     path("partners/", include("rongmei.partners.urls")),  # partner centers' pull, push and feeds
     path("wire/", include("rongmei.wire.urls")),
     path("h5/", include("rongmei.mobile.urls")),  # the mobile web app (H5) reading the content API
+    path("tips/", include("rongmei.tips.urls")),  # the public tips form (爆料)
     path("", include(website_urls)),
     path("", include(search_urls)),
 ]
