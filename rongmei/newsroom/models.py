@@ -33,6 +33,9 @@ from rongmei.distribution.panels import ChannelVersionsPanel
 from rongmei.organisation.widgets import StaffSelect
 from rongmei.proofing.panels import ProofingPanel
 
+# A topic page's introduction: paragraphs, emphasis, lists and links.
+TOPIC_INTRO_FEATURES = ["bold", "italic", "ol", "ul", "link"]
+
 STORY_BODY_FEATURES = [
     "h2",
     "h3",
@@ -300,10 +303,29 @@ class TopicPage(Page):
     region = models.ForeignKey(
         Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The wide picture across the top of the topic's page (its cover, when it has none); the cover
+    # stays the teaser's picture in lists.
+    banner_image = models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL,
+        verbose_name=_("banner image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A wide picture shown across the top of the topic page; without it the cover image is used."),
+    )
+    intro = RichTextField(
+        _("introduction"),
+        blank=True,
+        features=TOPIC_INTRO_FEATURES,
+        help_text=_("What the topic is about, shown under the banner (the summary stays the short text in lists)."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("cover_image"),
+        FieldPanel("banner_image"),
+        FieldPanel("intro"),
         FieldPanel("region"),
     ]
     search_fields = Page.search_fields + [index.SearchField("summary")]
