@@ -416,8 +416,16 @@ def publish_loop(port: int, seconds: float, every: float) -> dict:
         committed = time.monotonic()
         wanted = title.encode()
         while time.monotonic() - committed < 10:
-            watcher.request("GET", "/", headers={"Host": f"127.0.0.1:{port}"})
-            response = watcher.getresponse()
+            try:
+                watcher.request("GET", "/", headers={"Host": f"127.0.0.1:{port}"})
+                response = watcher.getresponse()
+            except (ConnectionError, OSError):
+                # gunicorn closes a keep-alive connection idle for its keepalive (2 s), as between two
+                # publishes on a quiet machine: open a new one.
+                watcher.close()
+                watcher = HTTPConnection("127.0.0.1", port, timeout=30)
+                watcher.request("GET", "/", headers={"Host": f"127.0.0.1:{port}"})
+                response = watcher.getresponse()
             body = response.read()
             state = response.getheader("X-Cache")
             if state in watcher_counts:
