@@ -1,4 +1,4 @@
-"""RSS 2.0 feeds of the newest stories on the site, and of one section."""
+"""RSS 2.0 feeds of the newest stories on the site, of one section and of one topic page (专题)."""
 
 from dataclasses import dataclass
 
@@ -6,7 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from rongmei.newsroom.models import SectionPage
+from rongmei.newsroom.models import SectionPage, TopicIndexPage, TopicPage
 
 from . import queries, site_url
 from .cache import record, record_stories
@@ -21,6 +21,7 @@ class FeedSource:
     site_name: str
     link: str
     section: SectionPage | None = None
+    topic: TopicPage | None = None
 
 
 class LatestStoriesFeed(Feed):
@@ -106,3 +107,36 @@ class SectionStoriesFeed(LatestStoriesFeed):
 
     def stories(self, obj):
         return queries.section_stories(obj.section, queries.public_stories())
+
+
+class TopicStoriesFeed(LatestStoriesFeed):
+    """The live stories of one topic page (专题), newest first; ``/feeds/topic/<slug>.xml``.
+
+    Its entries carry ``topic:<id>``, the tag the topic page has too: a story published into the
+    topic, or taken off it, bumps both (``cache.story_list_tags``).
+    """
+
+    def get_object(self, request, slug):
+        source = super().get_object(request)
+        home = queries.site_for_request(request).root_page
+        index = TopicIndexPage.objects.live().public().child_of(home).first()
+        topic = None
+        if index is not None:
+            topic = TopicPage.objects.live().public().child_of(index).filter(slug=slug).first()
+        if topic is None:
+            raise Http404(_("There is no such topic."))
+        source.topic = topic
+        source.link = site_url.page_url(topic, request)
+        return source
+
+    def cache_tag(self, obj):
+        return f"topic:{obj.topic.pk}"
+
+    def title(self, obj):
+        return f"{obj.site_name} · {obj.topic.title}"
+
+    def description(self, obj):
+        return obj.topic.summary or self.title(obj)
+
+    def stories(self, obj):
+        return queries.topic_stories(obj.topic, queries.public_stories())

@@ -114,9 +114,15 @@ def topic_context(page, request, context):
     record_stories(page_obj.object_list)
     context.update(chrome(request))
     context.update(_page_meta(page, request, page.summary, page_obj))
-    context.update(page_obj=page_obj, stories=page_obj.object_list)
-    if page.cover_image_id:
-        prefetch_related_objects([page], "cover_image__renditions")
+    # Its own feed, in <head> and on the page; the feed carries the same ``topic:<id>`` tag.
+    topic_feed = site_url.absolute(reverse("website:feed_topic", args=[page.slug]), request)
+    context["feed_links"] = [*context["feed_links"], (page.title, topic_feed)]
+    context.update(page_obj=page_obj, stories=page_obj.object_list, topic_feed_url=topic_feed)
+    # The banner: its own wide picture, else the cover.
+    context["banner"] = page.banner_image if page.banner_image_id else page.cover_image
+    pictures = [name for name in ("cover_image", "banner_image") if getattr(page, f"{name}_id")]
+    if pictures:
+        prefetch_related_objects([page], *(f"{name}__renditions" for name in pictures))
     return context
 
 
