@@ -87,11 +87,41 @@ _DISTRIBUTION_DESK = (
     ("distribution", "view_storychannelversion"),
 )
 
-REPORTER = Role("reporter", "记者", _IMAGE_PERMS + _DOC_PERMS + _MEDIA_UPLOAD, page_permissions=("add",))
+# 策划指挥 (rongmei.planning): everyone in the newsroom sees the board and proposes topics (报题);
+# editors also keep the events calendar; directors decide and assign their department's topics
+# (审题, 派单); the chief editor any department's. 舆情分析师 have none.
+_PLANNING_VIEW = (
+    ("planning", "view_topic"),
+    ("planning", "view_assignment"),
+    ("planning", "view_plannedevent"),
+)
+_PLANNING_PROPOSE = _PLANNING_VIEW + (("planning", "add_topic"),)
+_PLANNING_CALENDAR = (("planning", "add_plannedevent"), ("planning", "change_plannedevent"))
+_PLANNING_DECIDE = (
+    _PLANNING_PROPOSE
+    + _PLANNING_CALENDAR
+    + (("planning", "decide_topic"), ("planning", "add_assignment"), ("planning", "change_assignment"))
+)
+_PLANNING_DECIDE_ANY = _PLANNING_DECIDE + (("planning", "decide_any_topic"),)
+
+REPORTER = Role(
+    "reporter",
+    "记者",
+    _IMAGE_PERMS + _DOC_PERMS + _MEDIA_UPLOAD + _PLANNING_PROPOSE,
+    page_permissions=("add",),
+)
 EDITOR = Role(
     "editor",
     "初审编辑",
-    _IMAGE_PERMS + _DOC_PERMS + _MEDIA_EDIT + _PROOFING_VIEW + _OTHERS_WORK + _PRINT_LAYOUT + _WIRE_READ,
+    _IMAGE_PERMS
+    + _DOC_PERMS
+    + _MEDIA_EDIT
+    + _PROOFING_VIEW
+    + _OTHERS_WORK
+    + _PRINT_LAYOUT
+    + _WIRE_READ
+    + _PLANNING_PROPOSE
+    + _PLANNING_CALENDAR,
     page_permissions=("add", "change", "lock"),
 )
 DIRECTOR = Role(
@@ -106,7 +136,8 @@ DIRECTOR = Role(
     + _NEICAN_COMPILE
     + _PARTNERS
     + _WIRE_READ
-    + _WIRE_SOURCES,
+    + _WIRE_SOURCES
+    + _PLANNING_DECIDE,
     page_permissions=("add", "change", "lock", "unlock"),
 )
 # The chief editor owns the newsroom's word lists (banned, caution, style) and the names-and-titles list.
@@ -124,13 +155,21 @@ CHIEF = Role(
     + _PARTNERS
     + _WIRE_READ
     + _WIRE_SOURCES
-    + _WIRE_MANAGE,
+    + _WIRE_MANAGE
+    + _PLANNING_DECIDE_ANY,
     page_permissions=("add", "change", "publish", "lock", "unlock"),
 )
 NEW_MEDIA = Role(
     "newmedia",
     "新媒体编辑",
-    _IMAGE_PERMS + _DOC_PERMS + _MEDIA_EDIT + _OTHERS_WORK + _PRINT_VIEW + _WIRE_READ + _DISTRIBUTION_DESK,
+    _IMAGE_PERMS
+    + _DOC_PERMS
+    + _MEDIA_EDIT
+    + _OTHERS_WORK
+    + _PRINT_VIEW
+    + _WIRE_READ
+    + _DISTRIBUTION_DESK
+    + _PLANNING_PROPOSE,
     page_permissions=("add", "change"),
 )
 ANALYST = Role("analyst", "舆情分析师", _MONITORING)
@@ -146,7 +185,9 @@ ADMIN = Role(
     + (("wire", "view_wireitem"),)
     + _WIRE_SOURCES
     + _WIRE_MANAGE
-    + _CHANNELS,
+    + _CHANNELS
+    + _PLANNING_VIEW
+    + _PLANNING_CALENDAR,
     page_permissions=("add", "change", "publish", "lock", "unlock"),
 )
 

@@ -9,3 +9,9 @@ class PlanningConfig(AppConfig):
     label = "planning"
     verbose_name = _("Planning")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # A filed story that goes live finishes its assignments (and their topic).
+        from .services import subscribe_to_stories
+
+        subscribe_to_stories()
