@@ -60,6 +60,8 @@ SINGLE_UPLOAD_MAX_BYTES = 128 * MB
 DEFAULT_CHUNK_BYTES = 20 * MB
 MIN_CHUNK_BYTES = 5 * MB
 VIDEO_MAX_BYTES = 4 * 1024 * MB
+# UPLOAD_DOC: a video of at most 15 minutes.
+VIDEO_MAX_SECONDS = 15 * 60
 # A cached token is dropped this long before Douyin's expires_in runs out.
 TOKEN_MARGIN_SECONDS = 600
 
@@ -373,6 +375,15 @@ class DouyinAdapter(ChannelAdapter):
                     "Rongmei sends it to Douyin when it is ready."
                 )
                 % {"title": video.title, "percent": video.percent_done}
+            )
+        if video.duration is not None and round(video.duration) > VIDEO_MAX_SECONDS:
+            raise AdapterError(
+                _(
+                    "The video “%(title)s” runs %(length)s; Douyin takes videos of at most 15 minutes. "
+                    "Cut a shorter version in the media library and choose it for the story."
+                )
+                % {"title": video.title, "length": video.duration_text()},
+                retryable=False,
             )
         rendition = video.short_video_rendition()
         try:

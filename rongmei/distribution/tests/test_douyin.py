@@ -483,3 +483,32 @@ def test_check_version_says_before_review_what_douyin_would_refuse(review, chann
     story.video = video_document(state="transcoding")
     (transcoding,) = adapter.check_version(story, ChannelVersion(text="字" * 5))
     assert "still being uploaded or transcoded" in transcoding
+
+
+def test_a_video_over_fifteen_minutes_is_refused_before_review_and_never_uploaded(
+    review, channel, server, on_commit
+):
+    from rongmei.distribution.adapters import ChannelVersion
+    from rongmei.distribution.adapters.douyin import VIDEO_MAX_SECONDS
+    from rongmei.video.models import VideoAsset
+
+    adapter = DouyinAdapter(Channel.objects.get(pk=channel.pk))
+    story = review.add_story(title="长视频")
+    story.video = video_document()
+    VideoAsset.objects.filter(pk=story.video.pk).update(duration=VIDEO_MAX_SECONDS + 1)
+    story.video.refresh_from_db()
+    (too_long,) = adapter.check_version(story, ChannelVersion(text="长视频"))
+    assert "15:01" in too_long and "15 minutes" in too_long
+
+    VideoAsset.objects.filter(pk=story.video.pk).update(duration=VIDEO_MAX_SECONDS)
+    story.video.refresh_from_db()
+    assert adapter.check_version(story, ChannelVersion(text="长视频")) == []
+
+    long_video = video_document()
+    VideoAsset.objects.filter(pk=long_video.pk).update(duration=16 * 60)
+    sent = add_story(review, channel, title="超长视频", video=fresh(long_video))
+    pass_review(review, sent, on_commit)
+    row = status_of(sent, channel)
+    assert row.state == S.FAILED and "16:00" in row.error
+    assert message_of(sent, channel).next_attempt_at is None
+    assert server.videos == {}
