@@ -186,6 +186,29 @@ def create_topic_page(campaign: Campaign, *, acting_user, slug: str = "", title:
     return page, published
 
 
+@transaction.atomic
+def link_topic_page(campaign: Campaign, page, *, acting_user) -> Campaign:
+    """Give the campaign a topic page (专题) that exists already (e.g. a series the site runs)."""
+    from rongmei.newsroom.models import TopicPage
+
+    require_manage(acting_user)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if not isinstance(page, TopicPage):
+        raise CampaignError(_("Only a topic page (专题) can be a campaign's topic page."))
+    if campaign.topic_page_id == page.pk:
+        return campaign
+    before = campaign.topic_page_id
+    campaign.topic_page = page
+    campaign.save(update_fields=["topic_page", "updated_at"])
+    log(
+        campaign,
+        "rongmei.campaigns.topic_page",
+        user=acting_user,
+        data={"topic_page": page.pk, "before": before, "linked": True},
+    )
+    return campaign
+
+
 def _topics(topics) -> list:
     from rongmei.planning.models import Topic
 

@@ -135,3 +135,15 @@ def test_topics_are_attached_once_and_detached(world):
         services.attach_topics(campaign, [second], acting_user=world.newsroom.reporter)
     with pytest.raises(services.CampaignError):
         services.attach_topics(campaign, [999999], acting_user=world.newsroom.director)
+
+
+def test_an_existing_topic_page_is_linked(world):
+    campaign = world.campaign()
+    page = world.topic_index.add_child(instance=TopicPage(title="记者走基层", slug="zoujiceng"))
+    with pytest.raises(PermissionDenied):
+        services.link_topic_page(campaign, page, acting_user=world.newsroom.editor)
+    with pytest.raises(services.CampaignError):
+        services.link_topic_page(campaign, world.topic_index, acting_user=world.newsroom.director)
+    services.link_topic_page(campaign, page, acting_user=world.newsroom.director)
+    assert fresh(campaign).topic_page == page
+    assert ModelLogEntry.objects.get(action="rongmei.campaigns.topic_page").data["linked"] is True
