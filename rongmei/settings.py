@@ -312,6 +312,11 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(os.environ.get("MAX_IMAGE_UPLOAD_BYTES", 10 
 # complete; a web server in front must accept a chunk (client_max_body_size ≥ 9 MB).
 VIDEO_MAX_UPLOAD_BYTES = int(os.environ.get("VIDEO_MAX_UPLOAD_BYTES", 2 * 1024**3))
 AUDIO_MAX_UPLOAD_BYTES = int(os.environ.get("AUDIO_MAX_UPLOAD_BYTES", 200 * 1024**2))
+# Storage ceilings per kind of media (rongmei/media/quotas.py); 0: none.
+MEDIA_QUOTA_BYTES = {
+    kind: int(os.environ.get(f"MEDIA_QUOTA_{kind.upper()}_BYTES", "0") or 0)
+    for kind in ("image", "video", "audio")
+}
 VIDEO_UPLOAD_CHUNK_BYTES = int(os.environ.get("VIDEO_UPLOAD_CHUNK_BYTES", 5 * 1024**2))
 VIDEO_UPLOAD_DIR = Path(os.environ.get("VIDEO_UPLOAD_DIR", VAR_DIR / "video-uploads"))
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 64_000_000

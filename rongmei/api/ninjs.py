@@ -39,7 +39,7 @@ from wagtail.rich_text.rewriters import EmbedRewriter, LinkRewriter, MultiRuleRe
 
 from rongmei.newsroom.models import Region, StoryType
 from rongmei.newsroom.rich_text import DEFAULT_IMAGE_FORMAT, known_image_format, media_links, valid_id
-from rongmei.website.rich_text import without_image
+from rongmei.website.rich_text import marked, pictures_marked_for, without_image
 from rongmei.website.site_url import page_url, public_root
 
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_2.1.json#"
@@ -85,6 +85,11 @@ def iso(value: datetime | None) -> str | None:
 # --- body_html ----------------------------------------------------------------------------------
 
 
+def _story_body(story, ctx) -> str:
+    with pictures_marked_for(story.outlet if story.outlet_id else None):
+        return body_html(without_image(story.body, story.cover_image_id), ctx)
+
+
 def _image_figures(ctx):
     from wagtail.images import get_image_model
 
@@ -99,9 +104,8 @@ def _image_figures(ctx):
                 out.append("")
                 continue
             image_format = get_image_format(known_image_format(attrs.get("format")) or DEFAULT_IMAGE_FORMAT)
-            rendition = get_renditions_or_not_found(image, [image_format.filter_spec])[
-                image_format.filter_spec
-            ]
+            spec = marked(image_format.filter_spec)  # the story's outlet's watermark, as on the website
+            rendition = get_renditions_or_not_found(image, [spec])[spec]
             caption = image.caption_line
             out.append(
                 format_html(
@@ -413,7 +417,7 @@ def story_item(story, ctx: Context, *, sections=(), topics=(), full=True) -> dic
                 {
                     "role": "main",
                     "contenttype": "text/html",
-                    "value": body_html(without_image(story.body, story.cover_image_id), ctx),
+                    "value": _story_body(story, ctx),
                 }
             ]
             item["bodies"] += [

@@ -23,6 +23,7 @@ from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
+from . import quotas
 from .exif import read_exif, upright
 
 TOO_MANY_PIXELS = _(
@@ -134,6 +135,17 @@ class NewsImageForm(BaseImageForm):
             self.fields["file"] = NewsImageFileField(
                 label=current.label, required=current.required, widget=current.widget
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        file = cleaned.get("file")
+        if file is not None and "file" in self.changed_data and getattr(file, "size", None):
+            replacing = (self.instance.file_size or 0) if self.instance.pk else 0
+            try:
+                quotas.check_room("image", file.size, replacing=replacing)
+            except quotas.QuotaExceeded as full:
+                self.add_error("file", ValidationError(full.message, code="quota_exceeded"))
+        return cleaned
 
     def save(self, commit=True):
         found = getattr(self.cleaned_data.get("file"), "exif", None)

@@ -39,6 +39,9 @@ class MediaKind:
     usage_url: Callable[[models.Model], str] | None = None
     # The items ``user`` may see; None: all of them (the library is for people with admin access).
     queryset_for: Callable[[object], models.QuerySet] | None = None
+    # The bytes this kind keeps in storage (originals and the renditions counted for it), for its
+    # quota (rongmei.media.quotas); None: not counted.
+    used_bytes: Callable[[], int] | None = None
 
 
 _kinds: dict[str, MediaKind] = {}

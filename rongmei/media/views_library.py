@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rongmei.core.admin_views import AdminPage, page_of
 
+from . import quotas
 from .library import LibraryList, LibraryQuery, kinds
 from .metadata import Rights
 
@@ -69,5 +70,5 @@ class LibraryView(AdminPage):
         form = LibraryFilterForm(self.request.GET or None)
         form.is_valid()
         page = page_of(self.request, LibraryList(form.query(), user=self.request.user), per_page=30)
-        context.update(form=form, page=page)
+        context.update(form=form, page=page, usage=quotas.usage())
         return context

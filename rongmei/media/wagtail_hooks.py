@@ -1,4 +1,4 @@
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Sum
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -34,6 +34,8 @@ register_kind(
         queryset_for=lambda user: image_permissions.instances_user_has_any_permission_for(
             user, ["change", "choose"]
         ),
+        # The originals (renditions are made again on demand and are a fraction of them).
+        used_bytes=lambda: NewsImage.objects.aggregate(total=Sum("file_size"))["total"] or 0,
     )
 )
 

@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from rongmei.media import quotas
+
 from . import ffmpeg, permissions, sniffing
 from .models import AudioAsset, AudioRendition, State, Upload, VideoAsset, VideoRendition
 
@@ -139,6 +141,10 @@ def _begin_asset(upload, head: bytes):
                 "limit": _size_text(limit),
             }
         )
+    try:
+        quotas.check_room("video" if kind == sniffing.VIDEO else "audio", upload.size)
+    except quotas.QuotaExceeded as full:
+        raise VideoError(full.message) from None
     model = VideoAsset if kind == sniffing.VIDEO else AudioAsset
     asset = model.objects.create(
         title=_title_from(upload.file_name),

@@ -134,7 +134,7 @@ def story_details(page):
     return {
         # The picture a shared link shows (og:image): the cover's social-card crop (1.91:1, the editor's
         # crop or the focal point) with the outlet's watermark when it has one.
-        "share_image": channel_rendition(page.cover_image, "social_card", page.outlet)
+        "share_image": channel_rendition(page.cover_image, "social_card", page.outlet if page.outlet_id else None)
         if page.cover_image
         else None,
         "credit_line": page.credit_line(),
@@ -142,9 +142,41 @@ def story_details(page):
         "tags": list(page.tags.all()),
         "regions": list(page.regions.all()),
         "topics": queries.story_topics(page),
-        # The lead image is shown above the text: never a second time inside it.
-        "body": without_image(page.body, page.cover_image_id),
+        # The lead image is shown above the text: never a second time inside it. Its pictures carry
+        # the outlet's watermark, as the cover does.
+        "body": body_html(page),
+        "cover": cover_picture(page.cover_image, page.outlet) if page.cover_image else None,
     }
+
+
+COVER_WIDTHS = (480, 960)
+
+
+def cover_picture(image, outlet):
+    """The article's lead picture at the widths its srcset offers, with ``outlet``'s watermark."""
+    from wagtail.images.shortcuts import get_renditions_or_not_found
+
+    from rongmei.media.channels import with_watermark
+
+    specs = [with_watermark(f"width-{width}", outlet) for width in COVER_WIDTHS]
+    renditions = get_renditions_or_not_found(image, specs)
+    chosen = [renditions[spec] for spec in specs]
+    return {
+        "src": chosen[-1].url,
+        "srcset": ", ".join(f"{r.url} {r.width}w" for r in chosen if r.width),
+        "width": chosen[-1].width,
+        "height": chosen[-1].height,
+    }
+
+
+def body_html(page):
+    from django.utils.safestring import mark_safe
+    from wagtail.rich_text import expand_db_html
+
+    from .rich_text import pictures_marked_for
+
+    with pictures_marked_for(page.outlet if page.outlet_id else None):
+        return mark_safe(expand_db_html(without_image(page.body, page.cover_image_id)))  # noqa: S308
 
 
 def story_context(page, request, context):

@@ -7,6 +7,8 @@ only known format names reach the HTML.
 """
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.utils.html import format_html, format_html_join
 from wagtail.embeds.rich_text import MediaEmbedHandler
@@ -19,6 +21,27 @@ from wagtail.rich_text.rewriters import extract_attrs
 from rongmei.newsroom.rich_text import DEFAULT_IMAGE_FORMAT, known_image_format, valid_id
 
 SMALL_WIDTH = "width-400"
+
+# The outlet whose watermark the pictures of the text being expanded carry (the story's); rich text
+# handlers get only the embed's attributes, so the story's page sets it around the expansion.
+_marking_outlet: ContextVar = ContextVar("rongmei_marking_outlet", default=None)
+
+
+@contextmanager
+def pictures_marked_for(outlet):
+    """Expand rich text with ``outlet``'s watermark on its pictures (none when it has none)."""
+    token = _marking_outlet.set(outlet)
+    try:
+        yield
+    finally:
+        _marking_outlet.reset(token)
+
+
+def marked(spec: str) -> str:
+    """``spec`` with the watermark of the outlet being expanded for, if any."""
+    from rongmei.media.channels import with_watermark
+
+    return with_watermark(spec, _marking_outlet.get())
 
 
 class NewsImageEmbedHandler(ImageEmbedHandler):
@@ -72,9 +95,9 @@ class SafeMediaEmbedHandler(MediaEmbedHandler):
 
 def figure_html(image, format_name, alt_text):
     image_format = get_image_format(known_image_format(format_name) or DEFAULT_IMAGE_FORMAT)
-    specs = [SMALL_WIDTH, image_format.filter_spec]
-    renditions = get_renditions_or_not_found(image, specs)
-    small, large = renditions[SMALL_WIDTH], renditions[image_format.filter_spec]
+    small_spec, large_spec = marked(SMALL_WIDTH), marked(image_format.filter_spec)
+    renditions = get_renditions_or_not_found(image, [small_spec, large_spec])
+    small, large = renditions[small_spec], renditions[large_spec]
     srcset = ", ".join(f"{r.url} {r.width}w" for r in (small, large) if r.width)
     img = format_html(
         '<img src="{}" srcset="{}" sizes="(min-width: 760px) 720px, 100vw" width="{}" height="{}" '
