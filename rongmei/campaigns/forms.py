@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Campaign
 
@@ -37,7 +38,7 @@ class CampaignForm(forms.Form):
         error_messages={"required": _("A campaign needs a name.")},
     )
     partner_name = forms.CharField(
-        label=_("partner"),
+        label=pgettext_lazy("campaign", "partner"),
         max_length=200,
         help_text=_("The district government or other body the campaign is run for."),
         widget=forms.TextInput(attrs={"placeholder": "张店区人民政府"}),

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # A goal's field per planning format (``planning.models.Format``), in the order the screens show.
 GOAL_FIELDS = (
@@ -27,7 +28,7 @@ class Campaign(models.Model):
 
     name = models.CharField(_("name"), max_length=200, help_text=_("For example 记者看张店."))
     partner_name = models.CharField(
-        _("partner"),
+        pgettext_lazy("campaign", "partner"),
         max_length=200,
         help_text=_("The district government or other body the campaign is run for."),
     )

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from wagtail.models import Page, WorkflowState
 
 from .models import GOAL_FIELDS, Campaign
@@ -51,8 +52,8 @@ def review_state(story, workflow_state, now=None) -> str:
         return _("retracted")
     if story.live:
         if in_review:
-            return _("published; changes %(state)s") % {"state": in_review}
-        return _("published")
+            return pgettext("story state", "published; changes %(state)s") % {"state": in_review}
+        return pgettext("story state", "published")
     if in_review:
         return in_review
     if story.go_live_at and story.go_live_at > now:
