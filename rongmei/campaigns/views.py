@@ -19,7 +19,7 @@ TITLE = gettext_lazy("Campaigns (大型活动)")
 
 
 class CampaignPage(AdminPage):
-    header_icon = "date"
+    header_icon = "calendar-check"
     page_title = TITLE
     refusal_message = gettext_lazy("Campaigns (大型活动) are only for newsroom staff.")
 
