@@ -22,7 +22,7 @@ class CampaignMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_campaign_menu():
     return CampaignMenuItem(
-        _("Campaigns (大型活动)"), reverse("campaigns:index"), icon_name="date", order=460
+        _("Campaigns (大型活动)"), reverse("campaigns:index"), icon_name="calendar-check", order=155
     )
 
 
