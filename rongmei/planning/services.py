@@ -577,7 +577,8 @@ def start_story(acting_user, assignment):
         story = StoryPage(
             title=topic.title[:255],
             lead=(topic.angle or "")[:1000],
-            body="",
+            # An empty paragraph: the body is required, and the reporter writes it in the editor.
+            body="<p></p>",
             owner=owner,
             outlet=profile.outlet if profile is not None else None,
             live=False,

@@ -1,8 +1,12 @@
 """策划 in the admin: its menu, its screens, its permissions under Settings → Groups and its
 audit-log actions."""
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from . import permissions
 
 LOG_ACTIONS = (
     ("propose", _("Propose topic"), _("Topic proposed")),
@@ -23,3 +27,75 @@ LOG_ACTIONS = (
 def register_planning_log_actions(actions):
     for name, label, message in LOG_ACTIONS:
         actions.register_action(f"rongmei.planning.{name}", label, message)
+
+
+@hooks.register("register_admin_urls")
+def register_planning_urls():
+    from . import views
+
+    return [
+        path("planning/", views.BoardView.as_view(), name="planning_board"),
+        path("planning/topics/new/", views.ProposeView.as_view(), name="planning_propose"),
+        path("planning/topics/<int:pk>/", views.TopicView.as_view(), name="planning_topic"),
+        path("planning/topics/<int:pk>/edit/", views.TopicEditView.as_view(), name="planning_topic_edit"),
+        path("planning/topics/<int:pk>/decide/", views.DecideView.as_view(), name="planning_topic_decide"),
+        path("planning/topics/<int:pk>/assign/", views.AssignView.as_view(), name="planning_topic_assign"),
+        path("planning/topics/<int:pk>/move/", views.MoveTopicView.as_view(), name="planning_topic_move"),
+        path("planning/mine/", views.MyAssignmentsView.as_view(), name="planning_my_assignments"),
+        path("planning/assignments/", views.AssignmentsView.as_view(), name="planning_assignments"),
+        path(
+            "planning/assignments/<int:pk>/write/",
+            views.StartStoryView.as_view(),
+            name="planning_assignment_write",
+        ),
+        path(
+            "planning/assignments/<int:pk>/<slug:act>/",
+            views.AssignmentActView.as_view(),
+            name="planning_assignment_act",
+        ),
+        path("planning/calendar/", views.CalendarView.as_view(), name="planning_calendar"),
+        path("planning/calendar/new/", views.EventFormView.as_view(), name="planning_event_add"),
+        path("planning/calendar/<int:pk>/", views.EventFormView.as_view(), name="planning_event_edit"),
+        path("planning/calendar/export.ics", views.ExportView.as_view(), name="planning_calendar_export"),
+        path("planning/calendar/import/", views.ImportView.as_view(), name="planning_calendar_import"),
+    ]
+
+
+class PlanningMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.can_view(request.user)
+
+
+class ProposeMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.can_propose(request.user)
+
+
+class PlanningSubmenu(SubmenuMenuItem):
+    def is_shown(self, request):
+        return permissions.can_view(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_planning_menu():
+    menu = Menu(
+        items=[
+            PlanningMenuItem(_("Planning meeting"), reverse("planning_board"), icon_name="table", order=10),
+            ProposeMenuItem(_("Propose a topic"), reverse("planning_propose"), icon_name="plus", order=20),
+            PlanningMenuItem(
+                _("My assignments"), reverse("planning_my_assignments"), icon_name="user", order=30
+            ),
+            PlanningMenuItem(
+                _("All assignments"), reverse("planning_assignments"), icon_name="list-ul", order=40
+            ),
+            PlanningMenuItem(_("Events calendar"), reverse("planning_calendar"), icon_name="date", order=50),
+        ]
+    )
+    return PlanningSubmenu(_("Planning"), menu, icon_name="clipboard-list", order=150)
+
+
+@hooks.register("register_permissions")
+def register_planning_permissions():
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(content_type__app_label="planning")
