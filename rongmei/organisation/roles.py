@@ -173,6 +173,10 @@ NEW_MEDIA = Role(
     page_permissions=("add", "change"),
 )
 ANALYST = Role("analyst", "舆情分析师", _MONITORING)
+# 新闻线索 (rongmei.tips): the tips desk (线索编辑) works every tip, reads the tipsters' contact
+# details (each read logged) and pays the rewards; no other role reaches the contact.
+_TIPS_DESK = (("tips", "desk_tip"), ("tips", "view_contact_tip"))
+TIPSDESK = Role("tipsdesk", "线索编辑", _TIPS_DESK)
 ADMIN = Role(
     "admin",
     "管理员",
@@ -191,7 +195,7 @@ ADMIN = Role(
     page_permissions=("add", "change", "publish", "lock", "unlock"),
 )
 
-ALL_ROLES = (REPORTER, EDITOR, DIRECTOR, CHIEF, NEW_MEDIA, ANALYST, ADMIN)
+ALL_ROLES = (REPORTER, EDITOR, DIRECTOR, CHIEF, NEW_MEDIA, ANALYST, TIPSDESK, ADMIN)
 ROLES_BY_CODE = {role.code: role for role in ALL_ROLES}
 
 
