@@ -174,9 +174,10 @@ NEW_MEDIA = Role(
 )
 ANALYST = Role("analyst", "舆情分析师", _MONITORING)
 # 新闻线索 (rongmei.tips): the tips desk (线索编辑) works every tip, reads the tipsters' contact
-# details (each read logged) and pays the rewards; no other role reaches the contact.
+# details (each read logged), pays the rewards and turns tips into topics (报题); no other role
+# reaches the contact.
 _TIPS_DESK = (("tips", "desk_tip"), ("tips", "view_contact_tip"))
-TIPSDESK = Role("tipsdesk", "线索编辑", _TIPS_DESK)
+TIPSDESK = Role("tipsdesk", "线索编辑", _TIPS_DESK + _PLANNING_PROPOSE)
 ADMIN = Role(
     "admin",
     "管理员",

@@ -164,7 +164,7 @@ class TipView(AdminPage):
 
     def setup(self, request, *args, pk, **kwargs):
         self.tip = get_object_or_404(
-            Tip.objects.select_related("assigned_to", "story", "taken_by", "duplicate_of"), pk=pk
+            Tip.objects.select_related("assigned_to", "story", "taken_by", "duplicate_of", "topic"), pk=pk
         )
         super().setup(request, *args, pk=pk, **kwargs)
 
@@ -215,10 +215,16 @@ class TipView(AdminPage):
                 }
             ),
             payment_form=forms.get("payment") or PaymentForm(),
-            planning_ready=services.planning_ready(),
+            may_propose=_may_propose(user),
             media=story_form.media,
         )
         return context
+
+
+def _may_propose(user) -> bool:
+    from rongmei.planning import permissions as planning
+
+    return planning.can_propose(user)
 
 
 class ContactView(TipView):

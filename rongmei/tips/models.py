@@ -140,6 +140,14 @@ class Tip(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    topic = models.ForeignKey(
+        "planning.Topic",
+        verbose_name=_("topic"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:

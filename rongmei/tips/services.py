@@ -412,44 +412,42 @@ def link_story(tip, *, acting_user, story) -> Tip:
     return tip
 
 
-def planning_ready() -> bool:
-    """Whether the planning app offers ``propose_topic`` (the "turn into a topic" button)."""
-    try:
-        from rongmei.planning.services import propose_topic  # noqa: F401
-    except ImportError:
-        return False
-    return any(field.name == "topic" for field in Tip._meta.get_fields())
-
-
 def turn_into_topic(tip, *, acting_user):
-    """Propose a topic (报题) from the tip through the planning app; the topic never carries the contact."""
+    """Propose a topic (报题) from the tip through the planning app, in one click: the tip's text,
+    place and time and its reference as the source; never the tipster's contact."""
     _require_desk(acting_user)
+    from django.core.exceptions import ValidationError
+
     from rongmei.planning import services as planning
 
     if tip.topic_id:
         raise TipError(_("This tip is a topic already."))
-    title = tip.text.splitlines()[0][:60] if tip.text else tip.reference
-    sources = _("News tip %(reference)s") % {"reference": tip.reference}
-    with transaction.atomic():
-        angle = tip.text
-        if tip.location:
-            angle += "\n" + _("Where: %(place)s") % {"place": tip.location}
-        if tip.event_time:
-            angle += "\n" + _("When: %(time)s") % {"time": tip.event_time}
-        topic = planning.propose_topic(acting_user, title=title, angle=angle, sources=sources)
-        before = tip.state
-        tip.topic = topic
-        if tip.state == Tip.State.NEW:
-            tip.state = Tip.State.FOLLOW_UP
-        tip.save(update_fields=["topic", "state"])
-        _record(
-            tip,
-            TipEvent.Action.TOPIC,
-            acting_user,
-            before=before,
-            note=_("Topic: %(title)s") % {"title": topic.title},
-            data={"topic": topic.pk},
-        )
+    first_line = next((line.strip() for line in tip.text.splitlines() if line.strip()), tip.reference)
+    title = first_line if len(first_line) <= 60 else first_line[:59] + "…"
+    angle = tip.text
+    if tip.location:
+        angle += "\n" + _("Where: %(place)s") % {"place": tip.location}
+    if tip.event_time:
+        angle += "\n" + _("When: %(time)s") % {"time": tip.event_time}
+    sources = _("News tip %(reference)s (contact through the tips desk)") % {"reference": tip.reference}
+    try:
+        with transaction.atomic():
+            topic = planning.propose_topic(acting_user, title=title, angle=angle, sources=sources)
+            before = tip.state
+            tip.topic = topic
+            if tip.state == Tip.State.NEW:
+                tip.state = Tip.State.FOLLOW_UP
+            tip.save(update_fields=["topic", "state"])
+            _record(
+                tip,
+                TipEvent.Action.TOPIC,
+                acting_user,
+                before=before,
+                note=_("Topic: %(title)s") % {"title": topic.title},
+                data={"topic": topic.pk},
+            )
+    except ValidationError as error:
+        raise TipError(error.messages[0]) from None
     return topic
 
 

@@ -132,3 +132,14 @@ def test_an_attachment_downloads_for_the_desk_only(desk, client):
     login(client, desk.desk)
     response = client.get(url)
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+
+
+def test_one_click_turns_a_tip_into_a_topic(desk, tip, client):
+    login(client, desk.desk)
+    assert 'id="topic-form"' in client.get(reverse("tips_tip", args=[tip.pk])).content.decode()
+    response = client.post(reverse("tips_act", args=[tip.pk, "topic"]))
+    assert response.url == reverse("tips_tip", args=[tip.pk])
+    tip = fresh(tip)
+    assert tip.topic is not None
+    page = client.get(reverse("tips_tip", args=[tip.pk])).content.decode()
+    assert reverse("planning_topic", args=[tip.topic.pk]) in page and 'id="topic-form"' not in page

@@ -177,3 +177,22 @@ def test_a_hotline_tip_records_who_took_it(desk):
         receive(source=Tip.Source.HOTLINE, acting_user=desk.reporter)
     tip = receive(source=Tip.Source.HOTLINE, acting_user=desk.desk)
     assert tip.taken_by == desk.desk and tip.source == "hotline"
+
+
+def test_a_tip_becomes_a_proposed_topic_without_the_contact(desk):
+    from rongmei.planning.models import Topic
+
+    tip = receive(text="临淄区乌河有养殖场排污\n河水发黑发臭", event_time="近一个月")
+    with pytest.raises(PermissionDenied):
+        services.turn_into_topic(tip, acting_user=desk.editor)
+    topic = services.turn_into_topic(tip, acting_user=desk.desk)
+    topic = Topic.objects.get(pk=topic.pk)
+    assert topic.title == "临淄区乌河有养殖场排污" and topic.proposed_by == desk.desk
+    assert "河水发黑发臭" in topic.angle and "近一个月" in topic.angle and tip.reference in topic.sources
+    for text in (topic.title, topic.angle, topic.sources):
+        assert "张先生" not in text and "13800001234" not in text
+    tip = fresh(tip)
+    assert tip.topic == topic and tip.state == Tip.State.FOLLOW_UP
+    assert tip.events.filter(action="topic").exists()
+    with pytest.raises(services.TipError):
+        services.turn_into_topic(tip, acting_user=desk.desk)
