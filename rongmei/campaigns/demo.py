@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from . import permissions, services
 from .models import Campaign
+from .queries import story_format
 
 NAME = "记者看张店"
 TOPIC_PAGE_SLUG = "zoujiceng-zhangdian"
@@ -78,17 +79,18 @@ def load_campaigns_demo(users: dict) -> Campaign | None:
 
 
 def _plan(campaign, page, *, director, chief, reporter, users):
-    """Two approved topics with assignments; the topic page's two newest live stories are filed."""
+    """Two approved topics with assignments; some of the topic page's live stories filed for them."""
     from rongmei.newsroom.models import StoryPage
     from rongmei.planning import services as planning
 
     photographer = _fresh(users.get("newmedia", reporter))
     writers = [reporter, _fresh(users.get("editor2", chief))]
-    live = list(
-        StoryPage.objects.live().filter(topics=page, is_retracted=False).order_by("-first_published_at")[:2]
-    )
+    on_site = StoryPage.objects.live().filter(topics=page, is_retracted=False).order_by("-first_published_at")
+    live = {"text": [], "video": []}
+    for story in on_site[:20]:
+        live.setdefault(story_format(story), []).append(story)
     deadline = timezone.now() + datetime.timedelta(days=3)
-    topics, texts_to_file = [], []
+    topics, to_file = [], []
     for title, formats in TOPICS:
         topic = planning.propose_topic(
             reporter, title=title, formats=sorted(set(formats)), angle="活动“记者看张店”的系列报道。"
@@ -103,9 +105,15 @@ def _plan(campaign, page, *, director, chief, reporter, users):
             else:
                 assignee = photographer
             assignment = planning.assign(chief, topic, format=fmt, assignee=assignee, deadline=deadline)
-            if fmt == "text":
-                texts_to_file.append(assignment)
-    # Filed once every assignment is out (a topic whose assignments are all done is done).
-    for assignment, story in zip(texts_to_file[::2], live, strict=False):
-        planning.file_story(chief, assignment, story)
+            if fmt in ("text", "video"):
+                to_file.append(assignment)
+    # Filed once every assignment is out (a topic whose assignments are all done is done): the
+    # first text and any video assignment of each topic, with a live story of that kind.
+    filed_topics = set()
+    for assignment in to_file:
+        key = (assignment.topic_id, assignment.format)
+        if key in filed_topics or not live.get(assignment.format):
+            continue
+        filed_topics.add(key)
+        planning.file_story(chief, assignment, live[assignment.format].pop(0))
     services.attach_topics(campaign, topics, acting_user=director)

@@ -18,8 +18,13 @@ def test_the_demo_campaign(world):
         instance=TopicPage(title="记者走基层·走进张店", slug="zoujiceng-zhangdian")
     )
     make_image("背街小巷焕新颜", size=(1600, 600))
-    for title in ("张店老街", "张店夜市", "张店工厂"):
-        story = newsroom.add_story(title=title, topics=[page])
+    for title, kind in (
+        ("张店老街", "news"),
+        ("张店夜市", "feature"),
+        ("张店工厂", "news"),
+        ("视频｜张店", "video"),
+    ):
+        story = newsroom.add_story(title=title, topics=[page], story_type=kind)
         publish_outside_review(story.save_revision(user=newsroom.reporter), user=newsroom.chief)
     users = {
         u.username: u
@@ -38,7 +43,7 @@ def test_the_demo_campaign(world):
     assert figures == {
         "text": (12, 3, 2, 3),
         "photo": (4, 1, 0, 0),
-        "video": (3, 1, 0, 0),
+        "video": (3, 1, 1, 1),
         "live": (1, 1, 0, 0),
     }
     assert campaign.topics.count() == 2
