@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "rongmei.planning",  # 策划指挥: topics, assignments, events (issue 14)
     "rongmei.campaigns",  # campaigns and their topic pages (issue 14)
     "rongmei.tips",  # news tips from the public and their rewards (issue 14)
+    "rongmei.command",  # 指挥调度: the command dashboard (issue 14)
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
