@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from . import services
-from .models import Reward, Tip
+from .models import Reward, Tip, TipsSettings
 
 # (source, text, location, event time, name, phone, days ago, fate)
 TIPS = (
@@ -147,6 +147,8 @@ def load_tips_demo(users=None) -> int:
     """Add the demo's tips; returns how many were added (0 when there were tips already)."""
     from rongmei.newsroom.models import StoryPage
 
+    # The settings row, so Settings → 新闻线索设置 finds it (Wagtail creates it on its first GET).
+    TipsSettings.load()
     if Tip.objects.exists():
         return 0
     users = users or {}

@@ -143,3 +143,21 @@ def test_one_click_turns_a_tip_into_a_topic(desk, tip, client):
     assert tip.topic is not None
     page = client.get(reverse("tips_tip", args=[tip.pk])).content.decode()
     assert reverse("planning_topic", args=[tip.topic.pk]) in page and 'id="topic-form"' not in page
+
+
+def test_the_settings_are_edited_in_the_admin_and_shown_on_the_form(desk, client):
+    from rongmei.tips.models import TipsSettings
+
+    login(client, desk.admin)
+    url = client.get(reverse("wagtailsettings:edit", args=["tips", "tipssettings"])).url
+    assert client.get(url).status_code == 200
+    data = {
+        field.name: getattr(TipsSettings(), field.name)
+        for field in TipsSettings._meta.fields
+        if field.name not in ("id",)
+    }
+    data.update(hotline="0533-2345678", promise="线索奖最低100元", reward_minimum="100")
+    client.post(url, data)
+    assert TipsSettings.objects.get().reward_minimum == 100
+    page = client.get("/tips/").content.decode()
+    assert "0533-2345678" in page and "线索奖最低100元" in page

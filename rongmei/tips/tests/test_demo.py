@@ -1,5 +1,5 @@
 from rongmei.tips.demo import load_tips_demo
-from rongmei.tips.models import Reward, Tip
+from rongmei.tips.models import Reward, Tip, TipsSettings
 
 
 def test_the_demo_tips_cover_the_desk_and_one_reward_is_paid(desk):
@@ -18,3 +18,4 @@ def test_the_demo_tips_cover_the_desk_and_one_reward_is_paid(desk):
     assert Reward.objects.filter(state=Reward.State.SET).count() == 1
     assert Reward.objects.filter(state=Reward.State.DUE).count() == 1
     assert load_tips_demo({"tipsdesk": desk.desk}) == 0
+    assert TipsSettings.objects.get().promise == "线索奖最低50元，上不封顶"
