@@ -104,6 +104,10 @@ _PLANNING_DECIDE = (
 )
 _PLANNING_DECIDE_ANY = _PLANNING_DECIDE + (("planning", "decide_any_topic"),)
 
+# 指挥调度 (rongmei.command): the duty directors, the chief editor and administrators watch the
+# day on the command dashboard.
+_COMMAND = (("command", "view_dashboard"),)
+
 REPORTER = Role(
     "reporter",
     "记者",
@@ -137,7 +141,8 @@ DIRECTOR = Role(
     + _PARTNERS
     + _WIRE_READ
     + _WIRE_SOURCES
-    + _PLANNING_DECIDE,
+    + _PLANNING_DECIDE
+    + _COMMAND,
     page_permissions=("add", "change", "lock", "unlock"),
 )
 # The chief editor owns the newsroom's word lists (banned, caution, style) and the names-and-titles list.
@@ -156,7 +161,8 @@ CHIEF = Role(
     + _WIRE_READ
     + _WIRE_SOURCES
     + _WIRE_MANAGE
-    + _PLANNING_DECIDE_ANY,
+    + _PLANNING_DECIDE_ANY
+    + _COMMAND,
     page_permissions=("add", "change", "publish", "lock", "unlock"),
 )
 NEW_MEDIA = Role(
@@ -192,7 +198,8 @@ ADMIN = Role(
     + _WIRE_MANAGE
     + _CHANNELS
     + _PLANNING_VIEW
-    + _PLANNING_CALENDAR,
+    + _PLANNING_CALENDAR
+    + _COMMAND,
     page_permissions=("add", "change", "publish", "lock", "unlock"),
 )
 
