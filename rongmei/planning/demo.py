@@ -113,7 +113,7 @@ def _backdate(topic, days_ago, hour=9):
 def _events(chief):
     events = {}
     for key, title, days, hour, hours, place, organiser, description in EVENTS:
-        uid = f"demo-{key}@rongmei"
+        uid = f"demo-{key}@planning.rongmei.local"
         event = PlannedEvent.objects.filter(uid=uid).first()
         fields = {
             "title": title,

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.widgets import AdminDateInput, AdminDateTimeInput
 
 from rongmei.organisation.models import Department, display_name_for
@@ -88,7 +89,7 @@ class TopicForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("People and documents to talk to or read."),
     )
-    event = forms.ModelChoiceField(label=_("Event"), queryset=None, required=False)
+    event = forms.ModelChoiceField(label=pgettext_lazy("planning", "Event"), queryset=None, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

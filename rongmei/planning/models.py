@@ -10,15 +10,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Format(models.TextChoices):
     """What a topic is covered with; an assignment is one format for one person."""
 
-    TEXT = "text", _("Text")
-    PHOTO = "photo", _("Photo")
-    VIDEO = "video", _("Video")
-    LIVE = "live", _("Live")
+    TEXT = "text", pgettext_lazy("coverage format", "Text")
+    PHOTO = "photo", pgettext_lazy("coverage format", "Photo")
+    VIDEO = "video", pgettext_lazy("coverage format", "Video")
+    LIVE = "live", pgettext_lazy("coverage format", "Live")
 
 
 def validate_formats(value):
@@ -86,13 +87,13 @@ class Topic(models.Model):
     """A story idea (选题): proposed (报题), decided (审题), covered through assignments."""
 
     class State(models.TextChoices):
-        PROPOSED = "proposed", _("Proposed")
-        APPROVED = "approved", _("Approved")
-        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
-        DECLINED = "declined", _("Declined")
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
-        CANCELLED = "cancelled", _("Cancelled")
+        PROPOSED = "proposed", pgettext_lazy("topic state", "Proposed")
+        APPROVED = "approved", pgettext_lazy("topic state", "Approved")
+        CHANGES_REQUESTED = "changes_requested", pgettext_lazy("topic state", "Changes requested")
+        DECLINED = "declined", pgettext_lazy("topic state", "Declined")
+        IN_PROGRESS = "in_progress", pgettext_lazy("topic state", "In progress")
+        DONE = "done", pgettext_lazy("topic state", "Done")
+        CANCELLED = "cancelled", pgettext_lazy("topic state", "Cancelled")
 
     title = models.CharField(_("title"), max_length=200)
     angle = models.TextField(_("angle"), blank=True)
@@ -147,7 +148,7 @@ class Topic(models.Model):
     decision_comment = models.TextField(_("decision comment"), blank=True)
     event = models.ForeignKey(
         PlannedEvent,
-        verbose_name=_("event"),
+        verbose_name=pgettext_lazy("planning", "event"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -206,7 +207,7 @@ class TopicEvent(models.Model):
     from_state = models.CharField(_("from"), max_length=20, blank=True)
     to_state = models.CharField(_("to"), max_length=20, blank=True)
     comment = models.TextField(_("comment"), blank=True)
-    at = models.DateTimeField(_("at"), default=timezone.now)
+    at = models.DateTimeField(_("time of change"), default=timezone.now)
 
     class Meta:
         verbose_name = _("topic history entry")
@@ -246,12 +247,12 @@ class Assignment(models.Model):
     """One format of an approved topic for one named person (派单), with a deadline."""
 
     class State(models.TextChoices):
-        ASSIGNED = "assigned", _("Assigned")
-        ACCEPTED = "accepted", _("Accepted")
-        IN_PROGRESS = "in_progress", _("In progress")
-        FILED = "filed", _("Filed")
-        DONE = "done", _("Done")
-        CANCELLED = "cancelled", _("Cancelled")
+        ASSIGNED = "assigned", pgettext_lazy("assignment state", "Assigned")
+        ACCEPTED = "accepted", pgettext_lazy("assignment state", "Accepted")
+        IN_PROGRESS = "in_progress", pgettext_lazy("assignment state", "In progress")
+        FILED = "filed", pgettext_lazy("assignment state", "Filed")
+        DONE = "done", pgettext_lazy("assignment state", "Done")
+        CANCELLED = "cancelled", pgettext_lazy("assignment state", "Cancelled")
 
     topic = models.ForeignKey(
         Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="assignments"

@@ -444,7 +444,7 @@ def assign(acting_user, topic, *, format, assignee, deadline=None, note="") -> A
         "assign",
         actor=acting_user,
         to_state=AState.ASSIGNED,
-        comment=_("%(format)s → %(name)s") % {"format": Format(format).label, "name": display_name(assignee)},
+        comment=f"{Format(format).label} → {display_name(assignee)}",
         assignment=assignment,
     )
     return assignment

@@ -388,7 +388,7 @@ def assignment_acts(user, assignment):
     if mine and AState.ACCEPTED in moves:
         acts.append(("accept", _("Accept"), False))
     if may_work and AState.IN_PROGRESS in moves and assignment.state != AState.FILED:
-        acts.append(("start", _("Start"), False))
+        acts.append(("start", _("Start work"), False))
     if may_work and assignment.story_id and assignment.state in services.OPEN_ASSIGNMENT:
         acts.append(("file", _("File the story"), False))
     if may_decide and AState.DONE in moves:

@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
                 ('from_state', models.CharField(blank=True, max_length=20, verbose_name='from')),
                 ('to_state', models.CharField(blank=True, max_length=20, verbose_name='to')),
                 ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
+                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time of change')),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
                 ('assignment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='events', to='planning.assignment', verbose_name='assignment')),
                 ('topic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='planning.topic', verbose_name='topic')),
