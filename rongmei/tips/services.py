@@ -238,6 +238,12 @@ def _kind_of(files) -> str:
 def _claim_rate(address: str, config) -> None:
     """Count this tip against its address; refuse past the limit. Inside the receiving transaction:
     the row is written first and then counted, so two processes at once can never both slip past."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # One address's tips are counted one at a time (SQLite's writers are serialised anyway).
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"rongmei.tips:{address}"])
     now = timezone.now()
     SubmissionCount.objects.create(address_hash=address, at=now)
     since = now - timedelta(minutes=config.rate_limit_minutes)
