@@ -603,6 +603,12 @@ def start_story(acting_user, assignment):
 def on_story_went_live(event):
     """A story-event subscriber: the assignments the story was filed for are done, and so is a
     topic whose assignments are all done."""
+    unfinished = Assignment.objects.filter(story_id=event.story_id).exclude(
+        state__in=[AState.DONE, AState.CANCELLED]
+    )
+    # Most published stories were filed for no assignment: one plain query, no transaction.
+    if not unfinished.exists():
+        return
     with transaction.atomic():
         rows = list(
             Assignment.objects.select_for_update()

@@ -5,6 +5,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.components import Component
 
 from . import permissions
 
@@ -99,3 +100,30 @@ def register_planning_permissions():
     from django.contrib.auth.models import Permission
 
     return Permission.objects.filter(content_type__app_label="planning")
+
+
+class MyAssignmentsPanel(Component):
+    """The dashboard panel: the reader's open assignments, soonest deadline first, overdue in red."""
+
+    name = "planning_my_assignments"
+    template_name = "planning/my_assignments_panel.html"
+    order = 40
+    LIMIT = 8
+
+    def get_context_data(self, parent_context):
+        from .models import Assignment
+
+        request = parent_context["request"]
+        rows = (
+            Assignment.objects.open()
+            .filter(assignee=request.user)
+            .select_related("topic")
+            .order_by("deadline", "pk")
+        )
+        return {"assignments": list(rows[: self.LIMIT]), "open_count": rows.count(), "request": request}
+
+
+@hooks.register("construct_homepage_panels")
+def add_my_assignments_panel(request, panels):
+    if permissions.can_view(request.user):
+        panels.append(MyAssignmentsPanel())

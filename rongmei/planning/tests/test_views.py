@@ -253,3 +253,26 @@ def test_event_form(client, world):
     )
     assert response.status_code == 302
     assert PlannedEvent.objects.get().place == "区会议中心"
+
+
+def test_the_dashboard_lists_my_open_assignments(client, world):
+    assignment = world.assigned()
+    _client(client, world.reporter)
+    page = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert f'data-assignment="{assignment.pk}"' in page
+    client.logout()
+    _client(client, world.editor)
+    assert 'id="planning-my-assignments"' not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_revise_and_resubmit_screen(client, world):
+    topic = world.topic()
+    services.decide_topic(world.director, topic, services.REQUEST_CHANGES, "补充采访对象")
+    _client(client, world.reporter)
+    url = reverse("planning_topic_edit", args=[topic.pk])
+    page = client.get(url).content.decode()
+    assert "补充采访对象" in page
+    response = client.post(url, {"title": topic.title, "sources": "社区居委会", "formats": ["text"]})
+    assert response.status_code == 302
+    topic = fresh(topic)
+    assert (topic.state, topic.sources) == (State.PROPOSED, "社区居委会")
