@@ -91,14 +91,17 @@ class TopicForm(forms.Form):
     )
     event = forms.ModelChoiceField(label=pgettext_lazy("planning", "Event"), queryset=None, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current_event=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = _regions()
         self.fields["section"].queryset = _sections()
         self.fields["department"].queryset = Department.objects.select_related("outlet").order_by("name")
         self.fields["channels"].queryset = _channels()
         since = timezone.now() - datetime.timedelta(days=7)
-        self.fields["event"].queryset = PlannedEvent.objects.filter(starts_at__gte=since)
+        # Recent and coming events, and the one the topic already hangs on (however old).
+        self.fields["event"].queryset = PlannedEvent.objects.filter(
+            Q(starts_at__gte=since) | Q(pk=current_event or 0)
+        )
 
     @classmethod
     def initial_for(cls, topic: Topic):

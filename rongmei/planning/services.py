@@ -250,9 +250,11 @@ def revise_topic(acting_user, topic, *, comment="", **fields) -> Topic:
         topic.section = _clean_section(fields["section"])
     if "deadline" in fields:
         topic.deadline = _clean_deadline(fields["deadline"])
-    for name in ("region", "department", "event"):
+    for name in ("region", "event"):
         if name in fields:
             setattr(topic, name, fields[name])
+    if "department" in fields:
+        topic.department = fields["department"] or permissions.department_of(topic.proposed_by)
     before = topic.state
     if topic.state == State.CHANGES_REQUESTED:
         topic.state = State.PROPOSED

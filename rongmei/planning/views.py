@@ -258,7 +258,9 @@ class TopicEditView(TopicPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", TopicForm(initial=TopicForm.initial_for(self.topic)))
+        context.setdefault(
+            "form", TopicForm(initial=TopicForm.initial_for(self.topic), current_event=self.topic.event_id)
+        )
         context["topic"] = self.topic
         context["submit_label"] = (
             _("Revise and resubmit") if self.topic.state == State.CHANGES_REQUESTED else _("Save")
@@ -266,7 +268,7 @@ class TopicEditView(TopicPage):
         return context
 
     def post(self, request, *args, **kwargs):
-        form = TopicForm(request.POST)
+        form = TopicForm(request.POST, current_event=self.topic.event_id)
         if form.is_valid():
             try:
                 services.revise_topic(request.user, self.topic, **form.service_fields())
