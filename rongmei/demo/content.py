@@ -58,6 +58,7 @@ STAFF = {
     "chief": ("chief", "陈志远", "陈", "志远", "daibei-daily-zibo", "总编室", "总编辑"),
     "newmedia": ("newmedia", "孙悦", "孙", "悦", "jixia-net", "新媒体部", "新媒体编辑"),
     "analyst": ("analyst", "郑敏", "郑", "敏", "daibei-daily-zibo", "舆情中心", "舆情分析师"),
+    "tipsdesk": ("tipsdesk", "钱晓燕", "钱", "晓燕", "daibei-daily-zibo", "总编室", "线索编辑"),
     "admin": ("admin", "刘洋", "刘", "洋", "daibei-daily-zibo", "总编室", "系统管理员"),
     "reporter2": ("reporter", "张晓雯", "张", "晓雯", "banyang-morning", "社会新闻部", "记者"),
     "reporter3": ("reporter", "马骁", "马", "骁", "daibei-daily-zibo", "经济新闻部", "记者"),

@@ -49,6 +49,7 @@ DEMO_USERS = [
     ("chief", "终审总编 chief editor"),
     ("newmedia", "新媒体编辑 new-media editor"),
     ("analyst", "舆情分析师 public-opinion analyst"),
+    ("tipsdesk", "线索编辑 tips desk"),
     ("admin", "管理员 administrator"),
 ]
 
@@ -859,3 +860,16 @@ def _load_distribution_demo(demo: _Demo) -> None:
     # before that keeps a permission cache without them.
     users = {name: type(user).objects.get(pk=user.pk) for name, user in demo.users.items()}
     load_print_demo(outlet, printable, users)
+    _load_planning_demo(users)
+
+
+def _load_planning_demo(users) -> None:
+    """策划指挥 (issue 14): a week of topics, assignments and events; the campaign 记者看张店 with its
+    topic page; the news tips with their rewards. After the stories (the campaign files some)."""
+    from rongmei.campaigns.demo import load_campaigns_demo
+    from rongmei.planning.demo import load_planning_demo
+    from rongmei.tips.demo import load_tips_demo
+
+    load_planning_demo()
+    load_campaigns_demo(users)
+    load_tips_demo(users)

@@ -107,11 +107,15 @@ _PLANNING_DECIDE_ANY = _PLANNING_DECIDE + (("planning", "decide_any_topic"),)
 # 指挥调度 (rongmei.command): the duty directors, the chief editor and administrators watch the
 # day on the command dashboard.
 _COMMAND = (("command", "view_dashboard"),)
+# 大型活动 (rongmei.campaigns): the newsroom reads campaigns and their progress; directors, chief
+# editors and administrators create and change them and their topic pages.
+_CAMPAIGNS_VIEW = (("campaigns", "view_campaign"),)
+_CAMPAIGNS_MANAGE = _CAMPAIGNS_VIEW + (("campaigns", "manage_campaign"),)
 
 REPORTER = Role(
     "reporter",
     "记者",
-    _IMAGE_PERMS + _DOC_PERMS + _MEDIA_UPLOAD + _PLANNING_PROPOSE,
+    _IMAGE_PERMS + _DOC_PERMS + _MEDIA_UPLOAD + _PLANNING_PROPOSE + _CAMPAIGNS_VIEW,
     page_permissions=("add",),
 )
 EDITOR = Role(
@@ -125,7 +129,8 @@ EDITOR = Role(
     + _PRINT_LAYOUT
     + _WIRE_READ
     + _PLANNING_PROPOSE
-    + _PLANNING_CALENDAR,
+    + _PLANNING_CALENDAR
+    + _CAMPAIGNS_VIEW,
     page_permissions=("add", "change", "lock"),
 )
 DIRECTOR = Role(
@@ -142,7 +147,8 @@ DIRECTOR = Role(
     + _WIRE_READ
     + _WIRE_SOURCES
     + _PLANNING_DECIDE
-    + _COMMAND,
+    + _COMMAND
+    + _CAMPAIGNS_MANAGE,
     page_permissions=("add", "change", "lock", "unlock"),
 )
 # The chief editor owns the newsroom's word lists (banned, caution, style) and the names-and-titles list.
@@ -162,7 +168,8 @@ CHIEF = Role(
     + _WIRE_SOURCES
     + _WIRE_MANAGE
     + _PLANNING_DECIDE_ANY
-    + _COMMAND,
+    + _COMMAND
+    + _CAMPAIGNS_MANAGE,
     page_permissions=("add", "change", "publish", "lock", "unlock"),
 )
 NEW_MEDIA = Role(
@@ -175,7 +182,8 @@ NEW_MEDIA = Role(
     + _PRINT_VIEW
     + _WIRE_READ
     + _DISTRIBUTION_DESK
-    + _PLANNING_PROPOSE,
+    + _PLANNING_PROPOSE
+    + _CAMPAIGNS_VIEW,
     page_permissions=("add", "change"),
 )
 ANALYST = Role("analyst", "舆情分析师", _MONITORING)
@@ -199,7 +207,9 @@ ADMIN = Role(
     + _CHANNELS
     + _PLANNING_VIEW
     + _PLANNING_CALENDAR
-    + _COMMAND,
+    + _COMMAND
+    + _CAMPAIGNS_MANAGE
+    + (("tips", "change_tipssettings"),),  # the hotline and reward promise (Settings → 新闻线索设置)
     page_permissions=("add", "change", "publish", "lock", "unlock"),
 )
 

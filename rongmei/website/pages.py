@@ -134,7 +134,9 @@ def story_details(page):
     return {
         # The picture a shared link shows (og:image): the cover's social-card crop (1.91:1, the editor's
         # crop or the focal point) with the outlet's watermark when it has one.
-        "share_image": channel_rendition(page.cover_image, "social_card", page.outlet if page.outlet_id else None)
+        "share_image": channel_rendition(
+            page.cover_image, "social_card", page.outlet if page.outlet_id else None
+        )
         if page.cover_image
         else None,
         "credit_line": page.credit_line(),
