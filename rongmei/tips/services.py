@@ -480,15 +480,30 @@ def _make_due(tip, *, lead_story=False, actor=None):
 
 
 def on_story_event(event) -> None:
-    """A story went live: each tip linked to it shows "reward due" (in the publishing transaction)."""
+    """A story went live: each tip linked to it shows "reward due" (in the publishing transaction).
+    A tip whose topic (转为选题) has an assignment this story was filed for is linked to it first:
+    the tip → topic → assignment → story chain needs nobody to find the story for the desk."""
     from rongmei.newsroom.models import StoryPage
 
-    tips = list(Tip.objects.filter(story_id=event.story_id, reward__isnull=True))
-    if not tips:
+    story = StoryPage.objects.filter(pk=event.story_id).only("pk", "title", "is_headline").first()
+    if story is None:
         return
-    lead = StoryPage.objects.filter(pk=event.story_id, is_headline=True).exists()
-    for tip in tips:
-        _make_due(tip, lead_story=lead)
+    followed = Tip.objects.filter(story__isnull=True, topic__assignments__story_id=story.pk).distinct()
+    for tip in followed:
+        before = tip.state
+        tip.story_id = story.pk
+        tip.state = Tip.State.USED
+        tip.save(update_fields=["story", "state"])
+        _record(
+            tip,
+            TipEvent.Action.STORY,
+            None,
+            before=before,
+            note=_("Story: %(title)s") % {"title": story.title},
+            data={"story": story.pk, "through": "topic"},
+        )
+    for tip in Tip.objects.filter(story_id=story.pk, reward__isnull=True):
+        _make_due(tip, lead_story=story.is_headline)
 
 
 def rule_amount(kind, lead_story, config=None) -> Decimal:

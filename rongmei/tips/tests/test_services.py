@@ -90,6 +90,33 @@ def test_a_published_story_makes_the_reward_due_then_set_and_paid(desk, on_commi
     ]
 
 
+def test_a_story_filed_for_the_tips_topic_is_linked_and_its_publication_makes_the_reward_due(desk, on_commit):
+    """The tip → topic → assignment → story chain: nobody has to find the story for the tips desk."""
+    from rongmei.planning import services as planning
+
+    tip = receive()
+    topic = services.turn_into_topic(tip, acting_user=desk.desk)
+    planning.decide_topic(desk.chief, topic, planning.APPROVE)
+    assignment = planning.assign(
+        desk.chief, topic, format="text", assignee=desk.reporter, deadline=timezone.now() + timedelta(days=1)
+    )
+    story = desk.add_story(title="幸福路井盖丢失 已补装")
+    planning.file_story(desk.reporter, assignment, story)
+    other = desk.add_story(title="无关稿件")
+    with on_commit():
+        publish_outside_review(other.get_latest_revision(), user=desk.chief)
+    assert fresh(tip).story is None and not Reward.objects.exists()
+
+    with on_commit():
+        publish_outside_review(story.get_latest_revision(), user=desk.chief)
+
+    tip = fresh(tip)
+    assert tip.story_id == story.pk and tip.state == Tip.State.USED
+    assert Reward.objects.get(tip=tip).state == Reward.State.DUE
+    linked = tip.events.get(action="story")
+    assert linked.actor is None and story.title in linked.note
+
+
 def test_linking_a_story_already_published_makes_the_reward_due_at_once(desk):
     story = desk.add_story(title="已发布稿件", publish=True)
     tip = receive()
