@@ -92,7 +92,9 @@ class PanelsView(CommandPage):
 
     def get(self, request, *args, **kwargs):
         etag = etag_for(request.user)
-        if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        # Weak comparison (RFC 9110): a proxy that compresses the answer marks its ETag weak (W/).
+        offered = {tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))}
+        if etag in offered or "*" in offered:
             response = HttpResponseNotModified()
         else:
             context = queries.dashboard(request.user)

@@ -218,6 +218,9 @@ def test_the_panels_answer_304_until_something_changes(client, day, on_commit):
     assert again.status_code == 304
     assert again["ETag"] == etag
     assert again.content == b""
+    # The same ETag made weak by a compressing proxy still matches.
+    assert client.get(reverse(PANELS), HTTP_IF_NONE_MATCH=f"W/{etag}").status_code == 304
+    assert client.get(reverse(PANELS), HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
 
     # A story submitted: the 初审 figure changes, so does the ETag.
     day.submitted("刚送审的稿件")
