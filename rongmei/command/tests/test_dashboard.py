@@ -232,7 +232,16 @@ def test_the_panels_answer_304_until_something_changes(client, day, on_commit):
 
 @pytest.mark.parametrize(
     "change",
-    ["topic", "topic_decided", "assignment_overdue", "approved", "tip", "tip_triaged", "channel_failed"],
+    [
+        "topic",
+        "topic_decided",
+        "event_moved",
+        "assignment_overdue",
+        "approved",
+        "tip",
+        "tip_triaged",
+        "channel_failed",
+    ],
 )
 def test_every_kind_of_change_moves_the_etag(day, on_commit, change):
     from rongmei.distribution import services as distribution
@@ -254,12 +263,16 @@ def test_every_kind_of_change_moves_the_etag(day, on_commit, change):
     story = day.submitted("送审稿件")
     published = pass_review(day.newsroom, day.newsroom.add_story(title="已发稿件"), on_commit)
     tip = day.tip("华光路商铺起火")
+    event = planning.save_event(day.newsroom.chief, title="区政府新闻发布会", starts_at=timezone.now())
     before = queries.fingerprint(director)
     assert queries.fingerprint(director) == before
     if change == "topic":
         day.topic("新报的选题")
     elif change == "topic_decided":
         planning.decide_topic(day.newsroom.chief, topic, planning.APPROVE)
+    elif change == "event_moved":
+        event.starts_at += datetime.timedelta(days=1)
+        event.save()
     elif change == "assignment_overdue":
         # Nothing is written when a deadline passes: the overdue count notices it.
         Assignment.objects.filter(pk=assignment.pk).update(

@@ -12,6 +12,7 @@
   var updated = document.getElementById("command-updated");
   var stale = document.getElementById("command-stale");
   var toggle = document.getElementById("command-wall-toggle");
+  var date = document.getElementById("command-date");
   var url = root.dataset.pollUrl;
   var seconds = Math.max(1, parseInt(root.dataset.pollSeconds, 10) || 30);
   var etag = root.dataset.etag || "";
@@ -89,6 +90,11 @@
         return response.text().then(function (html) {
           panels.innerHTML = html;
           etag = next || "";
+          // Past midnight the figures are the new day's: so is the date in the title.
+          var day = panels.querySelector("#command-day");
+          if (day && date) {
+            date.textContent = day.dataset.day;
+          }
           fresh();
         });
       })
