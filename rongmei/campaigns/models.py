@@ -75,7 +75,7 @@ class Campaign(models.Model):
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
         ordering = ["-starts_on", "-pk"]
-        permissions = [("manage_campaign", "Can create and change campaigns")]
+        permissions = [("manage_campaign", _("Can create and change campaigns"))]
 
     def __str__(self):
         return self.name

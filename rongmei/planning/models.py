@@ -168,8 +168,8 @@ class Topic(models.Model):
             models.Index(fields=["deadline"], name="planning_topic_deadline"),
         ]
         permissions = [
-            ("decide_topic", "Can decide and assign topics of their own department"),
-            ("decide_any_topic", "Can decide and assign topics of any department"),
+            ("decide_topic", _("Can decide and assign topics of their own department")),
+            ("decide_any_topic", _("Can decide and assign topics of any department")),
         ]
 
     def __str__(self):

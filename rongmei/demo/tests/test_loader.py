@@ -139,7 +139,7 @@ def test_demo_newsroom_loads_once_and_again_without_changes(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         summary = load_demo_data()
-    assert "this run created 60 stories, 36 images, 12 users" in summary
+    assert "this run created 60 stories, 36 images, 13 users" in summary
     assert story_state_counts() == Counter(EXPECTED_STATES)
 
     # Proofing shows with example lists: a planted banned word blocks, a caution word warns.
