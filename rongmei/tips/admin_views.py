@@ -128,16 +128,9 @@ class HotlineView(DeskPage):
     def post(self, request, *args, **kwargs):
         form = HotlineTipForm(request.POST, request.FILES)
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 tip = services.receive_tip(
-                    text=data["text"],
-                    location=data["location"],
-                    event_time=data["event_time"],
-                    contact_name=data["contact_name"],
-                    contact_phone=data["contact_phone"],
-                    consent_to_contact=data["consent_to_contact"],
-                    files=data["files"],
+                    **form.tip_fields(),
                     source=Tip.Source.HOTLINE,
                     acting_user=request.user,
                 )

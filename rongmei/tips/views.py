@@ -58,16 +58,9 @@ def _submit(request, limit):
     if request.method == "POST":
         form = PublicTipForm(request.POST, request.FILES, refused_uploads=limit.refused, config=config)
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 tip = services.receive_tip(
-                    text=data["text"],
-                    location=data["location"],
-                    event_time=data["event_time"],
-                    contact_name=data["contact_name"],
-                    contact_phone=data["contact_phone"],
-                    consent_to_contact=data["consent_to_contact"],
-                    files=data["files"],
+                    **form.tip_fields(),
                     address=services.address_hash(request),
                 )
             except services.TipError as error:
