@@ -314,6 +314,8 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(os.environ.get("MAX_IMAGE_UPLOAD_BYTES", 10 
 # complete; a web server in front must accept a chunk (client_max_body_size ≥ 9 MB).
 VIDEO_MAX_UPLOAD_BYTES = int(os.environ.get("VIDEO_MAX_UPLOAD_BYTES", 2 * 1024**3))
 AUDIO_MAX_UPLOAD_BYTES = int(os.environ.get("AUDIO_MAX_UPLOAD_BYTES", 200 * 1024**2))
+# 指挥调度: how often the command dashboard asks for new figures (an ETag makes a quiet poll a 304).
+COMMAND_DASHBOARD_POLL_SECONDS = int(os.environ.get("RONGMEI_COMMAND_DASHBOARD_POLL_SECONDS", "30"))
 # Storage ceilings per kind of media (rongmei/media/quotas.py); 0: none.
 MEDIA_QUOTA_BYTES = {
     kind: int(os.environ.get(f"MEDIA_QUOTA_{kind.upper()}_BYTES", "0") or 0)
