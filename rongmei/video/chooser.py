@@ -33,29 +33,28 @@ class VideoChooseResultsView(_Columns, ChooseResultsView):
     pass
 
 
-class VideoChooserViewSet(ChooserViewSet):
-    model = VideoAsset
+class MediaChooserViewSet(ChooserViewSet):
     icon = "media"
-    choose_one_text = _("Choose a video")
-    choose_another_text = _("Choose another video")
-    edit_item_text = _("Edit video")
     choose_view_class = VideoChooseView
     choose_results_view_class = VideoChooseResultsView
     per_page = 20
+
+
+class VideoChooserViewSet(MediaChooserViewSet):
+    model = VideoAsset
+    choose_one_text = _("Choose a video")
+    choose_another_text = _("Choose another video")
+    edit_item_text = _("Edit video")
 
 
 video_chooser_viewset = VideoChooserViewSet("video_chooser", url_prefix="video-chooser")
 
 
-class AudioChooserViewSet(ChooserViewSet):
+class AudioChooserViewSet(MediaChooserViewSet):
     model = AudioAsset
-    icon = "media"
     choose_one_text = _("Choose audio")
     choose_another_text = _("Choose other audio")
     edit_item_text = _("Edit audio")
-    choose_view_class = VideoChooseView
-    choose_results_view_class = VideoChooseResultsView
-    per_page = 20
 
 
 audio_chooser_viewset = AudioChooserViewSet("audio_chooser", url_prefix="audio-chooser")

@@ -420,24 +420,29 @@ def _claim(model, pk):
     return model.objects.filter(pk=pk).first() if claimed else None
 
 
-def transcode_video(pk) -> str:
-    """Probe the original and make the renditions; the asset ends ready or failed (with a message).
+def _transcode(model, pk, work) -> str:
+    """Claim the asset and run ``work`` on it; the asset ends ready or failed (with a message).
     Returns the state. Nothing escapes: the worker goes on with its next job."""
-    asset = _claim(VideoAsset, pk)
+    asset = _claim(model, pk)
     if asset is None:
         return ""
     try:
-        _transcode_video(asset)
+        work(asset)
     except Exception:  # the worker must go on: the asset says what happened
-        logger.exception("video: transcoding asset %s failed", pk)
+        logger.exception("video: transcoding %s %s failed", model._meta.model_name, pk)
         _fail(
-            VideoAsset,
+            model,
             pk,
             _message(
                 _("Transcoding failed for a reason Rongmei did not expect; the original is kept. Try again.")
             ),
         )
-    return VideoAsset.objects.filter(pk=pk).values_list("state", flat=True).first() or ""
+    return model.objects.filter(pk=pk).values_list("state", flat=True).first() or ""
+
+
+def transcode_video(pk) -> str:
+    """Probe the original and make the renditions (720p, 1080p, 9:16, poster)."""
+    return _transcode(VideoAsset, pk, _transcode_video)
 
 
 def _transcode_video(asset):
@@ -506,21 +511,8 @@ def _transcode_video(asset):
 
 
 def transcode_audio(pk) -> str:
-    asset = _claim(AudioAsset, pk)
-    if asset is None:
-        return ""
-    try:
-        _transcode_audio(asset)
-    except Exception:
-        logger.exception("video: transcoding audio %s failed", pk)
-        _fail(
-            AudioAsset,
-            pk,
-            _message(
-                _("Transcoding failed for a reason Rongmei did not expect; the original is kept. Try again.")
-            ),
-        )
-    return AudioAsset.objects.filter(pk=pk).values_list("state", flat=True).first() or ""
+    """Probe the original and make the MP3 and AAC renditions."""
+    return _transcode(AudioAsset, pk, _transcode_audio)
 
 
 def _transcode_audio(asset):
