@@ -4,6 +4,7 @@ no watermark."""
 
 import pytest
 from django.test import Client
+
 from rongmei.testing import make_image
 
 pytestmark = pytest.mark.django_db
