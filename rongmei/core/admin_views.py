@@ -1,8 +1,9 @@
 """Building blocks of the newsroom's own admin screens, so each app's screens ask, refuse, page and
 come back the same way.
 
-- ``AdminPage``: a screen that only reads. ``may_see(user)`` is asked first; a refusal is Wagtail's
-  (back to the dashboard with its message). The screen's title ends the breadcrumbs.
+- ``AdminPage``: a screen that only reads. ``may_see(user)`` is asked first; a refusal sends the
+  person back to the dashboard with the screen's ``refusal_message`` (why, in their language), or
+  with Wagtail's general message when the screen has none. The screen's title ends the breadcrumbs.
 - ``ActView``: a POST-only act on one object. The service carries it out and checks who may; its
   refusal (an error with a ``message``) shows as an error, the act's own words as a success, then
   back to the form's ``next`` (when it is on this site) or the view's default.
@@ -10,6 +11,8 @@ come back the same way.
   a list's page (``core/includes/pagination.html`` shows its links), a filter that is one of its
   choices or none, a safe place to go back to.
 """
+
+import functools
 
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied
@@ -57,6 +60,25 @@ class AdminPage(WagtailAdminTemplateMixin, TemplateView):
         super().setup(request, *args, **kwargs)
         if not self.may_see(request.user):
             raise PermissionDenied(self.refusal_message)
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        view = super().as_view(**initkwargs)
+
+        @functools.wraps(view)
+        def refusing_in_words(request, *args, **kwargs):
+            # Wagtail answers every PermissionDenied with its general "no permission": the screen's
+            # own reason is said here instead, on the same way back to the dashboard.
+            try:
+                return view(request, *args, **kwargs)
+            except PermissionDenied as refusal:
+                reason = str(refusal.args[0]) if refusal.args and refusal.args[0] else ""
+                if not reason or request.headers.get("x-requested-with") == "XMLHttpRequest":
+                    raise
+                flash.error(request, reason)
+                return redirect("wagtailadmin_home")
+
+        return refusing_in_words
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
