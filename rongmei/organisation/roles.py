@@ -254,3 +254,34 @@ def ensure_roles(root_page=None) -> dict[str, Group]:
                 GroupPagePermission.objects.get_or_create(group=group, page=root_page, permission=permission)
         groups[role.code] = group
     return groups
+
+
+def refresh_existing_groups(**kwargs) -> None:
+    """After ``migrate``: each role group that exists gets the model permissions its role lists now,
+    so a center upgrading Rongmei finds a new screen's right with the roles that should have it
+    (nothing is taken away; groups are not created here: ``ensure_roles()`` does that)."""
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+
+    # migrate emits post_migrate once per app, and each app's permissions are made on its own turn:
+    # only the last turn sees them all.
+    sender = kwargs.get("sender")
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender is not None and sender is not with_models[-1]:
+        return
+    existing = {
+        group.name: group for group in Group.objects.filter(name__in=[r.group_name for r in ALL_ROLES])
+    }
+    if not existing:
+        return
+    known = {
+        (perm.content_type.app_label, perm.codename): perm
+        for perm in Permission.objects.select_related("content_type")
+    }
+    for role in ALL_ROLES:
+        group = existing.get(role.group_name)
+        if group is None:
+            continue
+        # A permission whose app is not migrated yet (a partial migrate) comes with the next one.
+        wanted = [known[pair] for pair in role.permissions if pair in known]
+        group.permissions.add(*wanted)
