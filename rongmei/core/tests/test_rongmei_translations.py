@@ -253,6 +253,15 @@ DELIBERATE_OVERRIDES = {
     "Changes requested at": "退回于",
     "Rejected": "退回",
     "Rejected at '%(task)s'. Changes requested": "在“%(task)s”退回，等待作者修改",
+    # 审题 and 三审 decisions in the newsroom's words (Wagtail: 批准 / 请求修改 / 评论); a reviewer's
+    # 意见 is what the workflow's comment box asks for.
+    "Approve": "通过",
+    "Request changes": "退回修改",
+    "Comment": "意见",
+    "comment": "意见",
+    "Filter": "筛选",  # Wagtail: 过滤器; a list's button reads 筛选
+    "Format": "形式",  # Wagtail: 格式化 (an image's format in rich text); ours: a coverage format
+    "scheduled": "定时发布",  # Wagtail: 已计划; the newsroom's word, as for "Schedule publication"
 }
 
 
