@@ -13,7 +13,7 @@ import datetime
 
 from django.utils import timezone
 
-from . import permissions, services
+from . import services
 from .models import Campaign
 from .queries import story_format
 
@@ -42,7 +42,6 @@ def load_campaigns_demo(users: dict) -> Campaign | None:
 
     if Campaign.objects.filter(name=NAME).exists():
         return None
-    permissions.grant_to_roles()
     director, chief, reporter = (_fresh(users[name]) for name in ("director", "chief", "reporter"))
     today = timezone.localdate()
     campaign = services.create_campaign(

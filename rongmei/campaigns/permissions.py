@@ -5,25 +5,12 @@
 - ``campaigns.manage_campaign``: create and change campaigns, create their topic page (专题),
   attach topics (复审主任, 终审总编, 管理员).
 
-A superuser may everything. ``grant_to_roles()`` adds these to the role groups (idempotent);
-``organisation.roles`` should list them in the roles themselves so ``ensure_roles()`` grants them.
+A superuser may everything. The roles that hold them are listed in ``organisation/roles.py``
+(``_CAMPAIGNS_VIEW``, ``_CAMPAIGNS_MANAGE``), granted by ``ensure_roles()``.
 """
-
-from django.contrib.auth.models import Group, Permission
-
-from rongmei.organisation import roles
 
 VIEW = ("campaigns", "view_campaign")
 MANAGE = ("campaigns", "manage_campaign")
-
-ROLE_PERMISSIONS = {
-    roles.REPORTER.code: (VIEW,),
-    roles.EDITOR.code: (VIEW,),
-    roles.NEW_MEDIA.code: (VIEW,),
-    roles.DIRECTOR.code: (VIEW, MANAGE),
-    roles.CHIEF.code: (VIEW, MANAGE),
-    roles.ADMIN.code: (VIEW, MANAGE),
-}
 
 
 def _has(user, perm) -> bool:
@@ -36,16 +23,3 @@ def can_view(user) -> bool:
 
 def can_manage(user) -> bool:
     return _has(user, MANAGE)
-
-
-def grant_to_roles() -> None:
-    for code, perms in ROLE_PERMISSIONS.items():
-        group = Group.objects.filter(name=roles.ROLES_BY_CODE[code].group_name).first()
-        if group is None:
-            continue
-        group.permissions.add(
-            *(
-                Permission.objects.get(content_type__app_label=app, codename=codename)
-                for app, codename in perms
-            )
-        )

@@ -3,20 +3,19 @@ import datetime
 import pytest
 from django.utils import timezone, translation
 
-from rongmei.campaigns import permissions, services
+from rongmei.campaigns import services
 from rongmei.newsroom.models import TopicIndexPage
 from rongmei.testing import make_user
 
 
 class CampaignWorld:
-    """The test newsroom (with 三审) with the campaign permissions granted, a topic index on the
+    """The test newsroom (with 三审) a topic index on the
     site, an analyst (no campaigns) and helpers for topics and assignments."""
 
     def __init__(self, newsroom):
         from rongmei.organisation import roles
 
         self.newsroom = newsroom
-        permissions.grant_to_roles()
         self.topic_index = newsroom.home.add_child(instance=TopicIndexPage(title="专题", slug="zhuanti"))
         self.analyst = make_user("analyst", roles.ANALYST, display_name="钱分析", outlet=newsroom.outlet)
         self.today = timezone.localdate()
