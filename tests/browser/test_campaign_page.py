@@ -8,7 +8,7 @@ import pytest
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 
-from rongmei.campaigns import permissions, services
+from rongmei.campaigns import services
 from rongmei.media.models import NewsImage
 from rongmei.newsroom.models import TopicIndexPage, TopicPage
 from rongmei.testing import publish_outside_review
@@ -26,7 +26,6 @@ def banner_picture():
 def topic_page(newsroom, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.PUBLIC_PAGE_CACHE_ENABLED = False
-    permissions.grant_to_roles()
     chief = type(newsroom.chief).objects.get(pk=newsroom.chief.pk)
     newsroom.home.add_child(instance=TopicIndexPage(title="专题", slug="zhuanti"))
     campaign = services.create_campaign(
