@@ -15,6 +15,7 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	bash scripts/install-system-deps.sh  # python-ldap (dev) compiles against OpenLDAP's headers
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
@@ -34,7 +35,7 @@ demo: install runtime-deps
 lint: install-dev
 	$(PY) -m ruff check rongmei bench tests tools
 
-test: install-dev system-deps lint
+test: system-deps install-dev lint
 	$(PY) -m pytest
 
 clean:

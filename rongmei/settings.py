@@ -105,6 +105,10 @@ INSTALLED_APPS = [
     "rongmei.campaigns",  # campaigns and their topic pages (issue 14)
     "rongmei.tips",  # news tips from the public and their rewards (issue 14)
     "rongmei.command",  # 指挥调度: the command dashboard (issue 14)
+    "rongmei.audit",  # the hash-chained audit trail (issue 15)
+    "rongmei.accounts",  # second factor, password policy, session expiry (issue 15)
+    "rongmei.sso",  # OIDC and LDAP sign-in (issue 15)
+    "rongmei.backup",  # rongmei backup / rongmei restore (issue 15)
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

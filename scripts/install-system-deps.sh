@@ -14,6 +14,11 @@ if [ "${1:-}" != "runtime" ]; then
   # wrk: the load generator of bench/site_read.py (64 connections from a C process, so the
   # generator does not eat the CPU it measures).
   command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  # LDAP sign-in (rongmei.sso): python-ldap, under django-auth-ldap, compiles against OpenLDAP's
+  # headers, and the tests start their own slapd (OpenLDAP's server) on a free port.
+  for pkg in libldap2-dev libsasl2-dev slapd ldap-utils; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
 fi
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 # WeasyPrint (舆情报告 PDFs) loads Pango, HarfBuzz (with its subsetter) and fontconfig at run time;
