@@ -420,3 +420,9 @@ CONTENT_SECURITY_POLICY = {
 WAGTAILIMAGES_IMAGE_MODEL = "media.NewsImage"
 # No avatars from gravatar.com: the newsroom may run without internet access.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# --- accounts: second factor, password policy, session expiry (rongmei.accounts; issue 15) ---
+# --- end accounts ---
+
+# --- sso: OIDC and LDAP sign-in (rongmei.sso; issue 15) ---
+# --- end sso ---

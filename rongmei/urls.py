@@ -24,6 +24,8 @@ urlpatterns = [
     path("wire/", include("rongmei.wire.urls")),
     path("h5/", include("rongmei.mobile.urls")),  # the mobile web app (H5) reading the content API
     path("tips/", include("rongmei.tips.urls")),  # the public tips form (爆料)
+    path("accounts/", include("rongmei.accounts.urls")),  # second factor (issue 15)
+    path("sso/", include("rongmei.sso.urls")),  # OIDC sign-in (issue 15)
     path("", include(website_urls)),
     path("", include(search_urls)),
 ]
