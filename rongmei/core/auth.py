@@ -2,8 +2,9 @@
 
 Decision: docs/decisions/0012-login-throttling-and-csp.md. In short:
 
-* `NewsroomAuthBackend` is the only authentication backend: Axes' lockout check, then Django's
-  `ModelBackend`, then the demo-password rule.
+* `NewsroomAuthBackend` is the first authentication backend: Axes' lockout check, then Django's
+  `ModelBackend`, then the demo-password rule. The LDAP and OIDC backends of rongmei.sso come after
+  it when configured (decision 0038), so a locked-out sign-in never reaches them.
 * `NewsroomAxesHandler` keeps Axes' database handler (every gunicorn worker and host sees the same
   counts, on SQLite and PostgreSQL) and gives a network address a larger allowance than an account,
   because a whole newsroom often signs in from one office address.
@@ -93,6 +94,12 @@ class NewsroomAxesHandler(AxesDatabaseHandler):
         if request is not None:
             request.rongmei_locked_by = "account" if by_account >= scaled else "address"
         return max(by_account, scaled)
+
+    def user_login_failed(self, sender, credentials, request=None, **kwargs):
+        # A directory that is down (rongmei.sso.ldap_backend) is nobody's wrong password.
+        if getattr(request, "rongmei_directory_down", False):
+            return
+        super().user_login_failed(sender, credentials, request, **kwargs)
 
 
 def lockout_response(request, original_response=None, credentials=None):
