@@ -9,3 +9,14 @@ class AuditConfig(AppConfig):
     label = "audit"
     verbose_name = _("Audit trail")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db import connections
+        from django.db.backends.signals import connection_created
+
+        from . import guard, signal_handlers
+
+        signal_handlers.connect()
+        connection_created.connect(guard.guard_sqlite_flush, dispatch_uid="audit-sqlite-flush")
+        for connection in connections.all(initialized_only=True):
+            guard.guard_sqlite_flush(sender=None, connection=connection)
