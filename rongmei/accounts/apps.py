@@ -9,3 +9,10 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Accounts")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import mark_signed_in
+
+        user_logged_in.connect(mark_signed_in, dispatch_uid="rongmei.accounts.mark_signed_in")
