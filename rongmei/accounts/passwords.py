@@ -6,8 +6,10 @@ username inside the password, a keyboard run or one repeated character, and the 
 password.
 """
 
+from django.contrib.auth.password_validation import MinimumLengthValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # Runs a guesser tries first, read forwards and backwards.
 SEQUENCES = ("0123456789", "abcdefghijklmnopqrstuvwxyz", "qwertyuiop", "asdfghjkl", "zxcvbnm", "1qaz2wsx3edc")
@@ -49,3 +51,21 @@ class NewsroomPasswordValidator:
 
     def get_help_text(self):
         return _("Your password can’t contain your username or be a run such as 1234567890 or qwertyuiop.")
+
+
+class NewsroomMinimumLengthValidator(MinimumLengthValidator):
+    """Django's length check with its own words: Django 5.2's message has no Chinese translation."""
+
+    def get_error_message(self):
+        return ngettext(
+            "This password is too short: it needs at least %(min_length)d character.",
+            "This password is too short: it needs at least %(min_length)d characters.",
+            self.min_length,
+        ) % {"min_length": self.min_length}
+
+    def get_help_text(self):
+        return ngettext(
+            "Your password needs at least %(min_length)d character.",
+            "Your password needs at least %(min_length)d characters.",
+            self.min_length,
+        ) % {"min_length": self.min_length}
