@@ -62,6 +62,8 @@ class Source:
     digest_fields: tuple[str, ...]
     time_field: str
     describe: Callable  # (row, user_names) -> dict of AuditRecord fields
+    actor_field: str = "user"
+    related: tuple[str, ...] = ()  # select_related for the description's label
 
     @property
     def model(self):
@@ -84,15 +86,15 @@ def _type_label(content_type_id) -> str:
     return f"{content_type.app_label}.{content_type.model}"
 
 
-def _actor(row, names) -> dict:
-    user_id = row.user_id
+def _actor(row, names, field="user") -> dict:
+    user_id = getattr(row, f"{field}_id")
     if user_id is None:
         return {"actor_id": None, "actor_name": ""}
     if user_id not in names:
         from rongmei.organisation.names import display_name
 
         try:
-            names[user_id] = display_name(row.user)
+            names[user_id] = display_name(getattr(row, field))
         except ObjectDoesNotExist:  # a user deleted since (log entries keep the id without a constraint)
             names[user_id] = ""
     return {"actor_id": user_id, "actor_name": names[user_id]}
@@ -125,6 +127,18 @@ def _describe_contact_read(row, names) -> dict:
     }
 
 
+def _describe_case_entry(row, names) -> dict:
+    return {
+        "at": row.at,
+        **_actor(row, names, "actor"),
+        "action": f"rongmei.monitoring.case.{row.kind}",
+        "object_type": "monitoring.case",
+        "object_id": str(row.case_id),
+        "object_label": row.case.title,
+        "data": canonical(plain({"text": row.text, **(row.data or {})})),
+    }
+
+
 _LOG_FIELDS = ("content_type_id", "label", "action", "data", "timestamp", "uuid", "user_id", "revision_id")
 _LOG_FIELDS += ("content_changed",)  # not ``deleted``: Wagtail may mark an entry of a deleted object
 
@@ -137,8 +151,25 @@ SOURCES: dict[str, Source] = {
             "timestamp",
             _describe_log_entry("object_id"),
         ),
-        Source("wagtailcore.PageLogEntry", (*_LOG_FIELDS, "page_id"), "timestamp", _describe_log_entry("page_id")),
-        Source("tips.ContactRead", ("tip_id", "user_id", "at", "where"), "at", _describe_contact_read),
+        Source(
+            "wagtailcore.PageLogEntry", (*_LOG_FIELDS, "page_id"), "timestamp", _describe_log_entry("page_id")
+        ),
+        Source(
+            "tips.ContactRead",
+            ("tip_id", "user_id", "at", "where"),
+            "at",
+            _describe_contact_read,
+            related=("tip",),
+        ),
+        # 舆情 case work keeps its own timeline instead of Wagtail's log
+        Source(
+            "monitoring.CaseEntry",
+            ("case_id", "at", "actor_id", "kind", "text", "data"),
+            "at",
+            _describe_case_entry,
+            actor_field="actor",
+            related=("case",),
+        ),
     )
 }
 
@@ -233,8 +264,8 @@ def seal(*, batch_size: int = 2000) -> int:
         pending: list[tuple] = []
         for source in SOURCES.values():
             rows = unchained(source, using)
-            if source.model_label == "tips.ContactRead":
-                rows = rows.select_related("tip")
+            if source.related:  # never a bare select_related(), which follows every foreign key
+                rows = rows.select_related(*source.related)
             for row in rows.iterator(chunk_size=batch_size):
                 pending.append((getattr(row, source.time_field), source.table, row.pk, source, row))
         pending.sort(key=lambda item: item[:3])

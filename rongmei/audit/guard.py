@@ -17,6 +17,7 @@ SQLITE_TRIGGERS = {
     for verb in ("UPDATE", "DELETE")
 }
 
+
 def guard_sqlite_flush(sender, connection, **kwargs):
     """connection_created: let a full flush through the SQLite triggers (see the module's note)."""
     if connection.vendor != "sqlite" or getattr(connection.ops, "_audit_flush_wrapped", False):
@@ -27,9 +28,7 @@ def guard_sqlite_flush(sender, connection, **kwargs):
         if not any(TABLE in statement for statement in sql_list):
             return original(sql_list)
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [TABLE]
-            )
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [TABLE])
             present = [name for (name,) in cursor.fetchall() if name in SQLITE_TRIGGERS]
         before = [f"DROP TRIGGER {name}" for name in present]
         after = [SQLITE_TRIGGERS[name] for name in present]

@@ -33,7 +33,9 @@ class AuditRecord(models.Model):
         verbose_name = _("audit record")
         verbose_name_plural = _("audit records")
         constraints = [
-            models.UniqueConstraint(fields=["source_table", "source_pk"], name="audit_one_record_per_source_row"),
+            models.UniqueConstraint(
+                fields=["source_table", "source_pk"], name="audit_one_record_per_source_row"
+            ),
         ]
 
     def __str__(self):

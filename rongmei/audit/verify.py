@@ -84,9 +84,10 @@ def _source_matches(source, row, record: AuditRecord, using: str) -> bool:
         return True
     # The reader's or actor's account was deleted since (ContactRead.user is SET_NULL): the row
     # still matches with the id it had, provided that user is really gone.
-    if row.user_id is None and record.actor_id is not None:
+    actor = f"{source.actor_field}_id"
+    if getattr(row, actor) is None and record.actor_id is not None:
         gone = not get_user_model().objects.using(using).filter(pk=record.actor_id).exists()
-        return gone and source.digest(row, user_id=record.actor_id) == record.source_digest
+        return gone and source.digest(row, **{actor: record.actor_id}) == record.source_digest
     return False
 
 
@@ -119,11 +120,17 @@ def verify(*, check_sources: bool = True) -> Report:
     return report
 
 
-def _check_record(report, record: AuditRecord, previous: AuditRecord | None, previous_linked: bool, seq_of_hash) -> bool:
+def _check_record(
+    report, record: AuditRecord, previous: AuditRecord | None, previous_linked: bool, seq_of_hash
+) -> bool:
     """Check one record's hash, number and link; answer whether its link to the previous one holds."""
     add = report.problems.append
     if chain.compute_hash(record.prev_hash, record.payload()) != record.hash:
-        add(_problem("edited", record, _("%(entry)s was changed after it was written.") % {"entry": _entry(record)}))
+        add(
+            _problem(
+                "edited", record, _("%(entry)s was changed after it was written.") % {"entry": _entry(record)}
+            )
+        )
     expected_seq = previous.seq + 1 if previous else 1
     if record.seq != expected_seq:
         first, last = expected_seq, record.seq - 1
@@ -155,7 +162,9 @@ def _check_record(report, record: AuditRecord, previous: AuditRecord | None, pre
             _problem(
                 "reordered",
                 record,
-                _("%(entry)s was moved: it was written after entry #%(linked)s, now it follows entry #%(before)s.")
+                _(
+                    "%(entry)s was moved: it was written after entry #%(linked)s, now it follows entry #%(before)s."
+                )
                 % {"entry": _entry(record), "linked": linked_seq, "before": previous.seq if previous else 0},
             )
         )
@@ -164,12 +173,16 @@ def _check_record(report, record: AuditRecord, previous: AuditRecord | None, pre
             _problem(
                 "rewritten",
                 previous,
-                _("%(entry)s was rewritten and its hash recomputed: the next entry still links to the original.")
+                _(
+                    "%(entry)s was rewritten and its hash recomputed: the next entry still links to the original."
+                )
                 % {"entry": _entry(previous)},
             )
         )
     else:
-        add(_problem("inserted", record, _("%(entry)s does not start the chain.") % {"entry": _entry(record)}))
+        add(
+            _problem("inserted", record, _("%(entry)s does not start the chain.") % {"entry": _entry(record)})
+        )
     return False
 
 
@@ -203,7 +216,10 @@ def _check_unchained(report: Report, chained: dict[str, set[int]], using: str) -
         known = chained.get(source.table, set())
         pks = source.model.objects.using(using).values_list("pk", flat=True).iterator(chunk_size=BATCH)
         missing = [pk for pk in pks if pk not in known]
-        for row in source.model.objects.using(using).filter(pk__in=missing).order_by("pk"):
+        rows = source.model.objects.using(using).filter(pk__in=missing)
+        if source.related:
+            rows = rows.select_related(*source.related)
+        for row in rows.order_by("pk"):
             described = source.describe(row, names)
             label = described["object_label"] or described["object_id"]
             report.problems.append(

@@ -18,7 +18,9 @@ from .helpers import act
 
 def test_a_service_act_appends_a_linked_record(newsroom):
     desk = make_user("tipsdesk", roles.TIPSDESK, display_name="钱线索")
-    tip = tips.receive_tip(text="井盖丢失", location="张店区", contact_name="张先生", contact_phone="13800001234")
+    tip = tips.receive_tip(
+        text="井盖丢失", location="张店区", contact_name="张先生", contact_phone="13800001234"
+    )
     before = AuditRecord.objects.count()
 
     tips.triage(tip, acting_user=desk, state=Tip.State.FOLLOW_UP)
@@ -36,7 +38,9 @@ def test_a_service_act_appends_a_linked_record(newsroom):
 
 def test_a_contact_read_is_chained_too(newsroom):
     desk = make_user("tipsdesk", roles.TIPSDESK, display_name="钱线索")
-    tip = tips.receive_tip(text="井盖丢失", location="张店区", contact_name="张先生", contact_phone="13800001234")
+    tip = tips.receive_tip(
+        text="井盖丢失", location="张店区", contact_name="张先生", contact_phone="13800001234"
+    )
 
     tips.reveal_contact(tip, acting_user=desk)
 
@@ -137,3 +141,24 @@ def test_concurrent_appends_do_not_fork_the_chain():
     assert seqs == list(range(1, len(seqs) + 1))
     assert AuditRecord.objects.filter(data__contains='"n":').count() == 30
     assert verify().ok
+
+
+def test_a_monitoring_case_entry_is_chained(clerk):
+    from django.utils import timezone
+
+    from rongmei.monitoring.cases.models import Case, CaseEntry
+    from rongmei.monitoring.clients.models import Client
+
+    now = timezone.now()
+    case = Case.objects.create(client=Client.objects.create(name="市政府"), title="井盖舆情", created_at=now)
+    entry = CaseEntry.objects.create(case=case, at=now, actor=clerk, kind=CaseEntry.Kind.NOTE, text="已核实")
+
+    record = AuditRecord.objects.get(source_table=CaseEntry._meta.db_table, source_pk=entry.pk)
+    assert (record.action, record.actor_name, record.object_label) == (
+        "rongmei.monitoring.case.note",
+        "郑书记",
+        "井盖舆情",
+    )
+    assert verify().ok
+    CaseEntry.objects.filter(pk=entry.pk).update(text="未核实")
+    assert [(p.kind, p.seq) for p in verify().problems] == [("source_edited", record.seq)]

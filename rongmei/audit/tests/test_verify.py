@@ -61,7 +61,9 @@ def test_deleting_the_newest_record_leaves_its_source_unchained(chain_of_five):
     with unguarded():
         AuditRecord.objects.filter(seq=chain_of_five[4]).delete()
     report = verify()
-    assert [(p.kind, p.source) for p in report.problems] == [("unchained", f"wagtailcore_modellogentry#{source_pk}")]
+    assert [(p.kind, p.source) for p in report.problems] == [
+        ("unchained", f"wagtailcore_modellogentry#{source_pk}")
+    ]
 
 
 def test_reordered_records_are_named(chain_of_five):
@@ -84,12 +86,19 @@ def test_an_inserted_record_is_named(chain_of_five):
 
     at = chain_of_five[2]
     with unguarded():
-        for seq in sorted(AuditRecord.objects.filter(seq__gte=at).values_list("seq", flat=True), reverse=True):
+        for seq in sorted(
+            AuditRecord.objects.filter(seq__gte=at).values_list("seq", flat=True), reverse=True
+        ):
             AuditRecord.objects.filter(seq=seq).update(seq=seq + 1)
         before = AuditRecord.objects.get(seq=at - 1)
         forged = AuditRecord(
-            seq=at, at=before.at, action="rongmei.test.forged", source_table="nowhere", source_pk=1,
-            source_digest="0" * 64, prev_hash=before.hash,
+            seq=at,
+            at=before.at,
+            action="rongmei.test.forged",
+            source_table="nowhere",
+            source_pk=1,
+            source_digest="0" * 64,
+            prev_hash=before.hash,
         )
         forged.hash = chain.compute_hash(before.hash, forged.payload())
         forged.save(force_insert=True)

@@ -18,7 +18,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--lang", choices=["en", "zh-hans"], default=None, help="language of the messages")
+        parser.add_argument(
+            "--lang", choices=["en", "zh-hans"], default=None, help="language of the messages"
+        )
         actions = parser.add_subparsers(dest="subcommand", required=True)
         check = actions.add_parser("verify", help="check the chain; exit status 1 when it is broken")
         check.add_argument("--json", action="store_true", help="one JSON object on standard output")
