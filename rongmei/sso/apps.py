@@ -9,3 +9,6 @@ class SsoConfig(AppConfig):
     label = "sso"
     verbose_name = _("Single sign-on")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401 (registers the role-map check)

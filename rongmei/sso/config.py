@@ -18,12 +18,15 @@ def _flag(env: Mapping[str, str], name: str, default: str = "0") -> bool:
 def parse_role_map(text: str) -> dict[str, list[str]]:
     """``"newsroom-editors=editor; desk=editor; chiefs=chief"`` → {outside group: [role codes]}.
 
-    Entries are separated by ";" (or by "," when there is no ";"); the role code is after the last
-    "=", so a group may be named by an LDAP DN. Names compare case-insensitively.
+    Entries are separated by ";" or new lines; by "," only when every entry is a plain NAME=ROLE
+    (so a group may also be named by its LDAP DN, which has commas). The role code is after the last
+    "=". Names compare case-insensitively.
     """
-    separator = ";" if ";" in text else ","
+    text = text.replace("\n", ";")
+    if ";" not in text and text.count("=") == text.count(",") + 1:
+        text = text.replace(",", ";")
     mapping: dict[str, list[str]] = {}
-    for entry in text.replace("\n", separator).split(separator):
+    for entry in text.split(";"):
         entry = entry.strip()
         if not entry:
             continue

@@ -8,6 +8,7 @@ python-ldap (the optional "ldap" extra), so nothing imports it unless a director
 
 import logging
 
+import ldap
 from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,10 @@ logger = logging.getLogger("rongmei.sso")
 DIRECTORY_DOWN = _(
     "The directory server (LDAP) cannot be reached right now, so your directory password could not "
     "be checked. Please try again in a few minutes; if it persists, tell an administrator."
+)
+DIRECTORY_ERROR = _(
+    "The directory server (LDAP) answered with an error (%(reason)s), so your directory password "
+    "could not be checked. Please tell an administrator."
 )
 NO_ACCOUNT = _(
     "Your directory account %(name)s has no Rongmei account yet. "
@@ -39,17 +44,29 @@ class NewsroomLDAPBackend(LDAPBackend):
     def authenticate_ldap_user(self, ldap_user, password):
         user = super().authenticate_ldap_user(ldap_user, password)
         if user is not None:
-            sync_roles(user, ldap_user.group_names, settings.RONGMEI_LDAP_ROLE_MAP, source="ldap")
+            # The map may name a group by its cn or by its DN.
+            groups = [*ldap_user.group_names, *ldap_user.group_dns]
+            sync_roles(user, groups, settings.RONGMEI_LDAP_ROLE_MAP, source="ldap")
         return user
 
 
 def _directory_error(sender, context, user, request, exception, **kwargs):
-    if context != "authenticate" or request is None:
+    # Sign-in contexts only (looking the person up, binding, reading groups), not permission checks.
+    if request is None or context in ("get_group_permissions", "populate_user"):
         return
-    logger.error("ldap: the directory cannot be reached: %r", exception)
-    request.rongmei_login_refusal = gettext(DIRECTORY_DOWN)
+    if isinstance(exception, (ldap.SERVER_DOWN, ldap.TIMEOUT, ldap.CONNECT_ERROR)):
+        logger.error("ldap: the directory cannot be reached (%s): %r", context, exception)
+        request.rongmei_login_refusal = gettext(DIRECTORY_DOWN)
+    else:
+        logger.error("ldap: the directory answered with an error (%s): %r", context, exception)
+        request.rongmei_login_refusal = gettext(DIRECTORY_ERROR) % {"reason": _ldap_reason(exception)}
     # Not the person's fault: NewsroomAxesHandler does not count this failure.
     request.rongmei_directory_down = True
+
+
+def _ldap_reason(exception) -> str:
+    details = exception.args[0] if exception.args and isinstance(exception.args[0], dict) else {}
+    return str(details.get("desc") or exception.__class__.__name__)
 
 
 ldap_error.connect(_directory_error, sender=NewsroomLDAPBackend, dispatch_uid="rongmei.sso.directory_down")

@@ -239,3 +239,12 @@ def test_created_user_gets_roles_from_the_groups_claim(provider):
         client.logout()
         finish(client, start(client))
     assert set(user.groups.values_list("name", flat=True)) == {CHIEF.group_name, REPORTER.group_name}
+
+
+def test_misspelt_role_code_is_a_system_check_error(provider):
+    from rongmei.sso.checks import check_role_maps
+
+    with configure(provider, OIDC_ROLE_MAP="newsroom-editors=editr"):
+        errors = check_role_maps()
+    assert [e.id for e in errors] == ["rongmei.sso.E001"]
+    assert "editr" in errors[0].msg
