@@ -23,6 +23,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router, transaction
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditRecord
 
@@ -62,6 +63,7 @@ class Source:
     digest_fields: tuple[str, ...]
     time_field: str
     describe: Callable  # (row, user_names) -> dict of AuditRecord fields
+    name: str = ""  # what the verifier calls it (gettext_lazy)
     actor_field: str = "user"
     related: tuple[str, ...] = ()  # select_related for the description's label
 
@@ -150,15 +152,21 @@ SOURCES: dict[str, Source] = {
             (*_LOG_FIELDS, "object_id"),
             "timestamp",
             _describe_log_entry("object_id"),
+            name=_("log entry"),
         ),
         Source(
-            "wagtailcore.PageLogEntry", (*_LOG_FIELDS, "page_id"), "timestamp", _describe_log_entry("page_id")
+            "wagtailcore.PageLogEntry",
+            (*_LOG_FIELDS, "page_id"),
+            "timestamp",
+            _describe_log_entry("page_id"),
+            name=_("page log entry"),
         ),
         Source(
             "tips.ContactRead",
             ("tip_id", "user_id", "at", "where"),
             "at",
             _describe_contact_read,
+            name=_("tipster contact read"),
             related=("tip",),
         ),
         # 舆情 case work keeps its own timeline instead of Wagtail's log
@@ -167,6 +175,7 @@ SOURCES: dict[str, Source] = {
             ("case_id", "at", "actor_id", "kind", "text", "data"),
             "at",
             _describe_case_entry,
+            name=_("opinion case entry"),
             actor_field="actor",
             related=("case",),
         ),

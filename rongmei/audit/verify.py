@@ -195,8 +195,8 @@ def _check_source(report: Report, record: AuditRecord, row, using: str) -> None:
             _problem(
                 "source_deleted",
                 record,
-                _("The %(source)s row that %(entry)s records was deleted.")
-                % {"source": record.source_table, "entry": _entry(record)},
+                _("The %(source)s #%(pk)s that %(entry)s records was deleted.")
+                % {"source": source.name, "pk": record.source_pk, "entry": _entry(record)},
             )
         )
     elif not _source_matches(source, row, record, using):
@@ -204,8 +204,8 @@ def _check_source(report: Report, record: AuditRecord, row, using: str) -> None:
             _problem(
                 "source_edited",
                 record,
-                _("The %(source)s row that %(entry)s records was edited since.")
-                % {"source": record.source_table, "entry": _entry(record)},
+                _("The %(source)s #%(pk)s that %(entry)s records was edited since.")
+                % {"source": source.name, "pk": record.source_pk, "entry": _entry(record)},
             )
         )
 
@@ -226,12 +226,12 @@ def _check_unchained(report: Report, chained: dict[str, set[int]], using: str) -
                 Problem(
                     kind="unchained",
                     message=_(
-                        "The %(source)s row #%(pk)s (%(at)s, %(action)s, %(object)s) is not in the chain: "
+                        "The %(source)s #%(pk)s (%(at)s, %(action)s, %(object)s) is not in the chain: "
                         "it was written around it, or its record was deleted. If it predates the chain, "
                         "run “rongmei audit seal”."
                     )
                     % {
-                        "source": source.table,
+                        "source": source.name,
                         "pk": row.pk,
                         "at": described["at"].astimezone(UTC).isoformat(timespec="seconds"),
                         "action": described["action"],

@@ -16,8 +16,13 @@ from rongmei.tips.models import ContactRead, Tip
 from .helpers import act
 
 
-def test_a_service_act_appends_a_linked_record(newsroom):
-    desk = make_user("tipsdesk", roles.TIPSDESK, display_name="钱线索")
+@pytest.fixture
+def desk(db):
+    roles.ensure_roles()
+    return make_user("tipsdesk", roles.TIPSDESK, display_name="钱线索")
+
+
+def test_a_service_act_appends_a_linked_record(desk):
     tip = tips.receive_tip(
         text="井盖丢失", location="张店区", contact_name="张先生", contact_phone="13800001234"
     )
@@ -36,8 +41,7 @@ def test_a_service_act_appends_a_linked_record(newsroom):
     assert record.hash == chain.compute_hash(previous.hash, record.payload())
 
 
-def test_a_contact_read_is_chained_too(newsroom):
-    desk = make_user("tipsdesk", roles.TIPSDESK, display_name="钱线索")
+def test_a_contact_read_is_chained_too(desk):
     tip = tips.receive_tip(
         text="井盖丢失", location="张店区", contact_name="张先生", contact_phone="13800001234"
     )
@@ -102,6 +106,8 @@ def test_the_database_refuses_to_change_the_chain(clerk, statement):
 @pytest.mark.django_db(transaction=True)
 def test_emptying_the_whole_database_still_works():
     """The test runner's flush between transactional tests (a DELETE per table on SQLite)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's flush is a TRUNCATE, which row triggers don't see")
     act(make_user("clerk2"))
     assert AuditRecord.objects.exists()
     call_command("flush", interactive=False, verbosity=0)

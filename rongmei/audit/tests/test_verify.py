@@ -122,7 +122,7 @@ def test_an_edited_source_entry_is_named(chain_of_five):
     ModelLogEntry.objects.filter(pk=record.source_pk).update(data={"n": 99})
     report = verify()
     assert problems(report) == [("source_edited", record.seq)]
-    assert "wagtailcore_modellogentry" in report.problems[0].message
+    assert f"log entry #{record.source_pk} that entry #{record.seq} (" in report.problems[0].message
 
 
 def test_a_deleted_source_entry_is_named(chain_of_five):

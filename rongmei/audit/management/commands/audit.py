@@ -61,7 +61,10 @@ class Command(BaseCommand):
                 )
         if not report.ok:
             raise CommandError(
-                _("The audit chain is broken: %(count)s problems in %(records)s entries (listed above).")
+                _(
+                    "The audit chain is broken: %(count)s problems in %(records)s entries (listed above). "
+                    "Keep this database as it is and compare it with the latest backup."
+                )
                 % {"count": len(report.problems), "records": report.records},
                 returncode=1,
             )
