@@ -252,7 +252,8 @@ def append(source: Source, row) -> AuditRecord:
     """Chain one source row, inside the caller's transaction (a rollback drops both)."""
     using = router.db_for_write(AuditRecord)
     record = _record(source, row, {})
-    with transaction.atomic(using=using):
+    # No savepoint of its own: if the append fails, the act fails with it.
+    with transaction.atomic(using=using, savepoint=False):
         _lock(using)
         seq, prev_hash = _head(using)
         _link(record, seq + 1, prev_hash).save(using=using, force_insert=True)

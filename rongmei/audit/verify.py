@@ -134,12 +134,12 @@ def _check_record(
     expected_seq = previous.seq + 1 if previous else 1
     if record.seq != expected_seq:
         first, last = expected_seq, record.seq - 1
-        numbers = f"#{first}" if first == last else f"#{first}–#{last}"
+        numbers = f"{first}" if first == last else f"{first}–{last}"
         add(
             _problem(
                 "deleted",
                 record,
-                _("Entries %(numbers)s are missing from the chain, just before %(entry)s.")
+                _("Entries #%(numbers)s are missing from the chain, just before %(entry)s.")
                 % {"numbers": numbers, "entry": _entry(record)},
             )
         )
