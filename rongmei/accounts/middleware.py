@@ -33,9 +33,11 @@ SEEN_AT = "rongmei_seen_at"
 # The last-seen time is written at most this often: not a session save on every request.
 SEEN_RESOLUTION_SECONDS = 60
 
-# Paths of the admin a person may reach before the second factor: signing out, the admin's
-# translations script (the code page loads it).
+# Paths of the admin a person may reach before the second factor: signing in and out, and what the
+# code and enrolment pages load: the translations script and the icon sprite (which the admin's
+# script puts into the page as it comes: a redirect there would paste a whole page into it).
 ADMIN_OPEN_SUFFIXES = ("login/", "logout/", "jsi18n/")
+ADMIN_OPEN_PREFIXES = ("sprite",)
 # Outside the admin: where a half-signed-in person stays themselves (the code page, the SSO flow).
 OWN_PREFIXES = ("/accounts/", "/sso/")
 
@@ -45,7 +47,8 @@ def is_admin_path(path: str) -> bool:
 
 
 def admin_open(path: str) -> bool:
-    return path[len(ADMIN_PREFIX) :] in ADMIN_OPEN_SUFFIXES
+    rest = path[len(ADMIN_PREFIX) :]
+    return rest in ADMIN_OPEN_SUFFIXES or rest.startswith(ADMIN_OPEN_PREFIXES)
 
 
 def _login_redirect(request):

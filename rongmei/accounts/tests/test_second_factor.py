@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -149,6 +150,18 @@ def test_required_role_is_sent_to_enrolment_and_blocked_elsewhere(newsroom, sett
     assert editor.get("/admin/images/").status_code == 200
     with pytest.raises(services.SecondFactorError, match="role requires"):
         services.turn_off(newsroom.editor, next_code(newsroom.editor))
+
+
+def test_what_the_code_and_enrolment_pages_load_is_not_redirected(newsroom, settings):
+    # The admin's script pastes the icon sprite into the page as it comes: a redirect there put a
+    # second copy of the whole page into it.
+    settings.RONGMEI_OTP_REQUIRED_ROLES = ["editor"]
+    client = signed_in(newsroom.editor)
+    enrol(newsroom.chief)
+    half = signed_in(newsroom.chief)
+    for path in (reverse("wagtailadmin_sprite"), reverse("wagtailadmin_javascript_catalog")):
+        assert client.get(path).status_code == 200, path
+        assert half.get(path).status_code == 200, path
 
 
 def test_public_site_api_and_healthz_are_not_redirected(newsroom, settings):
