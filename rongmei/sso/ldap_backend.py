@@ -10,7 +10,6 @@ import logging
 
 import ldap
 from django.conf import settings
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_auth_ldap.backend import LDAPBackend, ldap_error
 
@@ -37,7 +36,7 @@ class NewsroomLDAPBackend(LDAPBackend):
         user, built = super().get_or_build_user(username, ldap_user)
         if built and self.settings.NO_NEW_USERS and ldap_user._request is not None:
             # Reached only after the directory accepted the password.
-            ldap_user._request.rongmei_login_refusal = gettext(NO_ACCOUNT) % {"name": username}
+            ldap_user._request.rongmei_login_refusal = str(NO_ACCOUNT) % {"name": username}
             logger.warning("ldap sign-in refused: no account %r (LDAP_CREATE_USERS is off)", username)
         return user, built
 
@@ -56,10 +55,10 @@ def _directory_error(sender, context, user, request, exception, **kwargs):
         return
     if isinstance(exception, (ldap.SERVER_DOWN, ldap.TIMEOUT, ldap.CONNECT_ERROR)):
         logger.error("ldap: the directory cannot be reached (%s): %r", context, exception)
-        request.rongmei_login_refusal = gettext(DIRECTORY_DOWN)
+        request.rongmei_login_refusal = str(DIRECTORY_DOWN)
     else:
         logger.error("ldap: the directory answered with an error (%s): %r", context, exception)
-        request.rongmei_login_refusal = gettext(DIRECTORY_ERROR) % {"reason": _ldap_reason(exception)}
+        request.rongmei_login_refusal = str(DIRECTORY_ERROR) % {"reason": _ldap_reason(exception)}
     # Not the person's fault: NewsroomAxesHandler does not count this failure.
     request.rongmei_directory_down = True
 

@@ -19,7 +19,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
@@ -150,14 +149,14 @@ class NewsroomOIDCBackend(OIDCAuthenticationBackend):
         except SignInRefused as refusal:
             self._refuse(request, refusal)
         except ProviderUnavailable as exc:
-            self._refuse(request, SignInRefused(gettext(PROVIDER_DOWN) % {"reason": _short(exc)}, str(exc)))
+            self._refuse(request, SignInRefused(str(PROVIDER_DOWN) % {"reason": _short(exc)}, str(exc)))
         except requests.HTTPError as exc:
             reason = _provider_error(exc.response)
-            self._refuse(request, SignInRefused(gettext(PROVIDER_REFUSED) % {"reason": reason}, str(exc)))
+            self._refuse(request, SignInRefused(str(PROVIDER_REFUSED) % {"reason": reason}, str(exc)))
         except requests.RequestException as exc:
-            self._refuse(request, SignInRefused(gettext(PROVIDER_DOWN) % {"reason": _short(exc)}, str(exc)))
+            self._refuse(request, SignInRefused(str(PROVIDER_DOWN) % {"reason": _short(exc)}, str(exc)))
         except (SuspiciousOperation, jwt.InvalidTokenError, KeyError, ValueError) as exc:
-            self._refuse(request, SignInRefused(gettext(UNVERIFIED) % {"reason": _short(exc)}, repr(exc)))
+            self._refuse(request, SignInRefused(str(UNVERIFIED) % {"reason": _short(exc)}, repr(exc)))
 
     def _refuse(self, request, refusal: SignInRefused):
         request.rongmei_sso_refusal = refusal.message
@@ -198,18 +197,16 @@ class NewsroomOIDCBackend(OIDCAuthenticationBackend):
         claim = settings.RONGMEI_OIDC_USERNAME_CLAIM
         username = str(claims.get(claim) or "").strip()
         if not username:
-            raise SignInRefused(gettext(NO_USERNAME) % {"claim": claim}, f"no {claim} claim")
+            raise SignInRefused(str(NO_USERNAME) % {"claim": claim}, f"no {claim} claim")
         user = self.UserModel.objects.filter(username=username).first()
         if user is None:
             if not settings.RONGMEI_OIDC_CREATE_USERS:
-                raise SignInRefused(gettext(UNKNOWN_USER) % {"name": username}, f"no account {username!r}")
+                raise SignInRefused(str(UNKNOWN_USER) % {"name": username}, f"no account {username!r}")
             user = self.UserModel(username=username)
             user.set_unusable_password()
             logger.info("oidc: created the account %s", username)
         if not user.is_active:
-            raise SignInRefused(
-                gettext(INACTIVE_USER) % {"name": username}, f"account {username!r} is disabled"
-            )
+            raise SignInRefused(str(INACTIVE_USER) % {"name": username}, f"account {username!r} is disabled")
         self._update_user(user, claims)
         sync_roles(
             user,
@@ -262,7 +259,7 @@ class NewsroomOIDCLoginView(OIDCAuthenticationRequestView):
         try:
             self.OIDC_OP_AUTH_ENDPOINT = provider_endpoint("OIDC_OP_AUTHORIZATION_ENDPOINT")
         except ProviderUnavailable as exc:
-            return _refuse_to_login_page(request, gettext(PROVIDER_DOWN) % {"reason": _short(exc)}, str(exc))
+            return _refuse_to_login_page(request, str(PROVIDER_DOWN) % {"reason": _short(exc)}, str(exc))
         return super().get(request)
 
 
@@ -280,11 +277,11 @@ class NewsroomOIDCCallbackView(OIDCAuthenticationCallbackView):
             super().get(request)  # forgets the state and signs out, as mozilla-django-oidc does
             reason = request.GET.get("error_description") or request.GET["error"]
             return _refuse_to_login_page(
-                request, gettext(PROVIDER_REFUSED) % {"reason": reason[:200]}, f"provider error {reason!r}"
+                request, str(PROVIDER_REFUSED) % {"reason": reason[:200]}, f"provider error {reason!r}"
             )
         state = request.GET.get("state")
         if not request.GET.get("code") or not state or state not in request.session.get("oidc_states", {}):
-            return _refuse_to_login_page(request, gettext(STATE_MISMATCH), f"unknown state {state!r}")
+            return _refuse_to_login_page(request, str(STATE_MISMATCH), f"unknown state {state!r}")
         return super().get(request)
 
     def login_failure(self):
@@ -292,7 +289,7 @@ class NewsroomOIDCCallbackView(OIDCAuthenticationCallbackView):
         if getattr(request, "axes_locked_out", False):
             message = lockout_message(request)
         else:
-            message = getattr(request, "rongmei_sso_refusal", None) or gettext(UNVERIFIED) % {
+            message = getattr(request, "rongmei_sso_refusal", None) or str(UNVERIFIED) % {
                 "reason": "no account"
             }
         return _refuse_to_login_page(request, message, "sign-in failed")
