@@ -11,6 +11,7 @@ See docs/deployment.md, "Uploaded files".
 """
 
 import mimetypes
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -21,7 +22,32 @@ from django.http import FileResponse
 from django.utils.functional import cached_property
 
 
-class PrivateFileSystemStorage(FileSystemStorage):
+class CompleteWrites:
+    """Storage mixin: a file is on disk whole or not at all. Django's FileSystemStorage leaves the
+    part it wrote when the disk fills up (ENOSPC) or the write fails otherwise; a later reader
+    (a rendition served for good, a tip's attachment) would get a cut file. Remove it and raise."""
+
+    def _save(self, name, content):
+        full_path = self.path(name)
+        existed = os.path.lexists(full_path)
+        try:
+            return super()._save(name, content)
+        except FileExistsError:
+            raise
+        except OSError:
+            if not existed:
+                try:
+                    os.remove(full_path)
+                except OSError:
+                    pass
+            raise
+
+
+class LocalStorage(CompleteWrites, FileSystemStorage):
+    """MEDIA_ROOT on local disk (the default storage), writing whole files only."""
+
+
+class PrivateFileSystemStorage(CompleteWrites, FileSystemStorage):
     """A directory of files that have no URL; ``location`` defaults to ``settings.PRIVATE_ROOT``.
 
     It refuses to live inside MEDIA_ROOT (the web server serves that) and to make a URL, so a

@@ -34,6 +34,8 @@ from django.core.files.storage import FileSystemStorage
 from whitenoise.responders import StaticFile
 from whitenoise.string_utils import decode_path_info
 
+from rongmei.core.storage import CompleteWrites
+
 FOLDER = "images"
 VIDEO_FOLDER = "video"
 # What Wagtail writes as renditions (no SVG: it can carry scripts, and we accept no SVG uploads),
@@ -106,7 +108,7 @@ class ContentHashNames:
         return super().save(stem + tag + extension, content, max_length=max_length)
 
 
-class RenditionStorage(ContentHashNames, FileSystemStorage):
+class RenditionStorage(ContentHashNames, CompleteWrites, FileSystemStorage):
     """MEDIA_ROOT, with a rendition's content hash in its name (see the module's docstring)."""
 
 

@@ -47,7 +47,8 @@ def storages_from_environment(env) -> dict:
     kind = (env.get("MEDIA_STORAGE") or LOCAL).strip().lower()
     if kind == LOCAL:
         return {
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            # FileSystemStorage that removes what it wrote when the write fails (a full disk).
+            "default": {"BACKEND": "rongmei.core.storage.LocalStorage"},
             # Its location is PRIVATE_ROOT (read when first used, so tests may override it).
             "private": {"BACKEND": "rongmei.core.storage.PrivateFileSystemStorage"},
             # MEDIA_ROOT too; a rendition's name carries a hash of its bytes, so it may be cached for good.

@@ -5,6 +5,7 @@ Every act checks who may (``permissions.py``) and writes, in one transaction, a 
 and Wagtail's audit log (``rongmei.tips.*`` actions). Audit data never carries the contact details.
 """
 
+import errno
 import hashlib
 import hmac
 import html
@@ -37,6 +38,12 @@ class TipError(Exception):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message
+
+
+class StorageFull(TipError):
+    """The disk is full: nothing of the tip was kept (HTTP 507, not the rate limit's 429)."""
+
+    status = 507
 
 
 def tips_settings() -> TipsSettings:
@@ -80,6 +87,10 @@ def address_hash(request) -> str:
     return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
 
 
+NO_ROOM = gettext_lazy(
+    "The server has no room left to keep your files, so your tip was not saved. Please try again "
+    "later, or call the news tips hotline %(hotline)s."
+)
 RATE_LIMITED = gettext_lazy(
     "Too many tips have come from your network in the last %(minutes)s minutes (at most %(count)s). "
     "Your tip was not sent: please try again later, or call the news tips hotline %(hotline)s."
@@ -300,8 +311,19 @@ def receive_tip(
             if not Tip.objects.filter(reference=tip.reference).exists():
                 break
         tip.save()
-        for prepared in files:
-            _store_attachment(tip, prepared)
+        stored = []
+        try:
+            for prepared in files:
+                stored.append(_store_attachment(tip, prepared))
+        except OSError as error:
+            # The rows roll back, so the files already written go too. A full disk is told to the
+            # person, who keeps the text (docs/decisions/0042-fault-tolerance.md).
+            for attachment in stored:
+                attachment.file.delete(save=False)
+            if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            logger.exception("tip attachments could not be stored: the disk is full")
+            raise StorageFull(NO_ROOM % {"hotline": config.hotline_number()}) from None
         _record(tip, TipEvent.Action.RECEIVED, acting_user, data={"source": source})
     return tip
 

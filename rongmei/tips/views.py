@@ -65,7 +65,7 @@ def _submit(request, limit):
                 )
             except services.TipError as error:
                 refusal = error.message
-                status = 429
+                status = getattr(error, "status", 429)
             else:
                 request.session[SESSION_KEY] = tip.reference
                 return redirect("tips:thanks")

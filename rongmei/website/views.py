@@ -1,6 +1,9 @@
+import errno
+import sys
 from pathlib import Path
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,6 +15,9 @@ from django.views.decorators.http import require_safe
 
 from . import pages, queries, site_url
 from .cache import public_page, record, record_stories
+
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
 @require_safe
@@ -123,9 +129,19 @@ def csrf_failure(request, reason=""):
 
 def server_error(request):
     # No database here: whatever broke may be the database itself.
+    # An unreachable database (a restart, a failover) passes: 503 + Retry-After tell proxies and
+    # crawlers so (docs/decisions/0042-fault-tolerance.md); Django calls this inside its except block.
+    error = sys.exc_info()[1]
+    unavailable = isinstance(error, DATABASE_UNREACHABLE)
     context = {
         "site_name": settings.WAGTAIL_SITE_NAME,
         "tips_hotline": settings.RONGMEI_TIPS_HOTLINE,
         "current_year": timezone.localdate().year,
     }
-    return render(request, "website/errors/500.html", context, status=500)
+    if isinstance(error, OSError) and error.errno in DISK_FULL:
+        # An upload met a full disk; the storage removed the part it wrote (core.storage.CompleteWrites).
+        return render(request, "website/errors/storage_full.html", context, status=507)
+    response = render(request, "website/errors/500.html", context, status=503 if unavailable else 500)
+    if unavailable:
+        response["Retry-After"] = "30"
+    return response

@@ -144,7 +144,7 @@ def upload_image(client, name="site.jpg", title="工地现场") -> NewsImage:
 
 # --- settings ----------------------------------------------------------------------------------
 LOCAL_BACKENDS = {
-    "default": "django.core.files.storage.FileSystemStorage",
+    "default": "rongmei.core.storage.LocalStorage",
     "private": "rongmei.core.storage.PrivateFileSystemStorage",
     "renditions": "rongmei.media.static_media.RenditionStorage",
     "staticfiles": "whitenoise.storage.CompressedManifestStaticFilesStorage",
