@@ -456,8 +456,8 @@ def archives(target: Path) -> list[tuple[datetime, Path]]:
         match = ARCHIVE_NAME.match(path.name)
         if match and path.is_file():
             when = datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-            found.append((when, path))
-    return sorted(found, key=lambda item: (item[0], item[1].name))
+            found.append((when, int((match.group(2) or "-1")[1:]), path))
+    return [(when, path) for when, _number, path in sorted(found)]
 
 
 def prune(target: Path, *, keep: int = 0, keep_days: int = 0, now=None, spare: Path | None = None) -> list:

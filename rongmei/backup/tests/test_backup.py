@@ -8,6 +8,7 @@ import io
 import json
 import tarfile
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from django.utils import translation
 
 from rongmei.backup import archive
 
-pytestmark = pytest.mark.django_db(transaction=True)
+transactional = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -57,6 +58,7 @@ def rewrite(path: Path, change):
             tar.addfile(member, io.BytesIO(data))
 
 
+@transactional
 def test_round_trip_gives_identical_checksum_and_content(stores, tmp_path):
     User.objects.create_user("zhang", password="x" * 12, first_name="张")
     Group.objects.create(name="夜班编辑")
@@ -86,14 +88,24 @@ def test_round_trip_gives_identical_checksum_and_content(stores, tmp_path):
     assert (stores.PRIVATE_ROOT / "tips" / "线索.txt").read_text(encoding="utf-8") == "举报人电话 139…"
     assert (stores.MEDIA_ROOT / "original_images" / "桥.jpg").read_bytes() == b"\xff\xd8jpeg" * 1000
     # A second backup of the restored site has the same database checksum.
-    again = run("backup", "--dir", str(tmp_path / "bk2"))
+    again = run("backup", "--dir", str(tmp_path / "bk"), "--keep", "1")
     assert f"Database checksum: {backup_checksum}" in again
+    assert f"Deleted the older backup {path}" in again
+    assert only_archive(tmp_path / "bk") != path
+    assert "migrations newer than the backup" not in out
 
 
-def test_refuses_a_backup_from_a_newer_schema(stores, tmp_path):
+@transactional
+def test_refuses_newer_schema_tampered_and_truncated_archives(stores, tmp_path):
     Group.objects.create(name="现在的")
     run("backup", "--dir", str(tmp_path))
-    path = only_archive(tmp_path)
+    good = only_archive(tmp_path)
+
+    def copy(name, change):
+        path = tmp_path / name
+        path.write_bytes(good.read_bytes())
+        rewrite(path, change)
+        return path
 
     def future(name, data):
         if name != "manifest.json":
@@ -103,39 +115,32 @@ def test_refuses_a_backup_from_a_newer_schema(stores, tmp_path):
         manifest["rongmei_version"] = "9.0"
         return json.dumps(manifest).encode()
 
-    rewrite(path, future)
+    def flip(member):
+        def change(name, data):
+            if name == member or (member == "database" and name.startswith("database.")):
+                middle = len(data) // 2
+                return data[:middle] + bytes([data[middle] ^ 1]) + data[middle + 1 :]
+            return data
+
+        return change
+
+    newer = copy("newer.tar", future)
     with pytest.raises(CommandError, match="newer schema.*backup.0042_from_a_newer_rongmei.*9.0"):
-        run("restore", "--force", str(path))
-    assert Group.objects.filter(name="现在的").exists()
-
-
-@pytest.mark.parametrize("member", ["media/original_images/桥.jpg", "database"])
-def test_refuses_a_tampered_archive(stores, tmp_path, member):
-    Group.objects.create(name="现在的")
-    run("backup", "--dir", str(tmp_path))
-    path = only_archive(tmp_path)
-
-    def tamper(name, data):
-        if name == member or (member == "database" and name.startswith("database.")):
-            middle = len(data) // 2
-            return data[:middle] + bytes([data[middle] ^ 1]) + data[middle + 1 :]
-        return data
-
-    rewrite(path, tamper)
-    with pytest.raises(CommandError, match="damaged or was altered"):
-        run("restore", "--force", str(path))
-    assert Group.objects.filter(name="现在的").exists()
-
-
-def test_refuses_a_truncated_archive(stores, tmp_path):
-    run("backup", "--dir", str(tmp_path))
-    path = only_archive(tmp_path)
-    with open(path, "r+b") as handle:
-        handle.truncate(path.stat().st_size // 2)
+        run("restore", "--force", str(newer))
+    for member in ("media/original_images/桥.jpg", "database"):
+        tampered = copy("tampered.tar", flip(member))
+        with pytest.raises(CommandError, match="damaged or was altered"):
+            run("restore", "--force", str(tampered))
+    truncated = tmp_path / "truncated.tar"
+    truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
     with pytest.raises(CommandError, match="damaged|not a readable"):
-        run("restore", "--force", str(path))
+        run("restore", "--force", str(truncated))
+    # Every refusal came before any change.
+    assert list(Group.objects.values_list("name", flat=True)) == ["现在的"]
+    assert (stores.MEDIA_ROOT / "original_images" / "桥.jpg").read_bytes() == b"\xff\xd8jpeg" * 1000
 
 
+@transactional
 def test_backup_while_another_thread_writes_is_consistent(stores, tmp_path):
     stop = threading.Event()
     written = []
@@ -173,24 +178,31 @@ def test_backup_while_another_thread_writes_is_consistent(stores, tmp_path):
     assert archive.read_manifest(path)["database"]["checksum"] == in_backup
 
 
-def test_clear_error_when_the_target_is_not_writable(stores, tmp_path):
+def test_clear_error_when_the_target_is_not_writable(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
     with pytest.raises(CommandError, match="Cannot write the backup to .*a-file"):
         run("backup", "--dir", str(blocker / "backups"))
 
 
-def test_keep_and_keep_days_prune_older_archives(stores, tmp_path):
-    for stamp in ("20200101T000000Z", "20200102T000000Z", "20200103T000000Z"):
-        (tmp_path / f"rongmei-backup-{stamp}.tar").write_bytes(b"old")
+def test_keep_and_keep_days_prune_older_archives(tmp_path):
+    names = [
+        "rongmei-backup-20200101T000000Z.tar",
+        "rongmei-backup-20261201T000000Z.tar",
+        "rongmei-backup-20261205T000000Z-2.tar",
+        "rongmei-backup-20261205T000000Z.tar",
+        "rongmei-backup-20261206T000000Z.tar",
+    ]
+    for name in names:
+        (tmp_path / name).write_bytes(b"x")
     (tmp_path / "notes.txt").write_text("not ours")
-    out = run("backup", "--dir", str(tmp_path), "--keep", "2")
-    left = sorted(p.name for p in tmp_path.glob("rongmei-backup-*.tar"))
-    assert len(left) == 2 and left[0] == "rongmei-backup-20200103T000000Z.tar"
-    assert out.count("Deleted the older backup") == 2
-    run("backup", "--dir", str(tmp_path), "--keep-days", "30")
-    assert len(list(tmp_path.glob("rongmei-backup-*.tar"))) == 2  # both from today
-    assert (tmp_path / "notes.txt").exists()
+    now = datetime(2026, 12, 6, 1, tzinfo=UTC)
+    gone = archive.prune(tmp_path, keep_days=30, now=now)
+    assert [p.name for p in gone] == [names[0]]
+    gone = archive.prune(tmp_path, keep=2, now=now)
+    # Same second: the plain name came first, the -2 second.
+    assert sorted(p.name for p in gone) == [names[1], names[3]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([names[2], names[4], "notes.txt"])
 
 
 def test_missing_pg_tools_are_named(monkeypatch):
@@ -202,21 +214,13 @@ def test_missing_pg_tools_are_named(monkeypatch):
         archive.pg_tool("pg_dump")
 
 
-def test_restore_names_migrations_newer_than_the_backup(stores, tmp_path):
-    run("backup", "--dir", str(tmp_path))
-    path = only_archive(tmp_path)
+def test_migrations_newer_than_the_backup_are_listed():
+    from django.db.migrations.loader import MigrationLoader
 
-    def older(name, data):  # a backup made before auth's last migration existed
-        if name != "manifest.json":
-            return data
-        manifest = json.loads(data)
-        manifest["migrations"]["auth"].remove("0012_alter_user_first_name_max_length")
-        return json.dumps(manifest).encode()
-
-    assert archive.pending_migrations(archive.read_manifest(path)["migrations"]) == []
-    rewrite(path, older)
-    assert archive.pending_migrations(archive.read_manifest(path)["migrations"]) == [
-        "auth.0012_alter_user_first_name_max_length"
-    ]
-    out = run("restore", "--force", str(path))
-    assert "1 migrations newer than the backup" in out and "rongmei migrate" in out
+    schema = {}
+    for app, name in MigrationLoader(None, ignore_no_migrations=True).graph.nodes:
+        schema.setdefault(app, []).append(name)
+    assert archive.pending_migrations(schema) == []
+    assert archive.unknown_migrations(schema) == []
+    schema["auth"].remove("0012_alter_user_first_name_max_length")
+    assert archive.pending_migrations(schema) == ["auth.0012_alter_user_first_name_max_length"]
