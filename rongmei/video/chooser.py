@@ -1,14 +1,22 @@
 """The chooser a story's ``video`` field uses (Wagtail's ChooserViewSet: a modal listing the videos)."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
+from . import permissions
 from .models import AudioAsset, VideoAsset
 
 
 class _Columns:
+    def dispatch(self, request, *args, **kwargs):
+        # The media library's readers only (roles.py): 舆情分析师 and 线索编辑 have no videos to choose.
+        if not permissions.may_see_library(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
     @property
     def columns(self):
         return [
