@@ -220,3 +220,44 @@ def test_users_listing_offers_the_reset_to_administrators(newsroom):
     admin.post("/accounts/verify/", {"code": next_code(newsroom.admin)})
     listing = admin.get("/admin/users/").content.decode()
     assert f"/admin/second-factor-reset/{newsroom.chief.pk}/" in listing
+
+
+def _gate_request(client, user, path):
+    from django.conf import settings as django_settings
+    from django.test import RequestFactory
+
+    request = RequestFactory().get(path)
+    request.session = client.session
+    request.COOKIES[django_settings.SESSION_COOKIE_NAME] = request.session.session_key
+    dict(request.session.items())  # loaded already by the authentication middleware in a real request
+    user.otp_device = None
+    user.is_verified = lambda: user.otp_device is not None
+    request.user = user
+    return request
+
+
+def test_what_the_gate_costs(newsroom, settings, django_assert_num_queries):
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from rongmei.accounts.middleware import SecondFactorMiddleware, SessionExpiryMiddleware
+
+    def chain(request):
+        return SessionExpiryMiddleware(SecondFactorMiddleware(lambda r: HttpResponse("ok")))(request)
+
+    anonymous = RequestFactory().get("/")
+    with django_assert_num_queries(0):
+        assert chain(anonymous).status_code == 200
+    client = signed_in(newsroom.editor)
+    request = _gate_request(client, newsroom.editor, "/admin/")
+    with django_assert_num_queries(1):  # has a device?
+        assert chain(request).status_code == 200
+    settings.RONGMEI_OTP_REQUIRED_ROLES = ["chief"]
+    request = _gate_request(client, newsroom.editor, "/admin/")
+    with django_assert_num_queries(2):  # has a device? in a required role?
+        assert chain(request).status_code == 200
+    request = _gate_request(client, newsroom.editor, "/admin/")
+    newsroom.editor.otp_device = object()  # verified: nothing to ask
+    request.user.is_verified = lambda: True
+    with django_assert_num_queries(0):
+        assert chain(request).status_code == 200
