@@ -261,3 +261,30 @@ def test_what_the_gate_costs(newsroom, settings, django_assert_num_queries):
     request.user.is_verified = lambda: True
     with django_assert_num_queries(0):
         assert chain(request).status_code == 200
+
+
+def test_new_recovery_codes_replace_the_old_ones(newsroom):
+    old = enrol(newsroom.editor)
+    client = signed_in(newsroom.editor)
+    assert client.post("/admin/second-factor/", {"act": "codes"}).status_code == 302  # not verified yet
+    client.post("/accounts/verify/", {"code": next_code(newsroom.editor)})
+    page = client.post("/admin/second-factor/", {"act": "codes"})
+    new = page.context["codes"]
+    assert len(new) == 10 and not set(new) & set(old)
+    with pytest.raises(services.SecondFactorError):
+        services.verify_second_factor(newsroom.editor, old[0])
+    assert services.recovery_codes_left(newsroom.editor) == 10
+    assert ModelLogEntry.objects.filter(action="rongmei.accounts.recovery_codes_renewed").count() == 1
+
+
+def test_turning_it_off_from_the_page(newsroom):
+    enrol(newsroom.editor)
+    client = signed_in(newsroom.editor)
+    client.post("/accounts/verify/", {"code": next_code(newsroom.editor)})
+    wrong = client.post("/admin/second-factor/", {"act": "off", "code": "000000"})
+    assert wrong.status_code == 400 and "That code is not right" in wrong.content.decode()
+    TOTPDevice.objects.filter(user=newsroom.editor).update(throttling_failure_count=0)
+    done = client.post("/admin/second-factor/", {"act": "off", "code": next_code(newsroom.editor)})
+    assert done.status_code == 302
+    assert not services.has_second_factor(newsroom.editor)
+    assert ModelLogEntry.objects.filter(action="rongmei.accounts.second_factor_off").count() == 1
