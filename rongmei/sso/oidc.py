@@ -192,7 +192,9 @@ class NewsroomOIDCBackend(OIDCAuthenticationBackend):
         claims = dict(payload)
         userinfo = self.get_userinfo(access_token, id_token, payload)
         if userinfo.get("sub") != payload.get("sub"):
-            raise SuspiciousOperation("userinfo is about another subject than the id_token")
+            # mozilla-django-oidc would swallow a SuspiciousOperation here: refuse with the reason.
+            reason = "userinfo is about another subject than the id_token"
+            raise SignInRefused(str(UNVERIFIED) % {"reason": reason}, reason)
         claims.update(userinfo)
         claim = settings.RONGMEI_OIDC_USERNAME_CLAIM
         username = str(claims.get(claim) or "").strip()
@@ -289,7 +291,5 @@ class NewsroomOIDCCallbackView(OIDCAuthenticationCallbackView):
         if getattr(request, "axes_locked_out", False):
             message = lockout_message(request)
         else:
-            message = getattr(request, "rongmei_sso_refusal", None) or str(UNVERIFIED) % {
-                "reason": "no account"
-            }
+            message = getattr(request, "rongmei_sso_refusal", None) or str(UNVERIFIED) % {"reason": "unknown"}
         return _refuse_to_login_page(request, message, "sign-in failed")

@@ -248,3 +248,13 @@ def test_misspelt_role_code_is_a_system_check_error(provider):
         errors = check_role_maps()
     assert [e.id for e in errors] == ["rongmei.sso.E001"]
     assert "editr" in errors[0].msg
+
+
+def test_userinfo_about_another_subject_is_refused(provider):
+    make_user()
+    provider.id_token_overrides = {"sub": "someone-else"}
+    client = english_client()
+    with configure(provider):
+        text = login_page_text(client, finish(client, start(client)))
+    assert "could not be verified (userinfo is about another subject than the id_token)" in text
+    assert not signed_in(client)
