@@ -103,11 +103,12 @@ def test_the_database_refuses_to_change_the_chain(clerk, statement):
     assert AuditRecord.objects.count() == 1
 
 
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="PostgreSQL's flush is a TRUNCATE, unseen by row triggers"
+)
 @pytest.mark.django_db(transaction=True)
 def test_emptying_the_whole_database_still_works():
     """The test runner's flush between transactional tests (a DELETE per table on SQLite)."""
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL's flush is a TRUNCATE, which row triggers don't see")
     act(make_user("clerk2"))
     assert AuditRecord.objects.exists()
     call_command("flush", interactive=False, verbosity=0)
@@ -117,10 +118,11 @@ def test_emptying_the_whole_database_still_works():
         AuditRecord.objects.all().delete()
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite serializes writers by itself (IMMEDIATE)"
+)
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_appends_do_not_fork_the_chain():
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serializes writers by itself (IMMEDIATE transactions)")
     users = [make_user(f"writer{n}") for n in range(2)]
     start = threading.Barrier(2)
     errors = []
