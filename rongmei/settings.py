@@ -422,7 +422,53 @@ WAGTAILIMAGES_IMAGE_MODEL = "media.NewsImage"
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- accounts: second factor, password policy, session expiry (rongmei.accounts; issue 15) ---
+# Decision 0037. The second factor: TOTP (an authenticator app) with one-time recovery codes.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+# After the login is known: django-otp marks a verified session; then the session's age and idleness
+# are checked; then the second factor is asked for in the admin (and enrolment where a role needs it).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "rongmei.accounts.middleware.SessionExpiryMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("rongmei.accounts.middleware.SessionExpiryMiddleware") + 1,
+    "rongmei.accounts.middleware.SecondFactorMiddleware",
+)
+# Role codes (rongmei/organisation/roles.py: editor, director, chief, admin, ...) whose members must
+# use a second factor; empty: it is each person's choice.
+RONGMEI_OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "")
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+# Wrong codes: waits of 1, 2, 4, 8 ... seconds (django-otp), per device.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# A session lasts at most SESSION_COOKIE_AGE seconds from signing in (12 h: one shift), and ends
+# after SESSION_IDLE_MINUTES without a request.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
+RONGMEI_SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))
+# Password policy: Django's checks (the length one with words that have a Chinese translation) with
+# the length from the environment, and the newsroom's own (rongmei/accounts/passwords.py).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "rongmei.accounts.passwords.NewsroomMinimumLengthValidator",
+        "OPTIONS": {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "rongmei.accounts.passwords.NewsroomPasswordValidator"},
+]
 # --- end accounts ---
 
 # --- sso: OIDC and LDAP sign-in (rongmei.sso; issue 15) ---
+# Off unless configured: OIDC_CLIENT_ID with OIDC_ISSUER (or the four OIDC_*_ENDPOINT), and/or
+# LDAP_SERVER_URI. The variables are read in rongmei/sso/config.py; decision 0038.
+from rongmei.sso.config import ldap_settings, oidc_settings, sso_backends  # noqa: E402
+
+_sso_settings = {**oidc_settings(os.environ), **ldap_settings(os.environ)}
+globals().update(_sso_settings)
+AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, *sso_backends(_sso_settings)]
 # --- end sso ---
