@@ -1,5 +1,6 @@
 """``rongmei audit verify`` checks the audit chain; ``rongmei audit seal`` chains older log entries."""
 
+import argparse
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -27,7 +28,9 @@ class Command(BaseCommand):
         check.add_argument(
             "--chain-only", action="store_true", help="skip comparing records with their source rows"
         )
-        actions.add_parser("seal", help="chain the source rows that are not in the chain yet")
+        sealing = actions.add_parser("seal", help="chain the source rows that are not in the chain yet")
+        for subparser in (check, sealing):  # --lang also after the subcommand
+            subparser.add_argument("--lang", choices=["en", "zh-hans"], default=argparse.SUPPRESS)
 
     def handle(self, *args, subcommand, lang=None, **options):
         with translation.override(lang or translation.get_language() or "zh-hans"):
