@@ -37,6 +37,7 @@ import random
 import re
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -431,6 +432,8 @@ def main(argv=None):
     parser.add_argument("--outage", type=float, default=5.0, help="pg: seconds PostgreSQL stays down")
     parser.add_argument("--after", type=float, default=12.0, help="pg: seconds of load after the start")
     args = parser.parse_args(argv)
+    # Stopped with SIGTERM (or SIGINT in the background), still stop what was started (finally).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parts = [part.strip() for part in args.parts.split(",") if part.strip()]
     figures: dict = {}
     started = time.monotonic()

@@ -25,6 +25,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -77,9 +78,18 @@ def article_paths(port: int) -> list[str]:
         body = connection.getresponse().read().decode("utf-8", "replace")
         connection.close()
         for url in re.findall(r"(?:https?://127\.0\.0\.1(?::\d+)?)?(/[a-z0-9-]+/[a-z0-9-]+/)", body):
-            if not url.startswith(("/static/", "/feeds/", "/tips/")):
-                found.add(url)
-    return sorted(found)
+            found.add(url)
+    return [path for path in sorted(found) if answers_200(port, path)]
+
+
+def answers_200(port: int, path: str) -> bool:
+    """Whether ``path`` is a page (the pattern also catches namespace URLs and other links)."""
+    connection = HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path)
+    answer = connection.getresponse()
+    answer.read()
+    connection.close()
+    return answer.status == 200
 
 
 def lua_script(paths: list[str]) -> str:
@@ -110,6 +120,8 @@ def main(argv=None):
     parser.add_argument("--flat-mb-per-hour", type=float, default=20.0)
     parser.add_argument("--workdir", help="keep the database here and reuse it (site_read's --workdir)")
     args = parser.parse_args(argv)
+    # Stopped with SIGTERM (or SIGINT in the background), still stop what was started (finally).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not site_read.WRK:
         sys.exit("soak needs wrk (apt-get install wrk)")
 
