@@ -230,6 +230,14 @@ def test_demo_newsroom_loads_once_and_again_without_changes(
     assert Reprint.objects.filter(authorised=False).exists()
     assert Report.objects.get().pdf.read(4) == b"%PDF"
 
+    # The demo's backdated history is in the audit chain, intact (`rongmei audit verify`).
+    from rongmei.audit.models import AuditRecord
+    from rongmei.audit.verify import verify
+
+    report = verify()
+    assert report.ok, [problem.message for problem in report.problems[:5]]
+    assert report.records == AuditRecord.objects.count() > 500
+
     # Every demo account signs in with the demo password, in the demo (`rongmei demo` sets
     # RONGMEI_DEMO; elsewhere the published password is refused: rongmei/core/tests/test_login_throttling.py).
     with override_settings(RONGMEI_DEMO=True):
