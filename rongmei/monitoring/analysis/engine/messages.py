@@ -18,6 +18,9 @@ RULE_UNOPENED_PAREN = gettext_noop(
 RULE_EMPTY_GROUP = gettext_noop("Empty parentheses at character %(position)s.")
 RULE_UNCLOSED_QUOTE = gettext_noop("Quotation mark at character %(position)s is never closed.")
 RULE_EMPTY_PHRASE = gettext_noop("Empty quoted phrase at character %(position)s.")
+RULE_STRAY_QUOTE = gettext_noop(
+    "Closing quotation mark at character %(position)s has no opening quotation mark."
+)
 RULE_MISSING_LEFT = gettext_noop("“%(operator)s” at character %(position)s needs a term before it.")
 RULE_MISSING_RIGHT = gettext_noop("“%(operator)s” at character %(position)s needs a term after it.")
 RULE_NEAR_DISTANCE = gettext_noop(

@@ -162,6 +162,9 @@ def tokenize(rule: str) -> list[Token]:
                 raise RuleError(m.RULE_EMPTY_PHRASE, i)
             tokens.append(Token("phrase", phrase, i))
             i = close + 1
+        elif c in _STOP:
+            # A closing quote with no opening one: it ends no word, so the loop would never move on.
+            raise RuleError(m.RULE_STRAY_QUOTE, i)
         else:
             start = i
             while i < n and rule[i] not in _STOP:

@@ -110,16 +110,21 @@ def parse_feed(content, *, content_type="", base_url=""):
 
 
 def _ninjs_text(item):
+    def text(value):  # a partner's field of another type is left out, not a crash
+        return value if isinstance(value, str) else ""
+
     bodies = item.get("bodies") or []
     if isinstance(bodies, list):
-        by_type = {b.get("contenttype", ""): b.get("value", "") for b in bodies if isinstance(b, dict)}
+        by_type = {
+            text(b.get("contenttype", "")): text(b.get("value", "")) for b in bodies if isinstance(b, dict)
+        }
         if by_type.get("text/plain"):
             return by_type["text/plain"].strip()
         for value in by_type.values():
             if value:
                 return html_to_text(value)
     # ninjs 1.x
-    return (item.get("body_text") or "").strip() or html_to_text(item.get("body_html") or "")
+    return text(item.get("body_text")).strip() or html_to_text(text(item.get("body_html")))
 
 
 def _ninjs_title(item):
