@@ -13,8 +13,11 @@ from hypothesis import strategies as st
 from rongmei.monitoring.analysis.engine.messages import RULE_STRAY_QUOTE as STRAY_QUOTE
 from rongmei.monitoring.analysis.engine.watchlist import RuleError, Watchlist, parse_rule
 from rongmei.monitoring.messages import MESSAGES
+from rongmei.monitoring.sources.fetching.charset import decode
+from rongmei.monitoring.sources.fetching.dates import parse_datetime_text
 from rongmei.monitoring.sources.fetching.errors import FetchError
-from rongmei.monitoring.sources.fetching.parsers import parse_feed, parse_ninjs, parse_sitemap
+from rongmei.monitoring.sources.fetching.extract import extract_article
+from rongmei.monitoring.sources.fetching.parsers import find_links, parse_feed, parse_ninjs, parse_sitemap
 
 FAST = settings(
     max_examples=150, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -249,3 +252,66 @@ def test_ninjs_bytes_that_are_not_json_fail_with_a_known_code(content):
         parse_ninjs(content)
     except FetchError as error:
         _fails_cleanly(error)
+
+
+# List pages: bytes in any charset, links under any selector the source's form took, articles.
+HTML_PIECES = st.sampled_from(
+    [
+        b"<html>",
+        b"<meta charset='gbk'>",
+        b"<meta charset='nonsense'>",
+        b"<nav>",
+        b"</nav>",
+        b"<ul class='list'>",
+        b"<li><a href='/2024/01/01/123.html'>",
+        "淄博烧烤再上新闻头条".encode(),
+        "张店".encode("gbk"),
+        b"</a></li>",
+        b"<a href='javascript:x'>",
+        b"<a href='http://[::1'>",
+        b"<base href='::'>",
+        b"<article><p>",
+        b"</p></article>",
+        b"<meta property='og:title' content='x'>",
+        b"\xef\xbb\xbf",
+        b"\xff\xfe",
+        b"\x00",
+        b"<!--",
+        b"<![CDATA[",
+    ]
+)
+html_bytes = st.one_of(st.binary(max_size=200), st.lists(HTML_PIECES, max_size=40).map(b"".join))
+selectors = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["ul.list a", "a[href*=html]", "li:nth-child(2n) > a", "::", "a:has(b)"]),
+)
+
+
+@FAST
+@given(
+    html_bytes,
+    st.sampled_from(["", "text/html; charset=gbk", "text/html; charset=bogus", "text/html"]),
+    selectors,
+)
+def test_a_list_page_gives_links_or_a_known_code(content, content_type, selector):
+    text, codec = decode(content, content_type)
+    assert isinstance(text, str) and codec
+    try:
+        links = find_links(text, base_url="http://example.com/news/", selector=selector)
+    except FetchError as error:
+        _fails_cleanly(error)
+    else:
+        assert isinstance(links, list)
+    extract_article(text, url="http://example.com/news/1.html")
+
+
+@FAST
+@given(
+    st.one_of(
+        st.text(max_size=40),
+        st.sampled_from(["2024-02-30", "2024-01-01T25:61:00Z", "9999-12-31T23:59:59+14:00"]),
+    )
+)
+def test_a_date_is_read_or_left_out(text):
+    value = parse_datetime_text(text)
+    assert value is None or value.tzinfo is not None
