@@ -740,7 +740,9 @@ SERVICE_ACTS: dict[str, Entry] = {
         perm("campaigns.manage_campaign"),
         covered_by="rongmei/campaigns/tests/test_services.py::test_the_topic_page_refuses_bad_addresses_and_those_taken",
     ),
-    "rongmei.campaigns.services.detach_topic": Entry(perm("campaigns.manage_campaign")),
+    "rongmei.campaigns.services.detach_topic": Entry(
+        perm("campaigns.manage_campaign"), call="factory", object_missing=True
+    ),
     "rongmei.campaigns.services.link_topic_page": Entry(perm("campaigns.manage_campaign"), call="factory"),
     "rongmei.campaigns.services.require_manage": Entry(perm("campaigns.manage_campaign"), call="predicate"),
     "rongmei.campaigns.services.require_view": Entry(perm("campaigns.view_campaign"), call="predicate"),
@@ -929,7 +931,9 @@ SERVICE_ACTS: dict[str, Entry] = {
     ),
     "rongmei.planning.services.start_assignment": Entry(ASSIGNEE),
     "rongmei.planning.services.start_story": Entry(ASSIGNEE),
-    "rongmei.printing.services.back_to_galley": Entry(perm("printing.advance_printpage")),
+    "rongmei.printing.services.back_to_galley": Entry(
+        perm("printing.advance_printpage"), call="factory", object_missing=True
+    ),
     "rongmei.printing.services.create_issue": Entry(
         perm("printing.add_printissue"),
         covered_by="rongmei/printing/tests/test_services.py::test_a_reporter_may_not_plan",
@@ -948,7 +952,9 @@ SERVICE_ACTS: dict[str, Entry] = {
     ),
     "rongmei.printing.services.remove_placement": Entry(perm("printing.change_printissue")),
     "rongmei.printing.services.rename_page": Entry(perm("printing.change_printissue"), call="factory"),
-    "rongmei.printing.services.reopen": Entry(perm("printing.sign_off_printpage")),
+    "rongmei.printing.services.reopen": Entry(
+        perm("printing.sign_off_printpage"), call="factory", object_missing=True
+    ),
     "rongmei.printing.services.set_page_count": Entry(perm("printing.add_printissue"), call="factory"),
     "rongmei.printing.services.sign_off": Entry(
         perm("printing.sign_off_printpage"),
@@ -998,8 +1004,8 @@ SERVICE_ACTS: dict[str, Entry] = {
         perm("tips.desk_tip"),
         covered_by="rongmei/tips/tests/test_services.py::test_a_tip_is_assigned_to_a_reporter_who_reads_it_but_not_the_contact",
     ),
-    "rongmei.tips.services.link_story": Entry(perm("tips.desk_tip")),
-    "rongmei.tips.services.receive_tip": Entry(PUBLIC_PEOPLE),
+    "rongmei.tips.services.link_story": Entry(perm("tips.desk_tip"), call="factory", object_missing=True),
+    "rongmei.tips.services.receive_tip": Entry(PUBLIC_PEOPLE, call="factory"),
     "rongmei.tips.services.record_payment": Entry(perm("tips.desk_tip")),
     "rongmei.tips.services.reveal_contact": Entry(
         perm("tips.view_contact_tip"),
@@ -1089,9 +1095,9 @@ def how_tested(kind: str, entry: Entry) -> str:
             " (object not built: past the gate)" if entry.object_missing else ""
         )
     if kind == "service":
-        return {"predicate": "called per role", "factory": "called per role"}.get(
-            entry.call, "declared, untested"
-        )
+        if not entry.call:
+            return "declared, untested"
+        return "called per role" + (" (refused on input: past the gate)" if entry.object_missing else "")
     return "no URL reaches it (tested)"
 
 

@@ -268,6 +268,12 @@ def _svc(dotted):
     return getattr(importlib.import_module(f"rongmei.{module}"), name)
 
 
+def _receive_tip(user):
+    from rongmei.tips.tests.factories import receive
+
+    return receive(acting_user=user if user.is_authenticated else None)
+
+
 class Fresh(dict):
     """The world, each object read anew from the database: an act changes the instance it is
     given, and the savepoint's rollback does not undo that for the next role."""
@@ -293,6 +299,9 @@ SERVICE_CALLS = {
     "campaigns.services.link_topic_page": lambda w, u: _svc("campaigns.services.link_topic_page")(
         w["campaign"], w["topic_page"], acting_user=u
     ),
+    "campaigns.services.detach_topic": lambda w, u: _svc("campaigns.services.detach_topic")(
+        w["campaign"], w["topic"], acting_user=u
+    ),
     "distribution.services.board": lambda w, u: _svc("distribution.services.board")(u),
     "media.services.may_crop": lambda w, u: _svc("media.services.may_crop")(u, w["image"]),
     "neican.services.copies_of": lambda w, u: _svc("neican.services.copies_of")(w["neican_issue"], u),
@@ -317,6 +326,16 @@ SERVICE_CALLS = {
     "review.services.decide": lambda w, u: _svc("review.services.decide")(
         w["task_state"], acting_user=u, action="approve"
     ),
+    "printing.services.back_to_galley": lambda w, u: _svc("printing.services.back_to_galley")(
+        w["print_page"], acting_user=u
+    ),
+    "printing.services.reopen": lambda w, u: _svc("printing.services.reopen")(
+        w["print_page"], acting_user=u, reason="矩阵"
+    ),
+    "tips.services.link_story": lambda w, u: _svc("tips.services.link_story")(
+        w["tip"], acting_user=u, story=w["live_story"]
+    ),
+    "tips.services.receive_tip": lambda w, u: _receive_tip(u),
     "tips.services.reward_workbook": lambda w, u: _svc("tips.services.reward_workbook")(
         2026, 12, acting_user=u
     ),
@@ -349,6 +368,9 @@ def call_service(key, entry, world, user):
     except Exception as exc:
         if RefusalSpy.seen > before:
             return DENIED, f"{type(exc).__name__}: {exc}"[:160]
+        if type(exc).__module__.startswith("rongmei."):
+            # the app's own error without a refusal: the input was refused, past the gate
+            return NOT_FOUND, f"{type(exc).__name__}: {exc}"[:160]
         return ERROR, f"{type(exc).__name__}: {exc}"[:160]
     if (
         answer is False
