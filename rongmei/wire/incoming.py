@@ -268,9 +268,22 @@ def ninjs_items(data):
     return items if isinstance(items, list) else None
 
 
+def storable(value):
+    """Decoded JSON as the database can keep it: NUL characters removed and lone surrogates (an
+    escaped half of a pair) replaced with "?" in every string and key. PostgreSQL's text and jsonb
+    columns refuse both; neither means anything in a story."""
+    if isinstance(value, str):
+        return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [storable(entry) for entry in value]
+    if isinstance(value, dict):
+        return {storable(key): storable(entry) for key, entry in value.items()}
+    return value
+
+
 def parse_ninjs_document(content: bytes) -> ParseResult:
     try:
-        data = json.loads(content.decode("utf-8-sig"))
+        data = storable(json.loads(content.decode("utf-8-sig")))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FetchError("bad_json", detail=str(exc)[:200])
     items = ninjs_items(data)

@@ -362,7 +362,7 @@ def receive_push(
                 return _refusal(409, "idempotency_conflict")
             return PushAnswer(receipt.status_code, {**receipt.response, "replayed": True})
     try:
-        data = json.loads(body.decode("utf-8-sig"))
+        data = parsing.storable(json.loads(body.decode("utf-8-sig")))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return _refusal(400, "bad_json", detail=str(exc)[:200])
     batch = isinstance(data, dict) and "items" in data

@@ -8,11 +8,16 @@ uri and headline; kept HTML holds no script, event handler or javascript: addres
 import json
 from html.parser import HTMLParser
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rongmei.monitoring.sources.fetching.errors import FetchError
 from rongmei.wire import incoming, messages, sanitise
+from rongmei.wire.models import WireItem, WireSource
+from rongmei.wire.signing import signed_headers
+
+from .helpers import SECRET, make_source, ninjs_item
 
 FAST = settings(
     max_examples=150, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -220,3 +225,27 @@ def test_kept_html_is_sanitised_and_stays_so(html):
     _clean(cleaned)
     assert sanitise.clean_body(cleaned) == cleaned
     _clean(sanitise.story_body(cleaned))
+
+
+@pytest.mark.django_db
+def test_a_push_with_nul_characters_is_stored_without_them(client):
+    # Found by tests/fuzz on PostgreSQL: its text and jsonb columns refuse NUL, so such a push was a 500.
+    source = make_source(kind=WireSource.Kind.PUSH, name="合作台")
+    item = ninjs_item(uri="urn:x:\x00nul", headline="标题\x00一", by="通讯员\x00", extra={"\x00k": "v\x00"})
+    body = json.dumps(item, ensure_ascii=False).encode()
+    response = client.post(
+        f"/wire/push/{source.pk}/",
+        data=body,
+        content_type="application/json",
+        headers=signed_headers(SECRET, body),
+    )
+    assert response.status_code == 201, response.content
+    stored = WireItem.objects.get()
+    assert (stored.guid, stored.headline) == ("urn:x:nul", "标题一")
+    assert "\x00" not in json.dumps(stored.raw, ensure_ascii=False)
+
+
+def test_a_polled_ninjs_document_loses_its_nul_characters_and_lone_surrogates():
+    content = json.dumps([ninjs_item(uri="urn:x:\x00", headline="标\x00题\ud800")]).encode()
+    (item,) = incoming.parse_ninjs_document(content).items
+    assert (item.guid, item.headline) == ("urn:x:", "标题?")
