@@ -188,7 +188,9 @@ def item(request, story_id: int = Path(..., ge=1, le=queries.MAX_ID)):
     return _answer(request, [story_version(story)], answer)
 
 
-@api.get("/sections", response=list[Channel], summary="Sections (channels)", tags=["channels"])
+@api.get(
+    "/sections", response={200: list[Channel], 304: None}, summary="Sections (channels)", tags=["channels"]
+)
 def sections(request):
     site = site_for_request(request)
     answer = [
@@ -214,7 +216,9 @@ def section_items(request, params: Query[ListParams], section_id: int = Path(...
     return _list_answer(request, queries.section_stories(section, queries.public_stories()), params)
 
 
-@api.get("/topics", response=list[TopicChannel], summary="Topic pages (专题)", tags=["channels"])
+@api.get(
+    "/topics", response={200: list[TopicChannel], 304: None}, summary="Topic pages (专题)", tags=["channels"]
+)
 def topics(request):
     site = site_for_request(request)
     answer = [
@@ -242,7 +246,10 @@ def topic_items(request, params: Query[ListParams], topic_id: int = Path(..., ge
 
 
 @api.get(
-    "/regions", response=list[RegionChannel], summary="Regions: province → city → district", tags=["channels"]
+    "/regions",
+    response={200: list[RegionChannel], 304: None},
+    summary="Regions: province → city → district",
+    tags=["channels"],
 )
 def regions(request):
     children = queries.region_tree()

@@ -23,8 +23,9 @@ from .push_schema import PUSH_SCHEMA
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "45"))
 MIN_REQUESTS = 1000
 
-# Header values a client might send: printable ASCII (what reaches Django through WSGI).
-ascii_text = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=80)
+# Header values a client might send: printable ASCII (what reaches Django through WSGI), without the
+# leading or trailing spaces an HTTP client refuses to send.
+ascii_text = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=80).map(str.strip)
 
 
 def content_headers():
