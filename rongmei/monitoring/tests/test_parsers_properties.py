@@ -100,6 +100,19 @@ def test_ninjs_fields_of_the_wrong_type_are_left_out_not_a_crash(item, body):
     assert [(entry.url, entry.body) for entry in result.entries] == [("x", body)]
 
 
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<html><base href='http://[::1'><a href='/2024/01/123.html'>淄博烧烤再上新闻头条</a></html>",
+        "<html><a href='/2024/01/123.html'>淄博烧烤再上新闻头条</a><a href='/a\x01b.html'>x</a></html>",
+    ],
+)
+def test_a_list_page_with_a_broken_base_or_link_still_gives_its_links(page):
+    # Found by the list-page property: lxml raised ValueError while making links absolute.
+    result = find_links(page, base_url="http://example.com/news/", selector="a")
+    assert "http://example.com/2024/01/123.html" in [entry.url for entry in result.entries]
+
+
 def test_a_known_rule_matches_its_words():
     watchlist = Watchlist.compile({1: "淄博 AND 烧烤"})
     assert [match.rule_id for match in watchlist.match("淄博烧烤火了")] == [1]

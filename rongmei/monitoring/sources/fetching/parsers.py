@@ -283,13 +283,37 @@ def _site(host):
     return host[4:] if host.startswith("www.") else host
 
 
+def _make_links_absolute(doc, base_url):
+    """lxml's ``make_links_absolute`` raises on a broken ``<base href>`` (it does not pass
+    ``handle_failures`` on) and on a link it cannot write back (control characters): a broken
+    base is ignored and such a link dropped instead."""
+    for base in doc.xpath("//base[@href]"):
+        href = base.get("href") or ""
+        base.drop_tree()
+        try:
+            joined = urljoin(base_url, href.strip())
+        except ValueError:
+            continue
+        if is_http_url(joined):
+            base_url = joined
+
+    def absolute(href):
+        try:
+            url = urljoin(base_url, href.strip())
+        except ValueError:
+            return None
+        return url if url.isprintable() else None
+
+    doc.rewrite_links(absolute, resolve_base_href=False)
+
+
 def find_links(html_text, *, base_url, selector=""):
     """Article links of a list page: those the selector picks, or else those that look like articles."""
     try:
         doc = lxml.html.document_fromstring(html_text)
     except (lxml.etree.ParserError, ValueError):
         raise FetchError("no_links")
-    doc.make_links_absolute(base_url, resolve_base_href=True, handle_failures="discard")
+    _make_links_absolute(doc, base_url)
     if selector:
         error = _selector_error(selector)  # saved before the limit existed
         if error is not None and error.code == "selector_too_complex":
