@@ -54,6 +54,7 @@ ALLOWED_WORDS = {
     RSS Atom OPML URL URLs API APIs PDF HTML CSS H5 ID IDs CSV TSV XLSX DOCX ZIP JSON XML ninjs IPTC
     GIF JPG JPEG PNG WEBP KB MB GB SEO SMS APP QR HTTP HTTPS UTF Webhook HMAC SHA Authorization Bearer
     EXIF GPS AVI MKV MOV WAV WebM AAC
+    TOTP Microsoft Google Authenticator FreeOTP Aegis OIDC LDAP
     AND OR NOT NEAR region person English
     """.split()
 }
