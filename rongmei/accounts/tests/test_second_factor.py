@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.models import ModelLogEntry
@@ -55,7 +55,9 @@ def test_enrolment_with_a_real_code_turns_it_on_and_shows_recovery_codes_once(ne
 
 def test_a_key_signed_for_someone_else_is_refused(newsroom):
     key, signed = services.new_enrolment_key(newsroom.chief)
-    with pytest.raises(services.SecondFactorError, match="another account"):
+    with translation.override("en"), pytest.raises(services.SecondFactorError, match="another account"):
+        services.enrol_totp(newsroom.editor, signed, code_for_key(bytes.fromhex(key)))
+    with pytest.raises(services.SecondFactorError, match="另一个帐号"):
         services.enrol_totp(newsroom.editor, signed, code_for_key(bytes.fromhex(key)))
 
 
