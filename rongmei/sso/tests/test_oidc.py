@@ -127,8 +127,9 @@ def test_reused_callback_is_refused_as_a_state_mismatch(provider):
         callback = start(client)
         finish(client, callback)
         client.logout()
+        # Signing in set the person's own language (Chinese) in the language cookie.
         text = login_page_text(client, finish(client, callback))
-    assert "does not belong to a sign-in started in this browser" in text
+    assert "不属于在本浏览器中发起的登录，或者已经用过了" in text
     assert not signed_in(client)
 
 
