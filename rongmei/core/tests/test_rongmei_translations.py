@@ -262,6 +262,7 @@ DELIBERATE_OVERRIDES = {
     "Filter": "筛选",  # Wagtail: 过滤器; a list's button reads 筛选
     "Format": "形式",  # Wagtail: 格式化 (an image's format in rich text); ours: a coverage format
     "scheduled": "定时发布",  # Wagtail: 已计划; the newsroom's word, as for "Schedule publication"
+    "Code": "验证码",  # Wagtail: 代码 (a block's source code); ours: the second factor's 6 digits
 }
 
 
