@@ -177,7 +177,8 @@ def _view_path(callback) -> str:
 
 
 def admin_actions() -> list[Action]:
-    """Every URL pattern under /admin/ served by a Rongmei view, by route (in resolver order)."""
+    """Every URL pattern under /admin/ served by a Rongmei view, sorted by route: the resolver's order
+    follows the order apps' hooks were imported in, which differs between a command and a test run."""
     from django.urls import get_resolver
 
     found = []
@@ -189,7 +190,7 @@ def admin_actions() -> list[Action]:
             continue
         name = f"{namespace}:{pattern.name}" if namespace and pattern.name else (pattern.name or "")
         found.append(Action("admin", route, name, view))
-    return found
+    return sorted(found, key=lambda action: (action.key, action.name, action.view))
 
 
 def wagtail_actions() -> list[Action]:
