@@ -37,11 +37,18 @@ def add_stories(site, count, offset=0):
 
 
 def count_queries(client, url):
+    """The queries of a steady request: the fewer of two after a warm-up one. Once, in a full
+    SQLite run on a saturated machine, one request re-read everything the memo keeps (15 queries
+    instead of 4): something outside the request moved the clock between the two. A real extra
+    query shows in both requests."""
     client.get(url)  # make the image renditions once
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries.captured_queries)
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(queries.captured_queries))
+    return min(counts)
 
 
 # Pinned counts with the cache off (a cache hit costs one query). About half are Wagtail's own:
