@@ -51,7 +51,15 @@ def _real(user):
     return user
 
 
+def _require_signed_in(user):
+    # Every act here is on the person's own second factor: there is none without a person.
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Please sign in first."))
+
+
 def confirmed_totp(user):
+    if not getattr(user, "is_authenticated", False):
+        return None
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
@@ -76,6 +84,7 @@ def new_enrolment_key(user) -> tuple[str, str]:
 
 
 def key_from_signed(user, signed_key: str) -> str:
+    _require_signed_in(user)
     try:
         data = signing.loads(signed_key, salt=ENROL_SALT, max_age=ENROL_MAX_AGE_SECONDS)
     except signing.SignatureExpired as error:
@@ -102,6 +111,7 @@ def base32_secret(key_hex: str) -> str:
 
 
 def otpauth_url(user, key_hex: str) -> str:
+    _require_signed_in(user)
     return TOTPDevice(user=user, key=key_hex, name=DEVICE_NAME).config_url
 
 
@@ -148,6 +158,7 @@ def enrol_totp(user, signed_key: str, code: str) -> tuple[TOTPDevice, list[str]]
 @transaction.atomic
 def renew_recovery_codes(user) -> list[str]:
     """New recovery codes for a person with a second factor; the old ones stop working."""
+    _require_signed_in(user)
     if not has_second_factor(user):
         raise SecondFactorError(_("Turn the second factor on first; recovery codes come with it."))
     codes = _new_recovery_codes(user)
@@ -156,6 +167,8 @@ def renew_recovery_codes(user) -> list[str]:
 
 
 def recovery_codes_left(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
@@ -189,6 +202,7 @@ def verify_second_factor(user, code: str):
     Wrong codes are throttled by django-otp: after n wrong codes in a row the next is not even tried
     for 2^(n-1) seconds, and the refusal says until when.
     """
+    _require_signed_in(user)
     totp = list(TOTPDevice.objects.filter(user=user, confirmed=True))
     static = list(StaticDevice.objects.filter(user=user, confirmed=True))
     if not totp:

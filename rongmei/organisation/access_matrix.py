@@ -97,6 +97,7 @@ PARTNERS_ONLY = Who(frozenset({PARTNER}), "a partner token")
 OTHERS_WORK = perm("newsroom.view_others_work_storypage")
 PAGE_EDITORS = page("add")
 IMAGES = perm("wagtailimages.change_image")
+# Edit, transcode again, delete: an asset's uploader (who holds add) or who may change any.
 VIDEO = perm("video.add_videoasset", "video.change_videoasset")
 VIDEO_UPLOAD = perm("video.add_videoasset")
 # 突发发布 is granted person by person (review/permissions.py): no role holds it, and a superuser
@@ -711,7 +712,7 @@ API_OPERATIONS: dict[str, Entry] = {
     ),
 }
 SERVICE_ACTS: dict[str, Entry] = {
-    "rongmei.accounts.services.confirmed_totp": Entry(OWN),
+    "rongmei.accounts.services.confirmed_totp": Entry(OWN, call="factory"),
     "rongmei.accounts.services.enrol_totp": Entry(
         OWN,
         covered_by="rongmei/accounts/tests/test_second_factor.py::test_a_key_signed_for_someone_else_is_refused",
@@ -720,21 +721,21 @@ SERVICE_ACTS: dict[str, Entry] = {
         OWN,
         covered_by="rongmei/accounts/tests/test_second_factor.py::test_turning_it_off_needs_a_current_code",
     ),
-    "rongmei.accounts.services.key_from_signed": Entry(OWN),
-    "rongmei.accounts.services.may_reset": Entry(SUPERUSER),
+    "rongmei.accounts.services.key_from_signed": Entry(OWN, call="factory"),
+    "rongmei.accounts.services.may_reset": Entry(SUPERUSER, call="factory"),
     "rongmei.accounts.services.new_enrolment_key": Entry(
         OWN,
         covered_by="rongmei/accounts/tests/test_second_factor.py::test_a_key_signed_for_someone_else_is_refused",
     ),
-    "rongmei.accounts.services.otpauth_url": Entry(OWN),
-    "rongmei.accounts.services.recovery_codes_left": Entry(OWN),
-    "rongmei.accounts.services.renew_recovery_codes": Entry(OWN),
-    "rongmei.accounts.services.reset_second_factor": Entry(SUPERUSER),
+    "rongmei.accounts.services.otpauth_url": Entry(OWN, call="factory"),
+    "rongmei.accounts.services.recovery_codes_left": Entry(OWN, call="factory"),
+    "rongmei.accounts.services.renew_recovery_codes": Entry(OWN, call="factory"),
+    "rongmei.accounts.services.reset_second_factor": Entry(SUPERUSER, call="factory"),
     "rongmei.accounts.services.turn_off": Entry(
         OWN,
         covered_by="rongmei/accounts/tests/test_second_factor.py::test_required_role_is_sent_to_enrolment_and_blocked_elsewhere",
     ),
-    "rongmei.accounts.services.verify_second_factor": Entry(OWN),
+    "rongmei.accounts.services.verify_second_factor": Entry(OWN, call="factory"),
     "rongmei.campaigns.services.attach_topics": Entry(perm("campaigns.manage_campaign"), call="factory"),
     "rongmei.campaigns.services.create_campaign": Entry(perm("campaigns.manage_campaign"), call="factory"),
     "rongmei.campaigns.services.create_topic_page": Entry(
@@ -752,7 +753,14 @@ SERVICE_ACTS: dict[str, Entry] = {
         covered_by="rongmei/campaigns/tests/test_services.py::test_update_changes_and_logs_only_what_changed",
     ),
     "rongmei.distribution.services.board": Entry(OTHERS_WORK, call="factory"),
-    "rongmei.distribution.services.complete_by_hand": Entry(perm("distribution.view_storychannelstatus")),
+    # asked of a live story: whoever sees colleagues' work and may edit the story (distribution/permissions.py)
+    "rongmei.distribution.services.complete_by_hand": Entry(
+        Who(
+            (OTHERS_WORK.allowed & page("change").allowed) | perm("distribution.change_storychannelstatus").allowed,
+            "sees colleagues' work and may edit the story (page `change`), or `distribution.change_storychannelstatus`",
+        ),
+        call="factory",
+    ),
     "rongmei.distribution.services.retry": Entry(
         perm("distribution.view_storychannelstatus"),
         covered_by="rongmei/distribution/tests/test_admin.py::test_retry_permission_is_checked_in_the_service",
@@ -766,12 +774,12 @@ SERVICE_ACTS: dict[str, Entry] = {
         IMAGES,
         covered_by="rongmei/media/tests/test_channel_crops_admin.py::test_a_wrong_box_is_refused_with_a_message",
     ),
-    "rongmei.monitoring.alerts.services.mark_read": Entry(OWN),
+    "rongmei.monitoring.alerts.services.mark_read": Entry(OWN, call="factory"),
     "rongmei.monitoring.alerts.services.retry_now": Entry(
         perm("monitoring.view_source"),
         covered_by="rongmei/monitoring/tests/test_alerts.py::test_only_people_who_may_change_rules_retry_a_delivery",
     ),
-    "rongmei.monitoring.alerts.services.unread_notifications": Entry(OWN),
+    "rongmei.monitoring.alerts.services.unread_notifications": Entry(OWN, call="factory"),
     "rongmei.monitoring.cases.services.add_note": Entry(
         perm("monitoring.view_source"),
         covered_by="rongmei/monitoring/tests/test_cases.py::test_other_refusals",
@@ -800,7 +808,7 @@ SERVICE_ACTS: dict[str, Entry] = {
         perm("monitoring.view_source"),
         covered_by="rongmei/monitoring/tests/test_cases.py::test_other_refusals",
     ),
-    "rongmei.monitoring.reports.services.email_report": Entry(perm("monitoring.view_source")),
+    "rongmei.monitoring.reports.services.email_report": Entry(perm("monitoring.view_source"), call="factory"),
     "rongmei.monitoring.reports.services.generate_report": Entry(
         perm("monitoring.view_source"),
         covered_by="rongmei/monitoring/tests/test_reports.py::test_report_pdf_download_checks_the_permission_and_streams_an_attachment",
@@ -833,7 +841,7 @@ SERVICE_ACTS: dict[str, Entry] = {
         perm("neican.manage_neican"),
         covered_by="rongmei/neican/tests/test_neican.py::test_services_refuse_staff_without_the_permission",
     ),
-    "rongmei.neican.services.delete_article": Entry(perm("neican.manage_neican")),
+    "rongmei.neican.services.delete_article": Entry(perm("neican.manage_neican"), call="factory"),
     "rongmei.neican.services.events_of": Entry(perm("neican.view_neican"), call="factory"),
     "rongmei.neican.services.generate_copies": Entry(
         perm("neican.manage_neican"),
@@ -844,7 +852,7 @@ SERVICE_ACTS: dict[str, Entry] = {
         perm("neican.view_neican"),
         covered_by="rongmei/neican/tests/test_neican.py::test_services_refuse_staff_without_the_permission",
     ),
-    "rongmei.neican.services.move_article": Entry(perm("neican.manage_neican")),
+    "rongmei.neican.services.move_article": Entry(perm("neican.manage_neican"), call="factory"),
     "rongmei.neican.services.recipients_for": Entry(perm("neican.view_neican"), call="factory"),
     "rongmei.neican.services.record": Entry(INTERNAL),
     "rongmei.neican.services.record_received": Entry(
@@ -863,7 +871,11 @@ SERVICE_ACTS: dict[str, Entry] = {
         covered_by="rongmei/neican/tests/test_neican.py::test_an_approved_issue_is_fixed_and_reopens_only_without_copies",
     ),
     "rongmei.neican.services.save_recipient": Entry(perm("neican.manage_neican"), call="factory"),
-    "rongmei.neican.services.story_source_for": Entry(perm("neican.view_neican")),
+    "rongmei.neican.services.story_source_for": Entry(
+        OTHERS_WORK,
+        call="factory",
+        note="asked of a story in review; a live story's published text is public",
+    ),
     "rongmei.neican.services.update_issue": Entry(
         perm("neican.manage_neican"),
         covered_by="rongmei/neican/tests/test_neican.py::test_an_approved_issue_is_fixed_and_reopens_only_without_copies",
@@ -896,8 +908,12 @@ SERVICE_ACTS: dict[str, Entry] = {
         perm("partners.manage_partner"),
         covered_by="rongmei/partners/tests/test_push.py::test_only_managers_change_partners",
     ),
-    "rongmei.planning.services.accept_assignment": Entry(ASSIGNEE),
-    "rongmei.planning.services.allowed_moves": Entry(perm("planning.view_topic")),
+    "rongmei.planning.services.accept_assignment": Entry(ASSIGNEE, call="factory"),
+    "rongmei.planning.services.allowed_moves": Entry(
+        perm("planning.decide_topic", "planning.decide_any_topic"),
+        call="factory",
+        note="asked of a proposed topic of someone else's (its proposer may withdraw it)",
+    ),
     "rongmei.planning.services.assign": Entry(
         perm("planning.decide_topic"),
         covered_by="rongmei/planning/tests/test_services.py::test_assign_needs_an_approved_topic_and_a_deciding_role",
@@ -911,7 +927,7 @@ SERVICE_ACTS: dict[str, Entry] = {
         covered_by="rongmei/planning/tests/test_services.py::test_another_departments_director_may_not_decide",
     ),
     "rongmei.planning.services.display_name": Entry(INTERNAL),
-    "rongmei.planning.services.file_story": Entry(ASSIGNEE),
+    "rongmei.planning.services.file_story": Entry(ASSIGNEE, call="factory"),
     "rongmei.planning.services.finish_assignment": Entry(
         perm("planning.decide_topic"),
         covered_by="rongmei/planning/tests/test_services.py::test_finish_and_cancel_are_for_the_director",
@@ -930,8 +946,11 @@ SERVICE_ACTS: dict[str, Entry] = {
         perm("planning.decide_topic"),
         covered_by="rongmei/planning/tests/test_services.py::test_only_legal_moves",
     ),
-    "rongmei.planning.services.start_assignment": Entry(ASSIGNEE),
-    "rongmei.planning.services.start_story": Entry(ASSIGNEE),
+    "rongmei.planning.services.start_assignment": Entry(ASSIGNEE, call="factory"),
+    "rongmei.planning.services.start_story": Entry(
+        Who(ASSIGNEE.allowed & PAGE_EDITORS.allowed, "the assignee named on the assignment, who may add a story"),
+        call="factory",
+    ),
     "rongmei.printing.services.back_to_galley": Entry(
         perm("printing.advance_printpage"), call="factory", object_missing=True
     ),
@@ -951,7 +970,7 @@ SERVICE_ACTS: dict[str, Entry] = {
         perm("printing.change_printissue"),
         covered_by="rongmei/printing/tests/test_services.py::test_a_draft_or_a_story_in_review_is_refused",
     ),
-    "rongmei.printing.services.remove_placement": Entry(perm("printing.change_printissue")),
+    "rongmei.printing.services.remove_placement": Entry(perm("printing.change_printissue"), call="factory"),
     "rongmei.printing.services.rename_page": Entry(perm("printing.change_printissue"), call="factory"),
     "rongmei.printing.services.reopen": Entry(
         perm("printing.sign_off_printpage"), call="factory", object_missing=True
@@ -973,7 +992,9 @@ SERVICE_ACTS: dict[str, Entry] = {
         REVIEWERS,
         covered_by="rongmei/review/tests/test_services.py::test_one_person_cannot_approve_two_levels_of_one_submission",
     ),
-    "rongmei.review.services.blocking_findings": Entry(REVIEWERS),
+    "rongmei.review.services.blocking_findings": Entry(
+        INTERNAL, note="the approval's own check, run by `decide`/`approve` after theirs"
+    ),
     # asked of a story waiting at 初审
     "rongmei.review.services.decide": Entry(
         Who(
@@ -1007,28 +1028,28 @@ SERVICE_ACTS: dict[str, Entry] = {
     ),
     "rongmei.tips.services.link_story": Entry(perm("tips.desk_tip"), call="factory", object_missing=True),
     "rongmei.tips.services.receive_tip": Entry(PUBLIC_PEOPLE, call="factory"),
-    "rongmei.tips.services.record_payment": Entry(perm("tips.desk_tip")),
+    "rongmei.tips.services.record_payment": Entry(perm("tips.desk_tip"), call="factory"),
     "rongmei.tips.services.reveal_contact": Entry(
         perm("tips.view_contact_tip"),
         covered_by="rongmei/tips/tests/test_services.py::test_a_tip_is_assigned_to_a_reporter_who_reads_it_but_not_the_contact",
     ),
     "rongmei.tips.services.reward_workbook": Entry(perm("tips.desk_tip"), call="factory"),
-    "rongmei.tips.services.set_reward": Entry(perm("tips.desk_tip")),
+    "rongmei.tips.services.set_reward": Entry(perm("tips.desk_tip"), call="factory"),
     "rongmei.tips.services.triage": Entry(
         perm("tips.desk_tip"),
         covered_by="rongmei/tips/tests/test_services.py::test_triage_needs_the_desk_and_a_duplicate_names_its_original",
     ),
     "rongmei.tips.services.turn_into_topic": Entry(perm("tips.desk_tip"), call="factory"),
-    "rongmei.video.services.delete_asset": Entry(VIDEO),
-    "rongmei.video.services.forget_upload": Entry(VIDEO_UPLOAD),
-    "rongmei.video.services.make_asset_from_file": Entry(VIDEO_UPLOAD),
-    "rongmei.video.services.receive_chunk": Entry(VIDEO_UPLOAD),
+    "rongmei.video.services.delete_asset": Entry(VIDEO, call="factory"),
+    "rongmei.video.services.forget_upload": Entry(VIDEO_UPLOAD, call="factory"),
+    "rongmei.video.services.make_asset_from_file": Entry(VIDEO_UPLOAD, call="factory"),
+    "rongmei.video.services.receive_chunk": Entry(VIDEO_UPLOAD, call="factory"),
     "rongmei.video.services.start_upload": Entry(
         VIDEO_UPLOAD, covered_by="rongmei/video/tests/test_upload.py::test_who_may_upload_and_edit"
     ),
-    "rongmei.video.services.transcode_again": Entry(VIDEO),
-    "rongmei.video.services.update_metadata": Entry(VIDEO),
-    "rongmei.video.services.upload_for": Entry(VIDEO_UPLOAD),
+    "rongmei.video.services.transcode_again": Entry(VIDEO, call="factory"),
+    "rongmei.video.services.update_metadata": Entry(VIDEO, call="factory"),
+    "rongmei.video.services.upload_for": Entry(VIDEO_UPLOAD, call="factory"),
     "rongmei.wire.services.adopt": Entry(
         perm("wire.adopt_wireitem"),
         covered_by="rongmei/wire/tests/test_adopt.py::test_a_withdrawn_item_cannot_be_adopted",
@@ -1040,9 +1061,9 @@ SERVICE_ACTS: dict[str, Entry] = {
     "rongmei.wire.services.ignore": Entry(
         perm("wire.adopt_wireitem"), covered_by="rongmei/wire/tests/test_adopt.py::test_who_may_adopt"
     ),
-    "rongmei.wire.services.items_for": Entry(perm("wire.view_wireitem")),
+    "rongmei.wire.services.items_for": Entry(perm("wire.view_wireitem"), call="factory"),
     "rongmei.wire.services.queue_fetch_now": Entry(perm("wire.fetch_wiresource"), call="factory"),
-    "rongmei.wire.services.restore": Entry(perm("wire.adopt_wireitem")),
+    "rongmei.wire.services.restore": Entry(perm("wire.adopt_wireitem"), call="factory"),
     "rongmei.wire.services.sections_for_adoption": Entry(
         PAGE_EDITORS, call="factory", note="the sections where the person may add a story"
     ),
@@ -1062,6 +1083,7 @@ COMMANDS: dict[str, Entry] = {
     "proofread": Entry(NOBODY, note="proofreads a text file (no database writes)"),
     "scheduler": Entry(NOBODY, note="runs the periodic jobs"),
     "site_url": Entry(NOBODY, note="shows or sets the site's public address"),
+    "update_index": Entry(NOBODY, note="rebuilds the search index (read in keyset chunks)"),
     "video_forget_stale_uploads": Entry(NOBODY, note="removes abandoned chunked uploads"),
     "video_transcode_waiting": Entry(NOBODY, note="queues the videos waiting for transcoding"),
 }

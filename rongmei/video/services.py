@@ -109,6 +109,10 @@ def start_upload(user, file_name: str, size) -> Upload:
 
 def upload_for(user, upload_id) -> Upload:
     """The user's own upload under way, or VideoError."""
+    if not permissions.may_upload(user):
+        # Someone whose right to upload was taken away mid-upload does not go on with it; the
+        # stale-upload sweep removes what is left.
+        raise PermissionDenied
     upload = Upload.objects.select_related("video", "audio").filter(pk=upload_id, user=user).first()
     if upload is None:
         raise VideoError(
@@ -553,6 +557,8 @@ def _transcode_audio(asset):
 def make_asset_from_file(user, file_name: str, handle, *, title="", transcode_now=False):
     """A video or audio asset from a whole file at once (the demo, data moved from documents):
     checked like an upload. ``transcode_now`` transcodes in this process instead of the worker."""
+    if not permissions.may_upload(user):
+        raise PermissionDenied
     head = handle.read(sniffing.HEAD_BYTES)
     handle.seek(0, os.SEEK_END)
     size = handle.tell()

@@ -451,6 +451,8 @@ def retry_now(delivery: AlertDelivery, *, acting_user) -> AlertDelivery:
 
 
 def unread_notifications(user):
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
     return (
         Notification.objects.filter(user=user, read_at__isnull=True)
         .select_related("alert", "alert__client")
@@ -460,6 +462,8 @@ def unread_notifications(user):
 
 def mark_read(user, notification_ids=None, *, now=None) -> int:
     """Mark the user's own notifications read (all unread ones when no ids are given)."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Please sign in first."))
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))

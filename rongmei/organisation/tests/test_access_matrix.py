@@ -8,6 +8,7 @@ outcomes; the parametrized tests then read their row, so a failure names the act
 from __future__ import annotations
 
 import datetime
+import io
 import pathlib
 import re
 import time
@@ -102,7 +103,35 @@ def build_world(newsroom) -> dict:
         "image": make_image(),
         "mon_source": monitoring.make_source(),
         "mon_event": monitoring.make_event(),
+        "mon_report": _report_with_pdf(),
+        "admin": newsroom.admin,
+        "chief": newsroom.chief,
     }
+
+
+def _report_with_pdf():
+    """A generated 舆情 daily report of a client with a recipient (a small PDF: the act sends it)."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from rongmei.monitoring.reports.models import Report
+    from rongmei.monitoring.tests import factories as monitoring
+
+    client, _watch = monitoring.make_client("矩阵报告客户", with_rule=False)
+    client.report_emails = "office@matrix.example"
+    client.save()
+    now = timezone.now()
+    report = Report(
+        client=client,
+        period=Report.Period.DAILY,
+        starts_at=now - datetime.timedelta(days=1),
+        ends_at=now,
+        generated_at=now,
+        html="<p>矩阵日报</p>",
+    )
+    report.pdf.save("matrix.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    report.save()
+    return report
 
 
 def resolve_kwargs(kwargs: dict, world: dict) -> dict:
@@ -285,6 +314,173 @@ class Fresh(dict):
         return fresh(value) if hasattr(value, "pk") else value
 
 
+# --- what the acts need, made inside each call's savepoint (so rolled back with it) ---------------
+# ``w``: the world (each object read anew), ``u``: the role's user (AnonymousUser for "anonymous").
+
+
+def _owner(w, u):
+    """The role's user where the act is on the person's own things; the world's reporter for the
+    anonymous column, whose own things do not exist."""
+    return u if u.is_authenticated else w["reporter"]
+
+
+def _own_totp(user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return (
+        TOTPDevice.objects.create(user=user, name="matrix", confirmed=True) if user.is_authenticated else None
+    )
+
+
+def _confirmed_totp(w, u):
+    _own_totp(w["reporter"])  # someone else's device is never the answer
+    _own_totp(u)
+    found = _svc("accounts.services.confirmed_totp")(u)
+    return found is not None and found.user_id == u.pk
+
+
+def _recovery_codes_left(w, u):
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    for user in {w["reporter"], _owner(w, u)}:
+        device = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+        StaticToken.objects.create(device=device, token=f"matrix{user.pk:04d}")
+    return _svc("accounts.services.recovery_codes_left")(u) == 1
+
+
+def _verify_second_factor(w, u):
+    from django_otp.oath import totp
+
+    device = _own_totp(u)
+    code = f"{totp(device.bin_key):06d}" if device else "000000"
+    return _svc("accounts.services.verify_second_factor")(u, code)
+
+
+def _reset_second_factor(w, u):
+    _own_totp(w["reporter"])
+    return _svc("accounts.services.reset_second_factor")(u, w["reporter"]) == 1
+
+
+def _needs_manual(w):
+    from rongmei.distribution import services as distribution
+    from rongmei.distribution.models import StoryChannelStatus
+
+    channel = distribution.ensure_channels()[0]
+    status, _created = StoryChannelStatus.objects.update_or_create(
+        story=w["live_story"],
+        channel=channel,
+        defaults={"state": StoryChannelStatus.State.NEEDS_MANUAL, "act": StoryChannelStatus.Act.PUBLISH},
+    )
+    return status
+
+
+def _own_notification(w, u):
+    from django.utils import timezone
+
+    from rongmei.monitoring.alerts.models import Alert, Notification
+    from rongmei.monitoring.tests import factories as monitoring
+
+    client, _watch = monitoring.make_client("矩阵告警客户", with_rule=False)
+    alert = Alert.objects.create(
+        rule=monitoring.make_alert_rule(client),
+        client=client,
+        dedup_key="matrix",
+        title="矩阵告警",
+        created_at=timezone.now(),
+    )
+    for user in {w["reporter"], _owner(w, u)}:
+        Notification.objects.create(user=user, alert=alert, created_at=timezone.now())
+
+
+def _mark_read(w, u):
+    _own_notification(w, u)
+    return _svc("monitoring.alerts.services.mark_read")(u) == 1
+
+
+def _unread_notifications(w, u):
+    _own_notification(w, u)
+    return {n.user_id for n in _svc("monitoring.alerts.services.unread_notifications")(u)} == {u.pk}
+
+
+def _neican_articles(w, count):
+    save_article = _svc("neican.services.save_article")
+    return [
+        save_article(w["neican_issue"], acting_user=w["chief"], title=f"矩阵文章{n}", body="正文。")
+        for n in range(count)
+    ]
+
+
+def _assignment(w, u):
+    """An open text assignment on an approved topic, to the role's user where the role may be
+    assigned (to the world's reporter otherwise): the acts are the assignee's."""
+    from django.utils import timezone
+
+    from rongmei.planning import permissions as planning_permissions
+    from rongmei.planning import services as planning
+
+    topic = planning.propose_topic(w["reporter"], title="矩阵派单选题", section=w["section"])
+    topic = planning.decide_topic(w["chief"], topic, planning.APPROVE)
+    assignee = u if planning_permissions.can_view(u) else w["reporter"]
+    return planning.assign(
+        w["chief"],
+        topic,
+        format="text",
+        assignee=assignee,
+        deadline=timezone.now() + datetime.timedelta(days=1),
+    )
+
+
+def _placement(w):
+    return _svc("printing.services.place_story")(w["print_issue"], 1, w["live_story"], acting_user=w["admin"])
+
+
+def _tip_with_reward(w, *, amount_set=False):
+    from rongmei.testing import fresh
+    from rongmei.tips.tests.factories import receive
+
+    tip = receive(text="矩阵线索：路灯不亮。")
+    _svc("tips.services.link_story")(tip, acting_user=w["admin"], story=w["live_story"])
+    if amount_set:
+        _svc("tips.services.set_reward")(fresh(tip), acting_user=w["admin"], lead_story=False)
+    return fresh(tip)
+
+
+# The head of an MP4 file (an ISO base media "ftyp" box): what the upload's sniffing looks at.
+MP4_HEAD = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41" + bytes(64)
+
+
+def _own_asset(w, u):
+    from rongmei.video.models import State, VideoAsset
+
+    asset = VideoAsset(title="矩阵视频", uploaded_by_user=_owner(w, u), state=State.READY)
+    asset.original.name = "media_originals/matrix.mp4"
+    asset.save()
+    return asset
+
+
+def _own_upload(w, u):
+    from rongmei.video.models import Upload
+
+    return Upload.objects.create(user=_owner(w, u), file_name="矩阵.mp4", size=4096)
+
+
+def _update_metadata(w, u):
+    from rongmei.video.forms import form_class_for
+
+    asset = _own_asset(w, u)
+    form = form_class_for(asset)({"title": "矩阵视频（改）"}, instance=asset)
+    assert form.is_valid(), form.errors
+    return _svc("video.services.update_metadata")(u, asset, form)
+
+
+def _wire_item(w, **fields):
+    from rongmei.wire.models import WireItem
+
+    return WireItem.objects.create(
+        source=w["wire_source"], guid="urn:matrix:1", headline="矩阵通稿", **fields
+    )
+
+
 # The arguments of each service act the test calls itself (``w``: the world, ``u``: the role's user).
 SERVICE_CALLS = {
     "campaigns.services.attach_topics": lambda w, u: _svc("campaigns.services.attach_topics")(
@@ -344,6 +540,78 @@ SERVICE_CALLS = {
     ),
     "wire.services.queue_fetch_now": lambda w, u: _svc("wire.services.queue_fetch_now")(
         [w["wire_source"]], acting_user=u
+    ),
+    "accounts.services.confirmed_totp": _confirmed_totp,
+    "accounts.services.key_from_signed": lambda w, u: _svc("accounts.services.key_from_signed")(
+        u, _svc("accounts.services.new_enrolment_key")(u)[1]
+    ),
+    "accounts.services.may_reset": lambda w, u: _svc("accounts.services.may_reset")(u, w["reporter"]),
+    "accounts.services.otpauth_url": lambda w, u: _svc("accounts.services.otpauth_url")(u, "ab" * 20),
+    "accounts.services.recovery_codes_left": _recovery_codes_left,
+    "accounts.services.renew_recovery_codes": lambda w, u: (
+        _own_totp(u),
+        _svc("accounts.services.renew_recovery_codes")(u),
+    ),
+    "accounts.services.reset_second_factor": _reset_second_factor,
+    "accounts.services.verify_second_factor": _verify_second_factor,
+    "distribution.services.complete_by_hand": lambda w, u: _svc("distribution.services.complete_by_hand")(
+        _needs_manual(w), acting_user=u, note="矩阵：已在平台手工处理"
+    ),
+    "monitoring.alerts.services.mark_read": _mark_read,
+    "monitoring.alerts.services.unread_notifications": _unread_notifications,
+    "monitoring.reports.services.email_report": lambda w, u: _svc("monitoring.reports.services.email_report")(
+        w["mon_report"], acting_user=u
+    ),
+    "neican.services.delete_article": lambda w, u: _svc("neican.services.delete_article")(
+        _neican_articles(w, 1)[0], acting_user=u
+    ),
+    "neican.services.move_article": lambda w, u: _svc("neican.services.move_article")(
+        _neican_articles(w, 2)[1], acting_user=u, up=True
+    ),
+    # a story in review: its working text only for those who may see colleagues' work
+    "neican.services.story_source_for": lambda w, u: _svc("neican.services.story_source_for")(u, w["story"]),
+    "planning.services.accept_assignment": lambda w, u: _svc("planning.services.accept_assignment")(
+        u, _assignment(w, u)
+    ),
+    "planning.services.allowed_moves": lambda w, u: bool(
+        _svc("planning.services.allowed_moves")(u, w["topic"])
+    ),
+    "planning.services.file_story": lambda w, u: _svc("planning.services.file_story")(
+        u, _assignment(w, u), w["story"]
+    ),
+    "planning.services.start_assignment": lambda w, u: _svc("planning.services.start_assignment")(
+        u, _assignment(w, u)
+    ),
+    "planning.services.start_story": lambda w, u: _svc("planning.services.start_story")(u, _assignment(w, u)),
+    "printing.services.remove_placement": lambda w, u: _svc("printing.services.remove_placement")(
+        _placement(w), acting_user=u
+    ),
+    "tips.services.record_payment": lambda w, u: _svc("tips.services.record_payment")(
+        _tip_with_reward(w, amount_set=True), acting_user=u, method="cash"
+    ),
+    "tips.services.set_reward": lambda w, u: _svc("tips.services.set_reward")(
+        _tip_with_reward(w), acting_user=u, lead_story=False
+    ),
+    "video.services.delete_asset": lambda w, u: _svc("video.services.delete_asset")(u, _own_asset(w, u)),
+    "video.services.forget_upload": lambda w, u: _svc("video.services.forget_upload")(
+        u, _own_upload(w, u).pk
+    ),
+    "video.services.make_asset_from_file": lambda w, u: _svc("video.services.make_asset_from_file")(
+        u, "矩阵.mp4", io.BytesIO(MP4_HEAD)
+    ),
+    "video.services.receive_chunk": lambda w, u: _svc("video.services.receive_chunk")(
+        u, _own_upload(w, u).pk, 0, 4096, MP4_HEAD
+    ),
+    "video.services.transcode_again": lambda w, u: _svc("video.services.transcode_again")(
+        u, _own_asset(w, u)
+    ),
+    "video.services.update_metadata": _update_metadata,
+    "video.services.upload_for": lambda w, u: _svc("video.services.upload_for")(u, _own_upload(w, u).pk),
+    "wire.services.items_for": lambda w, u: (
+        _svc("wire.services.items_for")(u).filter(pk=_wire_item(w).pk).exists()
+    ),
+    "wire.services.restore": lambda w, u: _svc("wire.services.restore")(
+        _wire_item(w, state="ignored"), acting_user=u
     ),
     # answers the sections the person may adopt into: none is a refusal
     "wire.services.sections_for_adoption": lambda w, u: bool(_svc("wire.services.sections_for_adoption")(u)),
