@@ -46,6 +46,13 @@ DEFAULT_LEASE = timedelta(minutes=5)  # a worker that dies mid-send leaves the r
 FIRST_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(minutes=30)
 LOST_TASK_GRACE = timedelta(minutes=15)  # a never-tried message's own task may wait this long
+# With the database task backend the sweep need not wait out the grace: it can see the message's
+# task. A delivery task claims its message first thing (one conditional UPDATE, or a wait for
+# SQLite's write lock of at most its busy timeout); still "running" this long after it started
+# while its message was never tried, it was taken by a worker that died before the claim (the
+# backend keeps no lease: the row says "running" for ever).
+UNCLAIMED_TASK_TIMEOUT = timedelta(minutes=2)
+QUEUE_SETTLE = timedelta(seconds=30)  # a message's task is queued on commit, a moment after its row
 
 Status = OutboxMessage.Status
 
@@ -290,16 +297,53 @@ def retry_due(*, now=None) -> list[int]:
 
     A new message's task was queued on commit and waits in the task queue, durably: under a backlog
     it may wait minutes. Queuing it again would only double the queue (the bench measured a third
-    of all deliveries queued twice), so a never-tried message counts as lost only after
-    ``LOST_TASK_GRACE``."""
+    of all deliveries queued twice), so a never-tried message counts as lost after
+    ``LOST_TASK_GRACE``, or sooner when the task backend shows that no task of its own is left to
+    deliver it (``lost_before_their_task_ran``)."""
     from .tasks import deliver_outbox_message
 
     now = now or timezone.now()
-    due = claimable(now).exclude(status=Status.PENDING, attempts=0, created_at__gt=now - LOST_TASK_GRACE)
-    ids = list(due.order_by("pk").values_list("pk", flat=True)[:1000])
+    young = Q(status=Status.PENDING, attempts=0, created_at__gt=now - LOST_TASK_GRACE)
+    ids = list(claimable(now).exclude(young).order_by("pk").values_list("pk", flat=True)[:1000])
+    lost = lost_before_their_task_ran(claimable(now).filter(young), now, deliver_outbox_message)
+    ids = sorted(set(ids) | set(lost))[:1000]
     for message_id in ids:
         deliver_outbox_message.enqueue(message_id)
     return ids
+
+
+def lost_before_their_task_ran(candidates, now, task) -> list[int]:
+    """Of ``candidates`` (never tried, younger than the grace), the messages no task will deliver: their
+    task is neither queued nor started within ``UNCLAIMED_TASK_TIMEOUT`` (a worker took it and died
+    before the claim, or the process died between the commit and queuing it). Only the database
+    task backend keeps rows to ask; with another backend the grace alone decides (an empty list)."""
+    try:
+        from django_tasks.base import TaskResultStatus
+        from django_tasks_db.backend import DatabaseBackend
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover - both are dependencies
+        return []
+    if not isinstance(task.get_backend(), DatabaseBackend):
+        return []
+    rows = list(
+        candidates.filter(created_at__lte=now - QUEUE_SETTLE)
+        .order_by("pk")
+        .values_list("pk", "created_at")[:1000]
+    )
+    if not rows:
+        return []
+    oldest = min(created_at for _pk, created_at in rows)
+    alive = DBTaskResult.objects.filter(
+        Q(status=TaskResultStatus.READY)
+        | Q(status=TaskResultStatus.RUNNING, started_at__gt=now - UNCLAIMED_TASK_TIMEOUT),
+        task_path=task.module_path,
+        enqueued_at__gte=oldest - QUEUE_SETTLE,
+    )
+    waiting = set()
+    for args_kwargs in alive.values_list("args_kwargs", flat=True):
+        args, kwargs = (args_kwargs or {}).get("args") or [], (args_kwargs or {}).get("kwargs") or {}
+        waiting.add(kwargs.get("message_id", args[0] if args else None))
+    return [pk for pk, _created_at in rows if pk not in waiting]
 
 
 # --- who sees what, retry --------------------------------------------------------------------------------

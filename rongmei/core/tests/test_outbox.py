@@ -306,6 +306,51 @@ def test_the_sweep_queues_what_is_due(senders):
     assert later.status == OutboxMessage.Status.PENDING
 
 
+@pytest.mark.django_db
+def test_with_the_database_task_backend_a_lost_task_is_noticed_in_minutes(senders):
+    """A worker killed after taking a message's task but before claiming the message leaves the task
+    "running" for ever; the sweep re-queues such a message once the task has run longer than a
+    claim can take, and a message whose task was never queued after the queue settled, without
+    waiting out the 15-minute grace. A task still queued (a backlog) or just started is left alone."""
+    from django.test import override_settings
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from rongmei.core.tasks import deliver_outbox_message
+
+    register()
+    now = datetime.now(UTC)
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        names = ("queued", "dead", "slow", "unqueued", "fresh")
+        message = {name: make_message(key=name) for name in names}
+        OutboxMessage.objects.exclude(pk=message["fresh"].pk).update(created_at=now - timedelta(minutes=3))
+        for name in ("queued", "dead", "slow"):
+            deliver_outbox_message.enqueue(message[name].pk)
+        task_of = {
+            row.args_kwargs["args"][0]: row.pk
+            for row in DBTaskResult.objects.filter(task_path=deliver_outbox_message.module_path)
+        }
+        for name, started in (("dead", now - timedelta(minutes=3)), ("slow", now - timedelta(seconds=20))):
+            DBTaskResult.objects.filter(pk=task_of[message[name].pk]).update(
+                status=TaskResultStatus.RUNNING, started_at=started, worker_ids=["killed"]
+            )
+
+        assert outbox.retry_due(now=now) == [message["dead"].pk, message["unqueued"].pk]
+        queued_again = DBTaskResult.objects.filter(
+            task_path=deliver_outbox_message.module_path, status=TaskResultStatus.READY
+        ).exclude(pk__in=task_of.values())
+        assert sorted(row.args_kwargs["args"][0] for row in queued_again) == [
+            message["dead"].pk,
+            message["unqueued"].pk,
+        ]
+        # Two minutes on, the slow task has had its time too; the fresh message's task is still
+        # nowhere, so it counts as lost once the queue has settled.
+        # (The two found above have their new tasks queued now: not again.)
+        later = now + outbox.UNCLAIMED_TASK_TIMEOUT
+        assert outbox.retry_due(now=later) == [message["slow"].pk, message["fresh"].pk]
+        assert outbox.retry_due(now=later) == []  # each has its task queued now, "queued" its own
+
+
 def test_core_names_only_its_own_periodic_jobs():
     import inspect
 
