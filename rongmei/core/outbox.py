@@ -341,7 +341,8 @@ def lost_before_their_task_ran(candidates, now, task) -> list[int]:
     )
     waiting = set()
     for args_kwargs in alive.values_list("args_kwargs", flat=True):
-        args, kwargs = (args_kwargs or {}).get("args") or [], (args_kwargs or {}).get("kwargs") or {}
+        args_kwargs = args_kwargs or {}
+        args, kwargs = args_kwargs.get("args") or [], args_kwargs.get("kwargs") or {}
         waiting.add(kwargs.get("message_id", args[0] if args else None))
     return [pk for pk, _created_at in rows if pk not in waiting]
 
