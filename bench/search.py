@@ -442,8 +442,9 @@ def run(args):
     index = rebuilder.start()
     done = 0
     for number, chunk in enumerate(keyset_chunks(StoryPage.get_indexed_objects(), args.batch)):
-        with transaction.atomic():
-            index.add_items(StoryPage, chunk)
+        # No transaction around the chunk, as in the command: on PostgreSQL the rebuilder's writer
+        # thread writes each chunk on its own connection while the next is prepared.
+        index.add_items(StoryPage, chunk)
         done += len(chunk)
         if number % 20 == 19:
             print(f"  indexed {done}: {done / (time.perf_counter() - started):.0f} stories/s", flush=True)

@@ -26,7 +26,7 @@ from django.db import connection
 from django.db.models import Count, F, Sum, prefetch_related_objects
 from django.db.models.functions import Length
 from modelsearch.backends.base import EmptySearchResults
-from modelsearch.index import RelatedFields, SearchField
+from modelsearch.index import AutocompleteField, RelatedFields, SearchField
 from modelsearch.query import And, Boost, MatchAll, Not, Or, Phrase, PlainText
 from wagtail.fields import RichTextField
 from wagtail.rich_text import get_text_for_indexing
@@ -114,8 +114,30 @@ def _fast_search_field(model, field):
             if isinstance(model_field, RichTextField):
                 fast = copy.copy(field)
                 fast.get_value = lambda obj, f=model_field: [rich_text_for_index(f.value_from_object(obj))]
+            elif (
+                model_field is not None
+                and not model_field.is_relation
+                and not hasattr(model_field, "get_searchable_content")
+            ):
+                # A plain column: SearchField.get_value's checks (taggit installed? searchable
+                # content? a relation?) all end in value_from_object for it.
+                fast = copy.copy(field)
+                fast.get_value = model_field.value_from_object
         _fast_fields[key] = (field, fast)  # the field is kept so that its id is not reused
     return _fast_fields[key][1]
+
+
+_text_fields: dict = {}
+
+
+def _text_search_fields(model, search_fields):
+    """``search_fields`` without those that give no text (FilterField): every walk over a story's
+    fields (five of them on PostgreSQL) skipped them one generator at a time."""
+    if model not in _text_fields:
+        _text_fields[model] = [
+            field for field in search_fields if isinstance(field, (SearchField, AutocompleteField, RelatedFields))
+        ]
+    return _text_fields[model]
 
 
 class SegmentingIndexerMixin:
@@ -126,6 +148,10 @@ class SegmentingIndexerMixin:
     there, so that every value of a field is segmented in one place. ``texts_to_segment`` lists
     the raw values, so ``presegment`` can segment a whole batch's texts in worker processes first.
     """
+
+    def __init__(self, obj, backend):
+        super().__init__(obj, backend)
+        self.search_fields = _text_search_fields(type(obj), self.search_fields)
 
     def segment(self, value):
         # The title is both a SearchField and an AutocompleteField: segment the same text once.
@@ -139,8 +165,12 @@ class SegmentingIndexerMixin:
         key = id(field)
         if key not in cache:
             fast = _fast_search_field(type(self.obj), field)
-            # the original field leads each tuple, whichever reads the value
-            cache[key] = [(field, *rest) for _field, *rest in super().prepare_field(self.obj, fast)]
+            # The original field leads the tuple of a value the fast copy read; a related object's
+            # values (tags) keep their own field, which says whether they are title or body.
+            cache[key] = [
+                (field if current is fast else current, *rest)
+                for current, *rest in super().prepare_field(self.obj, fast)
+            ]
         return cache[key]
 
     def texts_to_segment(self) -> list[str]:
@@ -162,10 +192,83 @@ class SegmentingIndexerMixin:
         yield from cache[key]
 
 
+def _simple_tag_relation(model, name):
+    """``(through model, its key to the object)`` when ``name`` is a django-taggit manager whose
+    through model has a real foreign key to ``model`` (StoryPage's tags), else None."""
+    try:
+        from taggit.managers import TaggableManager
+
+        field = model._meta.get_field(name)
+    except (ImportError, FieldDoesNotExist):
+        return None
+    if not isinstance(field, TaggableManager) or getattr(field, "ordering", None):
+        return None
+    through = field.through
+    try:
+        owner = through._meta.get_field("content_object")
+        through._meta.get_field("tag")
+    except FieldDoesNotExist:
+        return None
+    if not (owner.is_relation and owner.concrete):  # a generic relation: Django's prefetch
+        return None
+    return through, owner
+
+
+def prefetch_tags(model, objs, name) -> bool:
+    """The tags of every object in ``objs`` with one query, stored where the tag manager reads
+    them; False when ``name`` is not a tag relation this can read (Django's prefetch then).
+
+    Django's ``prefetch_related_objects`` asks the tag manager of each object for its queryset,
+    which django-taggit builds as a new filtered query: 0.18 ms a story, 0.08 for reading the
+    story itself (bench/RESULTS.md, session 13)."""
+    relation = _simple_tag_relation(model, name)
+    if relation is None:
+        return False
+    through, owner = relation
+    objs = [obj for obj in objs if obj.pk is not None]
+    if not objs:
+        return True
+    cache_name = getattr(objs[0], name).prefetch_cache_name
+    todo = [obj for obj in objs if cache_name not in getattr(obj, "_prefetched_objects_cache", {})]
+    if not todo:
+        return True
+    from modelcluster.queryset import FakeQuerySet
+
+    tags = {}
+    items = (
+        through._default_manager.filter(**{f"{owner.attname}__in": [obj.pk for obj in todo]})
+        .select_related("tag")
+        .order_by("pk")
+    )
+    for item in items:
+        tags.setdefault(getattr(item, owner.attname), []).append(item.tag)
+    tag_model = through._meta.get_field("tag").related_model
+    for obj in todo:
+        if not hasattr(obj, "_prefetched_objects_cache"):
+            obj._prefetched_objects_cache = {}
+        obj._prefetched_objects_cache[cache_name] = FakeQuerySet(tag_model, tags.get(obj.pk, []))
+    return True
+
+
+def without_tag_prefetches(queryset):
+    """``queryset`` without the prefetch lookups ``prefetch_tags`` does more cheaply."""
+    lookups = queryset._prefetch_related_lookups
+    keep = [
+        lookup
+        for lookup in lookups
+        if not (isinstance(lookup, str) and _simple_tag_relation(queryset.model, lookup))
+    ]
+    if len(keep) == len(lookups):
+        return queryset
+    return queryset.prefetch_related(None).prefetch_related(*keep)
+
+
 def _prefetch_related_fields(model, objs):
     """One query per RelatedFields (tags) for the whole batch instead of one per object."""
     names = [field.field_name for field in model.get_search_fields() if isinstance(field, RelatedFields)]
     for name in names:
+        if prefetch_tags(model, objs, name):
+            continue
         try:
             prefetch_related_objects(objs, name)
         except (AttributeError, ValueError, TypeError):  # not a relation Django can prefetch
@@ -207,6 +310,12 @@ def indexers_for(index, model, objs) -> list:
 #: Per database alias: [sum of title lengths, number of entries with a title], kept by
 #: ``refresh_batch_title_norms`` (see there).
 _title_stats: dict[str, list[float]] = {}
+
+
+def forget_title_stats(alias) -> None:
+    """Drop the kept average title length of ``alias``: a rebuild starts from what the table
+    holds then (the first batch reads it again), not from what this process saw earlier."""
+    _title_stats.pop(alias, None)
 
 
 def refresh_batch_title_norms(index, content_type_pk, object_ids, created_ids) -> None:

@@ -2,7 +2,7 @@
 
 import json
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Exists, ExpressionWrapper, F, FloatField, Func, IntegerField, OuterRef, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
@@ -21,6 +21,7 @@ from .backend import (
     EmptyQueryMixin,
     SegmentingIndexerMixin,
     combine,
+    forget_title_stats,
     indexers_for,
     query_terms,
     refresh_batch_title_norms,
@@ -71,13 +72,14 @@ class ChineseSQLiteIndex(ms_sqlite.SQLiteIndex):
                 changed.append(entry)
             else:
                 created.append(entry)
-        if changed:
-            IndexEntry._default_manager.bulk_update(
-                changed, ["title", "autocomplete", "body", "title_norm"], batch_size=500
-            )
-        if created:
-            self.entries.bulk_create(created, batch_size=500)
-        refresh_batch_title_norms(self, content_type_pk, data, [entry.object_id for entry in created])
+        with transaction.atomic(using=self.entries.db):  # one commit a chunk in a rebuild
+            if changed:
+                IndexEntry._default_manager.bulk_update(
+                    changed, ["title", "autocomplete", "body", "title_norm"], batch_size=500
+                )
+            if created:
+                self.entries.bulk_create(created, batch_size=500)
+            refresh_batch_title_norms(self, content_type_pk, data, [entry.object_id for entry in created])
 
 
 #: The FTS5 table of the newest index entries (migration 0003_recent_entries_fts, SQLite only).
@@ -420,6 +422,7 @@ class RecentTableRebuilding:
     """A full rebuild (``update_index``) pauses the recent table's triggers and fills it at the end."""
 
     def start(self):
+        forget_title_stats(self.index.entries.db)
         pause_recent_table(self.index.write_connection)
         return super().start()
 

@@ -104,3 +104,71 @@ def test_the_indexer_s_sql_gives_the_tsvector_modelsearch_s_expression_gives(new
     assert ours == str(theirs)
     assert "'bridge':3A" in ours and "'2026':" in ours
     assert indexer.as_vector([("  ", "A")]) == ("''::tsvector", [])
+
+
+def _entries():
+    from django.contrib.contenttypes.models import ContentType
+
+    stories = IndexEntry.objects.filter(content_type=ContentType.objects.get_for_model(StoryPage))
+    return sorted(stories.values_list("object_id", "title", "autocomplete", "body", "title_text", "body_text"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_update_index_writes_from_a_second_thread_and_gives_the_entries_a_single_thread_gives(
+    newsroom, monkeypatch
+):
+    import threading
+
+    for n in range(5):
+        story = newsroom.add_story(title=f"桥梁{n}号通车", body=f"<p>新桥第{n}座今天通车。</p>", publish=True)
+    story.tags.add("蹴鞠联赛")
+    story.save()
+    index = get_search_backend().get_index_for_model(StoryPage)
+    IndexEntry.objects.all().delete()
+    index.add_items(StoryPage, list(StoryPage.objects.all()))  # no rebuilder: written inline
+    inline = _entries()
+    assert any("蹴鞠" in row[3] for row in inline)
+
+    writers = []
+    write = postgres_backend.ChinesePostgresIndex.write_entry_rows
+
+    def recording(self, connection, rows):
+        writers.append((threading.current_thread().name, connection is not index.write_connection))
+        return write(self, connection, rows)
+
+    monkeypatch.setattr(postgres_backend.ChinesePostgresIndex, "write_entry_rows", recording)
+    IndexEntry.objects.all().delete()
+    call_command("update_index", "--chunk_size", "2", verbosity=0)
+
+    assert _entries() == inline
+    story_chunks = [w for w in writers if w[0].startswith("rongmei-index-writer")]
+    assert len(story_chunks) >= 3  # five stories in chunks of two, each from the writer thread
+    assert all(own_connection for _name, own_connection in story_chunks)
+    assert gin_indexes() == KNOWN
+    assert titles("蹴鞠") == [story.title]
+    assert not [t for t in threading.enumerate() if t.name.startswith("rongmei-index-writer")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_write_stops_the_rebuild_with_its_error_and_the_next_rebuild_completes(newsroom, monkeypatch):
+    for n in range(4):
+        newsroom.add_story(title=f"桥梁{n}号通车", body="<p>新桥今天通车。</p>", publish=True)
+    IndexEntry.objects.all().delete()
+    write = postgres_backend.ChinesePostgresIndex.write_entry_rows
+    calls = []
+
+    def failing(self, connection, rows):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("磁盘已满")
+        return write(self, connection, rows)
+
+    monkeypatch.setattr(postgres_backend.ChinesePostgresIndex, "write_entry_rows", failing)
+    with pytest.raises(RuntimeError, match="磁盘已满"):
+        call_command("update_index", "--chunk_size", "1", verbosity=0)
+    monkeypatch.setattr(postgres_backend.ChinesePostgresIndex, "write_entry_rows", write)
+
+    call_command("update_index", verbosity=0)
+
+    assert gin_indexes() == KNOWN
+    assert len(titles("通车")) == 4

@@ -79,7 +79,11 @@ def test_a_story_body_is_indexed_with_its_words_and_without_its_tags(newsroom):
     story = newsroom.add_story(title="快读", body='<p data-block-key="x">淄博&amp;烧烤</p><p>周村</p>')
     assert fast.get_value(story) == body_field.get_value(story) == ["淄博&烧烤 周村"]
     title_field = next(f for f in StoryPage.get_search_fields() if getattr(f, "field_name", "") == "title")
-    assert _fast_search_field(StoryPage, title_field) is title_field  # not rich text: untouched
+    fast_title = _fast_search_field(StoryPage, title_field)
+    assert fast_title is not title_field  # a plain column: read straight from the model field
+    assert fast_title.get_value(story) == title_field.get_value(story) == "快读"
+    tags_field = next(f for f in StoryPage.get_search_fields() if getattr(f, "field_name", "") == "tags")
+    assert _fast_search_field(StoryPage, tags_field) is tags_field  # a relation: modelsearch's own way
 
 
 @pytest.mark.django_db

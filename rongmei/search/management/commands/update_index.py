@@ -14,18 +14,26 @@ from modelsearch.management.commands.rebuild_modelsearch_index import (
     Command as RebuildCommand,
 )
 
+from rongmei.search.backend import prefetch_tags, without_tag_prefetches
+
 
 def keyset_chunks(queryset, chunk_size=DEFAULT_CHUNK_SIZE):
     """Lists of at most ``chunk_size`` objects of ``queryset`` in primary-key order, each chunk read
     with ``pk > the previous chunk's last``. Objects added while it runs past the last chunk read
     are included; none is read twice."""
-    queryset = queryset.order_by("pk")
+    # Tags are read for each chunk with one query (backend.prefetch_tags), not Django's prefetch,
+    # which builds a query object for every story.
+    tag_names = [lookup for lookup in queryset._prefetch_related_lookups if isinstance(lookup, str)]
+    queryset = without_tag_prefetches(queryset).order_by("pk")
+    tag_names = [name for name in tag_names if name not in queryset._prefetch_related_lookups]
     last = None
     while True:
         page = queryset if last is None else queryset.filter(pk__gt=last)
         items = list(page[:chunk_size])
         if not items:
             return
+        for name in tag_names:
+            prefetch_tags(queryset.model, items, name)
         yield items
         last = items[-1].pk
 
