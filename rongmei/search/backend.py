@@ -318,6 +318,27 @@ def forget_title_stats(alias) -> None:
     _title_stats.pop(alias, None)
 
 
+def running_title_average(index, created_lengths) -> float | None:
+    """The average title length of the index (what modelsearch's title norms divide), kept per
+    process and database: read from the table the first time (the batch just written included),
+    then brought up to date with the titles each batch created (``created_lengths``: their
+    lengths, 0 for no title). None while no entry has a title."""
+    db = index.entries.db
+    stats = _title_stats.get(db)
+    if stats is None:
+        totals = (
+            index.entries.annotate(title_length=Length("title"))
+            .filter(title_length__gt=0)
+            .aggregate(total=Sum("title_length"), count=Count("pk"))
+        )
+        stats = _title_stats[db] = [float(totals["total"] or 0), int(totals["count"] or 0)]
+    else:
+        lengths = [length for length in created_lengths if length]
+        stats[0] += float(sum(lengths))
+        stats[1] += len(lengths)
+    return stats[0] / stats[1] if stats[1] else None
+
+
 def refresh_batch_title_norms(index, content_type_pk, object_ids, created_ids) -> None:
     """modelsearch's title norms (average title length / this title's length) for one batch.
 
@@ -330,23 +351,15 @@ def refresh_batch_title_norms(index, content_type_pk, object_ids, created_ids) -
     """
     entries = index.entries.filter(content_type_id=content_type_pk, object_id__in=list(object_ids))
     with_length = entries.annotate(title_length=Length("title")).filter(title_length__gt=0)
-    stats = _title_stats.get(index.entries.db)
-    if stats is None:
-        totals = (
-            index.entries.annotate(title_length=Length("title"))
-            .filter(title_length__gt=0)
-            .aggregate(total=Sum("title_length"), count=Count("pk"))
+    created_lengths = []
+    if created_ids and index.entries.db in _title_stats:
+        created_lengths = list(
+            with_length.filter(object_id__in=list(created_ids)).values_list("title_length", flat=True)
         )
-        stats = _title_stats[index.entries.db] = [float(totals["total"] or 0), int(totals["count"] or 0)]
-    elif created_ids:
-        batch = with_length.filter(object_id__in=list(created_ids)).aggregate(
-            total=Sum("title_length"), count=Count("pk")
-        )
-        stats[0] += float(batch["total"] or 0)
-        stats[1] += int(batch["count"] or 0)
-    if not stats[1]:
+    average = running_title_average(index, created_lengths)
+    if average is None:
         return
-    with_length.update(title_norm=(stats[0] / stats[1]) / F("title_length"))
+    with_length.update(title_norm=average / F("title_length"))
 
 
 class EmptyQueryMixin:

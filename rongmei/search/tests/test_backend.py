@@ -239,3 +239,30 @@ def test_postgres_direct_query_ranks_as_modelsearch_did(newsroom, monkeypatch):
         monkeypatch.setattr(compiler, "CAPS_RANKING", True)
         assert ours == before, query
         assert len(ours) >= 2
+
+
+def test_postgres_words_split_between_title_and_body_match_and_a_negation_is_kept(newsroom, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's own query")
+    from modelsearch.query import And, Not, PlainText
+
+    from rongmei.search import postgres_backend
+
+    newsroom.add_story(title="淄博新闻", body="<p>产业发展迅速。</p>", publish=True)
+    newsroom.add_story(title="发展观察", body="<p>淄博天气晴。</p>", publish=True)
+    newsroom.add_story(title="淄博发展", body="<p>正文。</p>", publish=True)
+    newsroom.add_story(title="淄博晚报", body="<p>天气预报。</p>", publish=True)
+
+    def found(query):
+        return sorted(page.title for page in StoryPage.objects.live().search(query))
+
+    # 淄博 and 发展 in different columns: only title || body holds both
+    assert found("淄博 发展") == ["发展观察", "淄博发展", "淄博新闻"]
+    without_weather = And([PlainText("淄博"), Not(PlainText("天气"))])
+    assert found(without_weather) == ["淄博发展", "淄博新闻"]
+    # the title alone matches 淄博 & !天气 for 淄博晚报, whose body has 天气: the negation check is
+    # what keeps the title-or-body shortcut away from such a query
+    monkeypatch.setattr(postgres_backend, "_negates", lambda query: False)
+    assert "淄博晚报" in found(without_weather)
