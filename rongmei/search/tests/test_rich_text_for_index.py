@@ -101,3 +101,17 @@ def test_the_rebuild_reads_in_keyset_chunks_every_object_once():
     assert [len(chunk) for chunk in chunks] == [min(10, len(everyone) - i) for i in range(0, len(everyone), 10)]
     assert [group.pk for chunk in chunks for group in chunk] == everyone
     assert not any("OFFSET" in query["sql"].upper() for query in queries.captured_queries)
+
+
+@pytest.mark.django_db
+def test_a_chunk_of_stories_is_bounded_on_the_story_and_on_the_page_table(newsroom):
+    from rongmei.newsroom.models import StoryPage
+    from rongmei.search.management.commands.update_index import keyset_chunks
+
+    stories = [newsroom.add_story(title=f"第{n}条", publish=True) for n in range(5)]
+    with CaptureQueriesContext(connection) as queries:
+        chunks = list(keyset_chunks(StoryPage.objects.all(), 2))
+    assert [story.pk for chunk in chunks for story in chunk] == sorted(story.pk for story in stories)
+    later = [query["sql"] for query in queries.captured_queries if "newsroom_storypage" in query["sql"]][1:]
+    assert later and all('"wagtailcore_page"."id" >' in sql for sql in later)
+    assert all('"newsroom_storypage"."page_ptr_id" >' in sql for sql in later)
