@@ -212,6 +212,12 @@ def set_up_database(args):
     os.environ["LOG_LEVEL"] = "WARNING"
     url = os.environ.get("DATABASE_URL", "")
     drop = None
+    if args.reuse:
+        if url.startswith(("postgres://", "postgresql://")):
+            os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + args.reuse
+        else:
+            os.environ["DATABASE_URL"] = f"sqlite:///{os.path.abspath(args.reuse)}"
+        return None
     if url.startswith(("postgres://", "postgresql://")):
         import dj_database_url
         import psycopg
@@ -257,6 +263,11 @@ def main():
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=20261126)
     parser.add_argument("--keep", action="store_true", help="keep the database (its path or name is printed)")
+    parser.add_argument(
+        "--reuse",
+        metavar="DATABASE",
+        help="measure the queries only, on a database an earlier --keep run left (PostgreSQL name or SQLite path)",
+    )
     parser.add_argument(
         "--segmenter",
         choices=["auto", "jieba", "rjieba"],
@@ -328,131 +339,142 @@ def run(args):
         flush=True,
     )
 
-    root = Page.get_first_root_node()
-    home = root.add_child(instance=HomePage(title="基准融媒", slug="bench-home"))
-    section = home.add_child(instance=SectionPage(title="要闻", slug="bench-yaowen"))
-
     rng = random.Random(args.seed)
     started = time.perf_counter()
     stories = [make_story(rng) for _ in range(args.stories)]
     chars = sum(len(t) + len(lead) + len(body) for t, lead, body in stories)
     print(f"generated {len(stories)} stories, {chars / len(stories):.0f} chars each on average", flush=True)
 
-    # --- bulk insert: Page rows (paths computed here), then StoryPage rows ------------------------
-    story_ct = ContentType.objects.get_for_model(StoryPage)
-    locale_id = Locale.get_default().pk
-    now = timezone.now()
-    story_fields = [f for f in StoryPage._meta.local_concrete_fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in story_fields)
-    placeholders = ", ".join(["%s"] * len(story_fields))
-    insert_sql = f"INSERT INTO {connection.ops.quote_name(StoryPage._meta.db_table)} ({columns}) VALUES ({placeholders})"
-    instances = []
-    started = time.perf_counter()
-    for offset in range(0, len(stories), 2000):
-        chunk = stories[offset : offset + 2000]
-        pages = []
-        for number, (title, _lead, _body) in enumerate(chunk, start=offset + 1):
-            slug = f"s{number}"
-            pages.append(
-                Page(
-                    title=title,
-                    draft_title=title,
-                    slug=slug,
-                    path=Page._get_path(section.path, section.depth + 1, number),
-                    depth=section.depth + 1,
-                    numchild=0,
-                    url_path=f"{section.url_path}{slug}/",
-                    content_type=story_ct,
-                    live=True,
-                    has_unpublished_changes=False,
-                    first_published_at=now - timezone.timedelta(minutes=len(stories) - number),
-                    last_published_at=now,
-                    locale_id=locale_id,
-                )
-            )
-        with transaction.atomic():
-            created = Page.objects.bulk_create(pages)
-            if created[0].pk is None:  # a database that does not return ids from bulk inserts
-                created = list(Page.objects.filter(path__in=[p.path for p in pages]).order_by("path"))
-            batch = []
-            for page, (title, lead, body) in zip(created, chunk, strict=True):
-                story = StoryPage(
-                    page_ptr_id=page.pk, id=page.pk, title=title, lead=lead, body=body, path=page.path
-                )
-                batch.append(story)
-            rows = [
-                [f.get_db_prep_save(getattr(s, f.attname), connection) for f in story_fields] for s in batch
-            ]
-            with connection.cursor() as cursor:
-                cursor.executemany(insert_sql, rows)
-        instances.extend(batch)
-    Page.objects.filter(pk=section.pk).update(numchild=len(stories))
-    print(f"inserted {len(stories)} story pages in {time.perf_counter() - started:.1f} s", flush=True)
-    # The generated texts and objects stay for the comparisons below: frozen out of the cyclic
-    # collector's sight, or its full passes walk a million objects that no rebuild would hold.
-    gc.collect()
-    gc.freeze()
-    if connection.vendor == "postgresql":
-        # Statistics, as autovacuum would have them on a database that grew to this size: without
-        # them the planner takes the million new pages for a few hundred, and reads each rebuild
-        # chunk by sorting them all (2 s a chunk instead of milliseconds).
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-    # --- indexing through the backend ------------------------------------------------------------
-    backend = get_search_backend()
-    print(f"backend: {type(backend).__module__}.{type(backend).__name__}", flush=True)
-    index = backend.get_index_for_model(StoryPage)
     compare = {}
-    if args.compare_stories:
-        # The same stories indexed four ways (entries deleted before each): what each speed-up gives.
+    index_rate = None
+    if args.reuse:
+        # The queries alone, on a kept bench database (--keep) of the same --stories and --seed.
         from wagtail.search.models import IndexEntry
 
-        sample = instances[: args.compare_stories]
-        for name in ("jieba", "rjieba"):
-            if name == "rjieba" and not _has_rjieba():
-                continue
-            for procs in (1, os.cpu_count() or 1):
-                settings.RONGMEI_SEARCH_SEGMENTER, settings.RONGMEI_SEARCH_INDEX_WORKERS = name, procs
-                IndexEntry.objects.all().delete()
-                started = time.perf_counter()
-                for offset in range(0, len(sample), args.batch):
-                    with transaction.atomic():
-                        index.add_items(StoryPage, sample[offset : offset + args.batch])
-                rate = len(sample) / (time.perf_counter() - started)
-                compare[f"index_{name}_{procs}proc_stories_per_s"] = f"{rate:.0f}"
-                print(
-                    f"  {len(sample)} stories, {name}, {procs} process(es): {rate:.0f} stories/s", flush=True
-                )
-        IndexEntry.objects.all().delete()
-        settings.RONGMEI_SEARCH_SEGMENTER = None if args.segmenter == "auto" else args.segmenter
-        settings.RONGMEI_SEARCH_INDEX_WORKERS = args.workers
-    # The full run is a rebuild as `rongmei update_index` makes it: the backend's rebuilder around the
-    # batches (on SQLite it pauses the recent entries' triggers and fills that table at the end; its
-    # finish() is timed too). The comparison above times add_items alone, triggers included.
-    # The stories are read back from the database in keyset chunks, as `rongmei update_index` does
-    # (the first session-12 attempt indexed the million objects the bench had built, and slowed from
-    # 800 to 450 stories/s as it went).
-    from rongmei.search.management.commands.update_index import keyset_chunks
+        found = StoryPage.objects.count()
+        assert found == args.stories, f"{args.reuse} has {found} stories, not {args.stories}"
+        print(f"reused {found} stories and {IndexEntry.objects.count()} index entries", flush=True)
+    else:
+        root = Page.get_first_root_node()
+        home = root.add_child(instance=HomePage(title="基准融媒", slug="bench-home"))
+        section = home.add_child(instance=SectionPage(title="要闻", slug="bench-yaowen"))
 
-    total = len(instances)
-    del instances
-    started = time.perf_counter()
-    rebuilder = type(backend).rebuilder_class(index)
-    index = rebuilder.start()
-    done = 0
-    for number, chunk in enumerate(keyset_chunks(StoryPage.get_indexed_objects(), args.batch)):
-        # No transaction around the chunk, as in the command: on PostgreSQL the rebuilder's writer
-        # thread writes each chunk on its own connection while the next is prepared.
-        index.add_items(StoryPage, chunk)
-        done += len(chunk)
-        if number % 20 == 19:
-            print(f"  indexed {done}: {done / (time.perf_counter() - started):.0f} stories/s", flush=True)
-    rebuilder.finish()
-    index_s = time.perf_counter() - started
-    index_rate = done / index_s
-    print(f"indexed {done} stories in {index_s:.1f} s: {index_rate:.0f} stories/s", flush=True)
-    assert done == total, f"indexed {done} of {total} stories"
+
+        # --- bulk insert: Page rows (paths computed here), then StoryPage rows ------------------------
+        story_ct = ContentType.objects.get_for_model(StoryPage)
+        locale_id = Locale.get_default().pk
+        now = timezone.now()
+        story_fields = [f for f in StoryPage._meta.local_concrete_fields]
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in story_fields)
+        placeholders = ", ".join(["%s"] * len(story_fields))
+        insert_sql = f"INSERT INTO {connection.ops.quote_name(StoryPage._meta.db_table)} ({columns}) VALUES ({placeholders})"
+        instances = []
+        started = time.perf_counter()
+        for offset in range(0, len(stories), 2000):
+            chunk = stories[offset : offset + 2000]
+            pages = []
+            for number, (title, _lead, _body) in enumerate(chunk, start=offset + 1):
+                slug = f"s{number}"
+                pages.append(
+                    Page(
+                        title=title,
+                        draft_title=title,
+                        slug=slug,
+                        path=Page._get_path(section.path, section.depth + 1, number),
+                        depth=section.depth + 1,
+                        numchild=0,
+                        url_path=f"{section.url_path}{slug}/",
+                        content_type=story_ct,
+                        live=True,
+                        has_unpublished_changes=False,
+                        first_published_at=now - timezone.timedelta(minutes=len(stories) - number),
+                        last_published_at=now,
+                        locale_id=locale_id,
+                    )
+                )
+            with transaction.atomic():
+                created = Page.objects.bulk_create(pages)
+                if created[0].pk is None:  # a database that does not return ids from bulk inserts
+                    created = list(Page.objects.filter(path__in=[p.path for p in pages]).order_by("path"))
+                batch = []
+                for page, (title, lead, body) in zip(created, chunk, strict=True):
+                    story = StoryPage(
+                        page_ptr_id=page.pk, id=page.pk, title=title, lead=lead, body=body, path=page.path
+                    )
+                    batch.append(story)
+                rows = [
+                    [f.get_db_prep_save(getattr(s, f.attname), connection) for f in story_fields] for s in batch
+                ]
+                with connection.cursor() as cursor:
+                    cursor.executemany(insert_sql, rows)
+            instances.extend(batch)
+        Page.objects.filter(pk=section.pk).update(numchild=len(stories))
+        print(f"inserted {len(stories)} story pages in {time.perf_counter() - started:.1f} s", flush=True)
+        # The generated texts and objects stay for the comparisons below: frozen out of the cyclic
+        # collector's sight, or its full passes walk a million objects that no rebuild would hold.
+        gc.collect()
+        gc.freeze()
+        if connection.vendor == "postgresql":
+            # Statistics, as autovacuum would have them on a database that grew to this size: without
+            # them the planner takes the million new pages for a few hundred, and reads each rebuild
+            # chunk by sorting them all (2 s a chunk instead of milliseconds).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+
+        # --- indexing through the backend ------------------------------------------------------------
+        backend = get_search_backend()
+        print(f"backend: {type(backend).__module__}.{type(backend).__name__}", flush=True)
+        index = backend.get_index_for_model(StoryPage)
+        compare = {}
+        if args.compare_stories:
+            # The same stories indexed four ways (entries deleted before each): what each speed-up gives.
+            from wagtail.search.models import IndexEntry
+
+            sample = instances[: args.compare_stories]
+            for name in ("jieba", "rjieba"):
+                if name == "rjieba" and not _has_rjieba():
+                    continue
+                for procs in (1, os.cpu_count() or 1):
+                    settings.RONGMEI_SEARCH_SEGMENTER, settings.RONGMEI_SEARCH_INDEX_WORKERS = name, procs
+                    IndexEntry.objects.all().delete()
+                    started = time.perf_counter()
+                    for offset in range(0, len(sample), args.batch):
+                        with transaction.atomic():
+                            index.add_items(StoryPage, sample[offset : offset + args.batch])
+                    rate = len(sample) / (time.perf_counter() - started)
+                    compare[f"index_{name}_{procs}proc_stories_per_s"] = f"{rate:.0f}"
+                    print(
+                        f"  {len(sample)} stories, {name}, {procs} process(es): {rate:.0f} stories/s", flush=True
+                    )
+            IndexEntry.objects.all().delete()
+            settings.RONGMEI_SEARCH_SEGMENTER = None if args.segmenter == "auto" else args.segmenter
+            settings.RONGMEI_SEARCH_INDEX_WORKERS = args.workers
+        # The full run is a rebuild as `rongmei update_index` makes it: the backend's rebuilder around the
+        # batches (on SQLite it pauses the recent entries' triggers and fills that table at the end; its
+        # finish() is timed too). The comparison above times add_items alone, triggers included.
+        # The stories are read back from the database in keyset chunks, as `rongmei update_index` does
+        # (the first session-12 attempt indexed the million objects the bench had built, and slowed from
+        # 800 to 450 stories/s as it went).
+        from rongmei.search.management.commands.update_index import keyset_chunks
+
+        total = len(instances)
+        del instances
+        started = time.perf_counter()
+        rebuilder = type(backend).rebuilder_class(index)
+        index = rebuilder.start()
+        done = 0
+        for number, chunk in enumerate(keyset_chunks(StoryPage.get_indexed_objects(), args.batch)):
+            # No transaction around the chunk, as in the command: on PostgreSQL the rebuilder's writer
+            # thread writes each chunk on its own connection while the next is prepared.
+            index.add_items(StoryPage, chunk)
+            done += len(chunk)
+            if number % 20 == 19:
+                print(f"  indexed {done}: {done / (time.perf_counter() - started):.0f} stories/s", flush=True)
+        rebuilder.finish()
+        index_s = time.perf_counter() - started
+        index_rate = done / index_s
+        print(f"indexed {done} stories in {index_s:.1f} s: {index_rate:.0f} stories/s", flush=True)
+        assert done == total, f"indexed {done} of {total} stories"
 
     sample = [f"{t} {lead} {body}" for t, lead, body in stories[:2000]]
     started = time.perf_counter()
@@ -466,7 +488,7 @@ def run(args):
 
     # --- plain FTS5 without segmentation (SQLite only): what the stock backend would find ---------
     raw_fts_hits = {}
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite" and not args.reuse:  # a reused database has the table already
         with connection.cursor() as cursor:
             cursor.execute("CREATE VIRTUAL TABLE bench_raw_fts USING fts5(text)")
             cursor.executemany(
@@ -544,7 +566,7 @@ def run(args):
         "dict_load_s": f"{dict_load_s:.2f}",
         "segmenter": segmenter,
         "index_workers": workers,
-        "index_stories_per_s": f"{index_rate:.0f}",
+        "index_stories_per_s": "reused" if index_rate is None else f"{index_rate:.0f}",
         **compare,
         "segment_chars_per_s": f"{seg_rate:.0f}",
     }

@@ -6,12 +6,12 @@ from functools import cached_property
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connections, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.db.models.expressions import RawSQL
 from modelsearch.backends.database.postgres import postgres as pg
 from modelsearch.backends.database.postgres.query import Lexeme
 from modelsearch.index import AutocompleteField, SearchField
-from modelsearch.query import And, Boost, Not, Or, Phrase, PlainText
+from modelsearch.query import And, Boost, Or, Phrase, PlainText
 from modelsearch.utils import get_content_type_pk, get_descendants_content_types_pks
 
 from .backend import (
@@ -220,17 +220,6 @@ def _fetchall(queryset) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _negates(query) -> bool:
-    """Whether ``query`` holds a negation anywhere (``Not``)."""
-    if isinstance(query, Not):
-        return True
-    if isinstance(query, (And, Or)):
-        return any(_negates(subquery) for subquery in query.subqueries)
-    if isinstance(query, Boost):
-        return _negates(query.subquery)
-    return False
-
-
 def tsquery_for(text, operator, prefix_last):
     """A raw tsquery for a query string: groups ANDed, a group of characters as a phrase."""
     parts = [
@@ -285,19 +274,10 @@ class ChinesePostgresSearchQueryCompiler(pg.PostgresSearchQueryCompiler):
         # modelsearch's rank, on the entry's own columns: ts_rank(title) × title_norm + ts_rank(body).
         rank = self._build_rank_expression([(F("title"), F("title_norm")), (F("body"), 1.0)], config)
         content_types = get_descendants_content_types_pks(self.queryset.model)
-        matches = Q(_vector_=search_query)
-        if not _negates(self.query):
-            # A match in the title or in the body alone is a match of title || body, and the
-            # body is read for its rank anyway: the stored document (another 2.5 KB a story,
-            # TOASTed) is read only for an entry whose words are split between the two.
-            # PostgreSQL evaluates OR left to right and stops at the first true; for a rare word
-            # it ORs the three GIN indexes. With a negation (`!word`) the first two would not
-            # imply the third, so the document alone decides.
-            matches = Q(title=search_query) | Q(body=search_query) | matches
         candidates = _fetchall(
             pg.IndexEntry._default_manager.filter(content_type_id__in=content_types)
             .annotate(_vector_=RawSQL(f'"{DOCUMENT_COLUMN}"', [], SearchVectorField()))
-            .filter(matches)
+            .filter(_vector_=search_query)
             .annotate(_rank_=rank)
             .order_by("-pk")
             .values_list("pk", "object_id", "_rank_")[: limit + 1]
