@@ -153,8 +153,9 @@ def test_tags_are_read_for_a_chunk_with_one_query_and_match_django_s_prefetch(ne
         got = {s.pk: sorted(t.name for t in s.tags.all()) for chunk in chunks for s in chunk}
     assert got == expected
     assert any(names for names in got.values())
-    # per chunk: the stories, and their tags (none per story); then the read that finds no more
-    assert len(queries.captured_queries) == 2 * len(chunks) + 1
+    # per chunk: its key range, the stories, and their tags (none per story); then the range
+    # read that finds no more
+    assert len(queries.captured_queries) == 3 * len(chunks) + 1
 
 
 def test_the_postgres_indexer_gathers_in_one_walk_what_modelsearch_s_five_walks_gather(newsroom, monkeypatch):

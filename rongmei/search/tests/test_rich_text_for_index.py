@@ -112,6 +112,10 @@ def test_a_chunk_of_stories_is_bounded_on_the_story_and_on_the_page_table(newsro
     with CaptureQueriesContext(connection) as queries:
         chunks = list(keyset_chunks(StoryPage.objects.all(), 2))
     assert [story.pk for chunk in chunks for story in chunk] == sorted(story.pk for story in stories)
-    later = [query["sql"] for query in queries.captured_queries if "newsroom_storypage" in query["sql"]][1:]
-    assert later and all('"wagtailcore_page"."id" >' in sql for sql in later)
-    assert all('"newsroom_storypage"."page_ptr_id" >' in sql for sql in later)
+    reads = [query["sql"] for query in queries.captured_queries if "JOIN" in query["sql"]]
+    assert len(reads) == 3 and all('"wagtailcore_page"."id" <=' in sql for sql in reads)
+    assert all('"wagtailcore_page"."id" >' in sql for sql in reads[1:])
+    assert all('"newsroom_storypage"."page_ptr_id" >' in sql for sql in reads[1:])
+    # a range the queryset filters out entirely does not end the walk
+    ends = StoryPage.objects.filter(title__in=["第0条", "第4条"])
+    assert [[story.title for story in chunk] for chunk in keyset_chunks(ends, 2)] == [["第0条"], ["第4条"]]

@@ -19,38 +19,49 @@ from rongmei.search.backend import prefetch_tags, without_tag_prefetches
 
 
 def keyset_chunks(queryset, chunk_size=DEFAULT_CHUNK_SIZE):
-    """Lists of at most ``chunk_size`` objects of ``queryset`` in primary-key order, each chunk read
-    with ``pk > the previous chunk's last``. Objects added while it runs past the last chunk read
-    are included; none is read twice."""
+    """Lists of at most ``chunk_size`` objects of ``queryset`` in primary-key order, each chunk the
+    next key range of the model's table after the previous chunk's. Objects added while it runs
+    past the last range read are included; none is read twice."""
     # Tags are read for each chunk with one query (backend.prefetch_tags), not Django's prefetch,
     # which builds a query object for every story.
     tag_names = [lookup for lookup in queryset._prefetch_related_lookups if isinstance(lookup, str)]
     queryset = without_tag_prefetches(queryset).order_by("pk")
     tag_names = [name for name in tag_names if name not in queryset._prefetch_related_lookups]
-    # A story's key is also its page's: bound every table of the inheritance chain, or PostgreSQL
-    # merge-joins the page table from its first row up to the chunk (0.54 s a chunk at 685,000 of
-    # a million stories instead of 6 ms: the rebuild slowed as it went).
-    # (Django would turn a filter on the page's id back into one on the story's, so it is written
-    # out, on the table's own name: the alias Django gives the first join to a table.)
+    # Each chunk is a key range, (last, upper], found on the model's own table first (its primary
+    # key alone), then read through the queryset bounded on every table of the inheritance chain:
+    # - with only `story.page_ptr_id > last`, PostgreSQL merge-joined the page table from its
+    #   first row (0.54 s a chunk at 685,000 of a million stories instead of 6 ms);
+    # - with the queryset's content-type filter, SQLite walked that index from `last` to the end
+    #   and sorted it all (0.3 s a chunk at 500,000).
+    # Both slowed a rebuild as it went. Django turns a filter on the page's id back into one on
+    # the story's, so the parents' bounds are written out, on each table's own name (the alias
+    # Django gives the first join to a table).
     quote = connections[queryset.db].ops.quote_name
-    parent_keys = [
-        f"{quote(parent._meta.db_table)}.{quote(parent._meta.pk.column)} > %s"
+    parents = [
+        f"{quote(parent._meta.db_table)}.{quote(parent._meta.pk.column)}"
         for parent in queryset.model._meta.get_parent_list()
     ]
+    own_keys = queryset.model._base_manager.using(queryset.db).order_by("pk").values_list("pk", flat=True)
     last = None
     while True:
-        page = queryset
-        if last is not None:
-            page = queryset.filter(pk__gt=last)
-            if parent_keys:
-                page = page.extra(where=parent_keys, params=[last] * len(parent_keys))  # noqa: S610
-        items = list(page[:chunk_size])
-        if not items:
+        keys = list((own_keys if last is None else own_keys.filter(pk__gt=last))[:chunk_size])
+        if not keys:
             return
+        upper = keys[-1]
+        page = queryset.filter(pk__lte=upper) if last is None else queryset.filter(pk__gt=last, pk__lte=upper)
+        where, params = [f"{column} <= %s" for column in parents], [upper] * len(parents)
+        if last is not None:
+            where += [f"{column} > %s" for column in parents]
+            params += [last] * len(parents)
+        if where:
+            page = page.extra(where=where, params=params)  # noqa: S610
+        items = list(page)
+        last = upper
+        if not items:  # the queryset filtered out every object of this range
+            continue
         for name in tag_names:
             prefetch_tags(queryset.model, items, name)
         yield items
-        last = items[-1].pk
 
 
 class Command(RebuildCommand):
