@@ -42,8 +42,9 @@ class PostgresSegmentingIndexer(SegmentingIndexerMixin, pg.ObjectIndexer):
             return "''::tsvector", []
         config = self.autocomplete_config if for_autocomplete else self.config
         parts, params = [], []
+        plain_config = bool(_PLAIN_NAME.match(config))
         for text, weight in texts:
-            if _PLAIN_NAME.match(config) and weight in ("A", "B", "C", "D"):
+            if plain_config and weight in ("A", "B", "C", "D"):
                 parts.append(f"setweight(to_tsvector('{config}'::regconfig, %s), '{weight}')")
                 params.append(text)
             else:
@@ -155,8 +156,8 @@ class ChinesePostgresIndex(pg.PostgresIndex):
         self.write_entry_rows(self.write_connection, rows)
 
     def entry_rows(self, model, objs):
-        """The INSERT of ``objs``' index entries: ``(sql, params, content type, object ids)``, or
-        None when there is nothing to write. Python's part of indexing (segmenting included)."""
+        """The INSERT of ``objs``' index entries, ``(sql, params)``, or None when there is nothing
+        to write. Python's part of indexing (segmenting included)."""
         # As modelsearch's PostgresIndex.add_items, with the segmenting indexer and its SQL.
         indexers = indexers_for(self, model, objs)
         if not indexers:
@@ -187,7 +188,7 @@ class ChinesePostgresIndex(pg.PostgresIndex):
                           body_text = EXCLUDED.body_text
             RETURNING id, (xmax = 0) AS inserted, length(title)
             """  # noqa: S608
-        return sql, data_params, content_type_pk, [indexer.id for indexer in indexers]
+        return sql, data_params
 
     def write_entry_rows(self, connection, rows):
         """Run ``entry_rows``' INSERT on ``connection`` and set the batch's title norms (the
@@ -198,7 +199,7 @@ class ChinesePostgresIndex(pg.PostgresIndex):
         object id, PostgreSQL chose the content type's index (every story) whenever the table's
         statistics were older than its growth — 0.4 s a chunk half-way through a million with
         autovacuum off."""
-        sql, params, _content_type_pk, _object_ids = rows
+        sql, params = rows
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             written = cursor.fetchall()
