@@ -1,5 +1,5 @@
 """Read throughput of the public site: home, section, article and feed, page cache on and off, beside a bare
-view, and a "publish during load" phase.
+view and beside WordPress, and a "publish during load" phase.
 
 Run from the repository root:  .venv/bin/python bench/site_read.py
 
@@ -26,6 +26,19 @@ story events), against the same database. It
 reports the readers' p50/p99 during the phase, the renders each publish caused (responses with
 ``X-Cache: miss``, readers and the watcher together, per publish) and how long each new story took
 to show on the home page (the publisher's watcher polls it every 20 ms after each publish).
+
+Then WordPress, in the same run on the same machine (issue 12 asks Rongmei's uncached home for at
+least 4x WordPress's requests per second): WordPress 6 from Debian's packages behind nginx and php-fpm
+with Debian's stock pool (pm = dynamic, 5 children) and opcache, no page cache, with the stories
+--setup made (title, lead, body; ``--export-stories`` reads them from the database) in a throwaway
+MariaDB database. bench/_wordpress.py sets it up in the work directory and takes it all down again
+(scripts/install-bench-deps.sh installs the packages when missing). gunicorn is stopped by then; the
+home page and the same article as Rongmei's are measured like the other targets (warm-up, then wrk
+or the Python threads, same seconds and connections): wp_home_*, wp_article_* and the ratios
+home_uncached_vs_wp, article_uncached_vs_wp (Rongmei uncached req/s / WordPress req/s) in the
+summary. ``--no-wordpress`` skips it; without the packages and without apt-get it is skipped with a
+message; if WordPress fails to start, Rongmei's figures are printed all the same (and the exit
+status is 1).
 """
 
 import argparse
@@ -41,6 +54,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from http.client import HTTPConnection
 from pathlib import Path
 
@@ -57,6 +71,8 @@ PUBLISH_SECONDS = float(os.environ.get("BENCH_PUBLISH_SECONDS", "20"))
 PUBLISH_EVERY = 2.0
 TARGETS = ("bare", "home", "section", "article", "feed")
 WRK = shutil.which("wrk")
+# The source of every story --setup makes: how --export-stories tells them from later ones.
+SETUP_SOURCE = "淄博日报"
 
 
 # --- Setup (runs in a child process with the bench environment) -------------------------------
@@ -138,7 +154,7 @@ def _fill_newsroom(newsroom, *, now) -> dict:
             subheadline="一季度完成投资超百亿元" if n % 4 == 0 else "",
             lead="记者从市发改委获悉，今年以来全市重点项目建设进展顺利。" * 2,
             body=body,
-            source="淄博日报",
+            source=SETUP_SOURCE,
             outlet=newsroom.outlet,
             cover_image=cover,
             is_headline=n % 20 == 0,
@@ -165,6 +181,35 @@ def _fill_newsroom(newsroom, *, now) -> dict:
         "feed": "/feeds/latest.xml",
         "bare": "/bench/bare/",
     }
+
+
+def export_stories(article_path: str) -> dict:
+    """The stories --setup made, for WordPress: title, lead, body (rich text as stored), slug and
+    publish date (UTC), oldest first; ``article_index`` is the one at ``article_path``."""
+    import django
+
+    django.setup()
+    from datetime import UTC
+
+    from rongmei.newsroom.models import StoryPage
+
+    posts, article_index = [], None
+    stories = StoryPage.objects.live().filter(source=SETUP_SOURCE).order_by("first_published_at", "pk")
+    for story in stories:
+        if story.url == article_path:
+            article_index = len(posts)
+        posts.append(
+            {
+                "title": story.title,
+                "lead": story.lead,
+                "body": str(story.body),
+                "slug": story.slug,
+                "date": story.first_published_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            }
+        )
+    if article_index is None:
+        raise RuntimeError(f"no story from --setup at {article_path}")
+    return {"posts": posts, "article_index": article_index}
 
 
 # --- Render CPU (runs in its own process, in-process requests, page cache off) -----------------
@@ -500,12 +545,46 @@ def load(env: dict, port: int, path: str, seconds: float = SECONDS_PER_TARGET) -
     return json.loads(output.strip().splitlines()[-1])
 
 
-def describe(label: str, name: str, result: dict) -> str:
+def describe(label: str, name: str, result: dict, x_cache: bool = True) -> str:
+    cache = (
+        f", X-Cache hit {result['hits']} / miss {result.get('misses', 0)} / stale {result.get('stale', 0)}"
+        if x_cache
+        else ""
+    )
     return (
         f"{label:9} {name:8} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  "
-        f"p99 {result['p99_ms']:7.1f} ms  ({result['requests']} requests, {result['errors']} errors, "
-        f"X-Cache hit {result['hits']} / miss {result.get('misses', 0)} / stale {result.get('stale', 0)})"
+        f"p99 {result['p99_ms']:7.1f} ms  ({result['requests']} requests, {result['errors']} errors{cache})"
     )
+
+
+def measure_wordpress(env: dict, workdir: Path, article_path: str) -> dict:
+    """WordPress (bench/_wordpress.py) with the same stories, home and article measured as Rongmei's
+    pages are; gunicorn is not running by then."""
+    from _wordpress import stock_pool, versions, wordpress_site
+
+    exported = subprocess.run(
+        [PYTHON, __file__, "--export-stories", article_path],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if exported.returncode:
+        raise RuntimeError(f"--export-stories failed ({exported.returncode}):\n{exported.stderr[-3000:]}")
+    stories = json.loads(exported.stdout.strip().splitlines()[-1])
+    started = time.time()
+    results = {}
+    with wordpress_site(workdir, stories["posts"], stories["article_index"]) as (port, wp_paths):
+        pool_file, pool = stock_pool()
+        print(
+            f"wordpress: {versions()}; {len(stories['posts'])} posts, set up in {time.time() - started:.0f}s; "
+            f"nginx + php-fpm pool from {pool_file} (pm = {pool['pm']}, max_children {pool['pm.max_children']}, "
+            f"start {pool['pm.start_servers']}, spare {pool['pm.min_spare_servers']}-{pool['pm.max_spare_servers']}); "
+            f"article {wp_paths['article']}",
+            flush=True,
+        )
+        for name in ("home", "article"):
+            warm_up(env, port, wp_paths[name])
+            results[name] = load(env, port, wp_paths[name])
+            print(describe("wordpress", name, results[name], x_cache=False), flush=True)
+    return results
 
 
 def publish_during_load(env: dict, port: int, home: str) -> dict:
@@ -623,6 +702,7 @@ def main(arguments) -> None:
                     )
             finally:
                 stop_server(server)
+        # Rongmei's figures first: a WordPress that fails to start must not lose them.
         summary = {}
         for label in ("cached", "uncached"):
             bare = results[f"bare_{label}"]["rps"] or 1.0
@@ -648,8 +728,34 @@ def main(arguments) -> None:
         summary["connections"] = str(CONCURRENCY)
         for key, value in render.items():
             summary[key] = f"{value:.2f}"
+        wordpress_failed = False
+        if arguments.no_wordpress:
+            print("wordpress: skipped (--no-wordpress)", flush=True)
+        else:
+            from _wordpress import WordPressUnavailable
+
+            try:
+                wordpress = measure_wordpress(env, workdir, paths["article"])
+            except WordPressUnavailable as error:
+                print(f"wordpress: skipped: {error}", flush=True)
+            except Exception as error:
+                wordpress_failed = True
+                traceback.print_exc()
+                print(f"wordpress: failed: {error}", flush=True)
+            else:
+                for name in ("home", "article"):
+                    result = wordpress[name]
+                    summary[f"wp_{name}_rps"] = f"{result['rps']:.0f}"
+                    summary[f"wp_{name}_p50_ms"] = f"{result['p50_ms']:.1f}"
+                    summary[f"wp_{name}_p99_ms"] = f"{result['p99_ms']:.1f}"
+                for name in ("home", "article"):
+                    ratio = results[f"{name}_uncached"]["rps"] / (wordpress[name]["rps"] or 1.0)
+                    summary[f"{name}_uncached_vs_wp"] = f"{ratio:.2f}"
+                    print(f"ratio {name} uncached / wordpress: {ratio:.2f}")
+                summary["wp_errors"] = str(sum(result["errors"] for result in wordpress.values()))
+                errors += int(summary["wp_errors"])
         print("site_read " + " ".join(f"{key}={value}" for key, value in summary.items()))
-        if errors:
+        if errors or wordpress_failed:
             sys.exit(1)
     finally:
         if not arguments.workdir:
@@ -666,6 +772,10 @@ if __name__ == "__main__":
         "--profile", choices=("home", "article"), default="", help="with --render-only: cProfile this page"
     )
     parser.add_argument("--workdir", help="keep the bench database here and reuse it on the next run")
+    parser.add_argument(
+        "--no-wordpress", action="store_true", help="skip the WordPress comparison (bench/_wordpress.py)"
+    )
+    parser.add_argument("--export-stories", metavar="ARTICLE", help=argparse.SUPPRESS)
     parser.add_argument("--render", metavar="PATHS", help=argparse.SUPPRESS)
     parser.add_argument("--load", nargs=2, metavar=("PORT", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument("--publish", metavar="PORT", help=argparse.SUPPRESS)
@@ -676,6 +786,9 @@ if __name__ == "__main__":
     if arguments.setup:
         sys.path.insert(0, str(ROOT))
         print(json.dumps(setup_newsroom()))
+    elif arguments.export_stories:
+        sys.path.insert(0, str(ROOT))
+        print(json.dumps(export_stories(arguments.export_stories), ensure_ascii=False))
     elif arguments.render:
         sys.path.insert(0, str(ROOT))
         print(json.dumps(render_cpu(json.loads(arguments.render), profile=arguments.profile)))
