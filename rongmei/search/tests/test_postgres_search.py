@@ -1,0 +1,71 @@
+"""PostgreSQL: the ranked window in one statement (candidates, rank, visibility), and the vectors
+kept in the entry's row (migration 0004; decision 0027)."""
+
+import pytest
+from django.db import connection
+
+if connection.vendor != "postgresql":
+    pytest.skip("the statement and the column storage are PostgreSQL's", allow_module_level=True)
+
+from rongmei.newsroom.models import StoryPage  # noqa: E402
+from rongmei.search import postgres_backend  # noqa: E402
+from rongmei.search.queries import search_stories  # noqa: E402
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(results):
+    return [page.title for page in results]
+
+
+def test_the_body_and_document_vectors_are_stored_in_the_row():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attstorage FROM pg_attribute "
+            "WHERE attrelid = 'wagtailsearch_indexentry'::regclass AND attname IN (%s, %s, %s)",
+            ["title", "body", postgres_backend.DOCUMENT_COLUMN],
+        )
+        storage = dict(cursor.fetchall())
+    # 'm' (MAIN): compressed if it helps, out of line only when the row cannot fit a page.
+    assert storage == {"title": "x", "body": "m", postgres_backend.DOCUMENT_COLUMN: "m"}
+
+
+def test_a_hidden_candidate_takes_its_place_in_the_window_but_is_not_shown(newsroom, monkeypatch):
+    monkeypatch.setattr(postgres_backend.ChinesePostgresSearchQueryCompiler, "RANK_MAX_MATCHES", 3)
+    oldest = newsroom.add_story(title="最早一条", body="<p>全市经济持续发展。</p>", publish=True)
+    shown = [
+        newsroom.add_story(title=f"第{n}条", body="<p>全市经济持续发展。</p>", publish=True) for n in range(2)
+    ]
+    retracted = newsroom.add_story(title="已撤稿", body="<p>全市经济持续发展。</p>", publish=True)
+    StoryPage.objects.filter(pk=retracted.pk).update(is_retracted=True)
+    newsroom.add_story(title="草稿", body="<p>全市经济发展规划。</p>")  # never published
+
+    results = search_stories("发展")
+    # The newest three matches are the draft, the retracted story and 第1条; one more (第0条)
+    # tells the window was full. Only 第1条 is visible among the three.
+    assert results.ranking_window() == (None, 3)
+    assert titles(results) == ["第1条"]
+    assert results.count() == 1
+
+    # A wider window reaches the older visible stories, best first by rank then newest.
+    monkeypatch.setattr(postgres_backend.ChinesePostgresSearchQueryCompiler, "RANK_MAX_MATCHES", 10)
+    results = search_stories("发展")
+    assert results.ranking_window() is None
+    assert titles(results) == [shown[1].title, shown[0].title, oldest.title]
+
+
+def test_a_story_too_long_for_a_page_is_still_found_and_ranked(newsroom):
+    # ~60,000 characters: its vectors cannot stay in the row and go out of line after all.
+    paragraphs = "".join(f"<p>第{n}段：黄河流域生态保护和高质量发展，沿线城市协同推进。</p>" for n in range(2000))
+    long_story = newsroom.add_story(title="长篇报道", body=paragraphs + "<p>蹴鞠起源于临淄。</p>", publish=True)
+    short_story = newsroom.add_story(title="蹴鞠故里", body="<p>临淄是蹴鞠的故乡。</p>", publish=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_size(body) FROM wagtailsearch_indexentry WHERE object_id = %s",
+            [str(long_story.pk)],
+        )
+        assert cursor.fetchone()[0] > 8192
+
+    results = search_stories("蹴鞠")
+    # The headline match ranks first; the long story is found by a word near its end.
+    assert titles(results) == [short_story.title, long_story.title]
