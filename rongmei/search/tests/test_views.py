@@ -6,6 +6,7 @@ import re
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from rongmei.newsroom.models import Region, StoryPage
 from rongmei.testing import login
@@ -58,6 +59,8 @@ def test_only_public_stories_appear(client, newsroom):
     StoryPage.objects.filter(pk=retracted.pk).update(is_retracted=True, retraction_reason="事实错误")
     unpublished = newsroom.add_story(title="淄博新闻已下线", publish=True)
     unpublished.specific.unpublish()
+    private = newsroom.add_story(title="淄博新闻内部", publish=True)
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
     assert result_titles(get(client, q="淄博")) == ["淄博新闻已发布"]
 
 
