@@ -1,7 +1,8 @@
 """What every public page reads before its own content, kept in each process while nothing changes.
 
 Every page reads the same few things first: the site for the request's host name and its home page,
-the navigation, whether any page has a view restriction, the section a story is in. They change only
+the navigation, the home page's sections, whether any page has a view restriction, the section a story
+is in. They change only
 when a page, a site or a view restriction changes, and every such change moves the page cache's clock
 (cache.py; signal_handlers.py bumps on commit). So each process keeps them with the clock they were
 read at (``remembered``) and reads them again once the clock has moved. The clock is trusted for

@@ -97,3 +97,17 @@ def test_a_request_builds_its_own_site_and_home_page(rf, site, story, settings):
     assert first is not None and first.pk == second.pk
     assert first is not second and first.root_page is not second.root_page
     assert type(first.root_page) is type(site.newsroom.home)
+
+
+def test_a_section_taken_off_the_home_page_loses_its_block_at_once(client, site, story, on_commit):
+    section = SectionPage.objects.get(pk=site.newsroom.section.pk)
+    block = f'id="block-{section.slug}"'
+    assert block in page(client, "/")  # the memo now holds the home page's sections
+    with on_commit():
+        section.show_on_home = False
+        section.save_revision().publish()
+    assert block not in page(client, "/")
+    with on_commit():
+        section.show_on_home = True
+        section.save_revision().publish()
+    assert block in page(client, "/")
