@@ -4,9 +4,9 @@ Every page reads the same few things first: the site for the request's host name
 the navigation, the home page's sections, whether any page has a view restriction, the section a story
 is in. They change only when a page, a site or a view restriction changes, and every such change moves
 the page cache's clock (cache.py; signal_handlers.py bumps on commit). So each process keeps them
-with the clock they were read at (``remembered``) and reads them again once the clock has moved. The clock is trusted for
-``PUBLIC_PAGE_CACHE_CLOCK_SECONDS`` (0.25 s), as for cached pages: a change made by another process is
-seen that late at most, one made by this process at once. The clock's own read is one plain query,
+with the clock they were read at (``remembered``) and reads them again once the clock has moved. The
+clock is trusted for ``PUBLIC_PAGE_CACHE_CLOCK_SECONDS`` (0.25 s), as for cached pages: a change made by
+another process is seen that late at most, one made by this process at once. The clock's own read is one plain query,
 made at most once per window, and is the one the page cache makes anyway.
 
 Values kept here are shared by the process's threads: plain values and immutable objects only, never
