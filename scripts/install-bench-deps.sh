@@ -17,14 +17,6 @@ missing=()
 for pkg in wordpress wordpress-theme-twentytwentythree nginx php php-fpm php-mysql php-mbstring; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "install-bench-deps: apt-get not found; install ${missing[*]} yourself (bench/site_read.py skips WordPress without them)" >&2
-  exit 0
-fi
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
-echo "install-bench-deps: installing ${missing[*]} (Debian packages, for the WordPress comparison of bench/site_read.py)"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q >/dev/null
-$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+# shellcheck source=scripts/apt-install-missing.sh
+source "$(dirname "$0")/apt-install-missing.sh"
+apt_install_missing install-bench-deps "bench/site_read.py skips WordPress without them" "${missing[@]}"

@@ -26,14 +26,6 @@ dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "install-system-deps: apt-get not found; install ${missing[*]} yourself (browser tests will be skipped, report PDF tests will fail)" >&2
-  exit 0
-fi
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
-echo "install-system-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q >/dev/null
-$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+# shellcheck source=scripts/apt-install-missing.sh
+source "$(dirname "$0")/apt-install-missing.sh"
+apt_install_missing install-system-deps "browser tests will be skipped, report PDF tests will fail" "${missing[@]}"
