@@ -313,12 +313,6 @@ def _remove_config(target: Path) -> None:
 # --- Processes -------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _stop(process: subprocess.Popen) -> None:
     if process.poll() is not None:
         return
@@ -360,8 +354,10 @@ def _get(port: int, path: str) -> tuple[int, str]:
 
 
 @contextlib.contextmanager
-def wordpress_site(workdir: Path, posts: list[dict], article_index: int) -> Iterator[tuple[int, dict]]:
-    """WordPress with ``posts`` (dicts: title, lead, body, slug, date), serving on 127.0.0.1.
+def wordpress_site(
+    workdir: Path, posts: list[dict], article_index: int, port: int
+) -> Iterator[tuple[int, dict]]:
+    """WordPress with ``posts`` (dicts: title, lead, body, slug, date), serving on 127.0.0.1:``port``.
 
     Yields ``(port, {"home": "/", "article": path of posts[article_index]})``."""
     ensure_packages()
@@ -374,7 +370,6 @@ def wordpress_site(workdir: Path, posts: list[dict], article_index: int) -> Iter
     shutil.rmtree(workdir, ignore_errors=True)
     (workdir / "nginx-temp").mkdir(parents=True)
     socket_path = workdir / "php-fpm.sock"
-    port = _free_port()
     processes: list[subprocess.Popen] = []
     database_made = False
     # A SIGTERM (not only Ctrl-C) must still stop the servers and drop the database.
