@@ -318,11 +318,9 @@ def forget_title_stats(alias) -> None:
     _title_stats.pop(alias, None)
 
 
-def running_title_average(index, created_lengths) -> float | None:
-    """The average title length of the index (what modelsearch's title norms divide), kept per
-    process and database: read from the table the first time (the batch just written included),
-    then brought up to date with the titles each batch created (``created_lengths``: their
-    lengths, 0 for no title). None while no entry has a title."""
+def title_totals(index) -> list:
+    """``[sum of title lengths, number of titled entries]`` of the index, kept per process and
+    database (``running_title_average`` keeps it up to date): read from the table the first time."""
     db = index.entries.db
     stats = _title_stats.get(db)
     if stats is None:
@@ -332,10 +330,21 @@ def running_title_average(index, created_lengths) -> float | None:
             .aggregate(total=Sum("title_length"), count=Count("pk"))
         )
         stats = _title_stats[db] = [float(totals["total"] or 0), int(totals["count"] or 0)]
-    else:
+    return stats
+
+
+def running_title_average(index, created_lengths) -> float | None:
+    """The average title length of the index (what modelsearch's title norms divide), kept per
+    process and database: read from the table the first time (the batch just written included),
+    then brought up to date with the titles each batch created (``created_lengths``: their
+    lengths, 0 for no title). None while no entry has a title."""
+    if index.entries.db in _title_stats:
+        stats = title_totals(index)
         lengths = [length for length in created_lengths if length]
         stats[0] += float(sum(lengths))
         stats[1] += len(lengths)
+    else:
+        stats = title_totals(index)
     return stats[0] / stats[1] if stats[1] else None
 
 

@@ -23,6 +23,7 @@ from .backend import (
     indexers_for,
     query_terms,
     running_title_average,
+    title_totals,
 )
 from .results import objects_in_rank_order
 
@@ -173,16 +174,43 @@ class ChinesePostgresIndex(pg.PostgresIndex):
                 sql, params = getattr(indexer, field_name)
                 row.append(sql)
                 data_params.extend(params)
-            row += ["1.0", "%s", "%s"]
+            row += ["%s", "%s"]
             data_params.extend((indexer.title_text, indexer.body_text))
             rows_sql.append("(" + ", ".join(row) + ")")
+        # The title norm is set by the INSERT itself, not by an UPDATE afterwards: PostgreSQL
+        # writes an updated row again in full, vectors and all, and leaves the old version behind
+        # as a dead row that every search for its words visited until a VACUUM (a rebuild of a
+        # million left a million: a rare word's candidates took 16 ms instead of 7, bench/RESULTS.md
+        # session 15). The norm is modelsearch's, average title length / this title's length, the
+        # average including the titles this batch adds: the index's totals before the batch (the
+        # last two placeholders, see write_entry_rows) plus the new entries' titles (``batch``).
+        table = IndexEntry._meta.db_table
         sql = f"""
-            INSERT INTO {IndexEntry._meta.db_table}
+            WITH new_entries
+                (content_type_id, object_id, title, autocomplete, body, title_text, body_text)
+                AS (VALUES {", ".join(rows_sql)}),
+            batch AS (
+                SELECT coalesce(sum(length(title)), 0) AS total, count(*) AS titled
+                FROM new_entries
+                WHERE length(title) > 0 AND NOT EXISTS (
+                    SELECT 1 FROM {table} AS entry
+                    WHERE entry.content_type_id = new_entries.content_type_id
+                      AND entry.object_id = new_entries.object_id
+                )
+            )
+            INSERT INTO {table}
                 (content_type_id, object_id, title, autocomplete, body, title_norm, title_text, body_text)
-            (VALUES {", ".join(rows_sql)})
+            SELECT content_type_id, object_id, title, autocomplete, body,
+                   coalesce(
+                       (%s::float8 + batch.total) / nullif(%s::bigint + batch.titled, 0)
+                       / nullif(length(title), 0),
+                       1.0
+                   ),
+                   title_text, body_text
+            FROM new_entries, batch
             ON CONFLICT (content_type_id, object_id)
             DO UPDATE SET title = EXCLUDED.title,
-                          title_norm = 1.0,
+                          title_norm = EXCLUDED.title_norm,
                           autocomplete = EXCLUDED.autocomplete,
                           body = EXCLUDED.body,
                           title_text = EXCLUDED.title_text,
@@ -192,26 +220,15 @@ class ChinesePostgresIndex(pg.PostgresIndex):
         return sql, data_params
 
     def write_entry_rows(self, connection, rows):
-        """Run ``entry_rows``' INSERT on ``connection`` and set the batch's title norms (the
-        database's part of indexing).
-
-        The norms (``refresh_batch_title_norms``' average title length / this title's length) are
-        set by the entries' primary keys, with the title lengths the INSERT returns: looked up by
-        object id, PostgreSQL chose the content type's index (every story) whenever the table's
-        statistics were older than its growth — 0.4 s a chunk half-way through a million with
-        autovacuum off."""
+        """Run ``entry_rows``' INSERT on ``connection`` (the database's part of indexing), with the
+        index's title totals as they stand before the batch, then bring the totals up to date
+        with the titles it created (the lengths the INSERT returns)."""
         sql, params = rows
+        total, titled = title_totals(self)
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, [*params, total, titled])
             written = cursor.fetchall()
-            average = running_title_average(self, [length for _id, inserted, length in written if inserted])
-            titled = [entry_id for entry_id, _inserted, length in written if length]
-            if average is not None and titled:
-                cursor.execute(
-                    f"UPDATE {pg.IndexEntry._meta.db_table} SET title_norm = %s / length(title) "  # noqa: S608
-                    "WHERE id = ANY(%s)",
-                    [average, titled],
-                )
+        running_title_average(self, [length for _id, inserted, length in written if inserted])
 
 
 def _fetchall_sql(connection, sql, params) -> list[tuple]:
@@ -457,6 +474,20 @@ def create_missing_gin_indexes(connection) -> list[str]:
     return sorted(missing)
 
 
+def vacuum_index_table(connection) -> None:
+    """``VACUUM (ANALYZE)`` the index table, outside any transaction (VACUUM refuses one).
+
+    A rebuild of an index that has entries replaces each of them (``ON CONFLICT DO UPDATE``): the
+    old versions stay in the table, and in its GIN indexes, as dead rows until a VACUUM. Every
+    search for a word then reads twice the rows, live and dead, and a rare word's candidates took
+    twice as long at a million stories (bench/RESULTS.md, session 15). Autovacuum would get there in
+    its own time, slowly on a table this wide, and not at all where it is turned off. ANALYZE gives
+    the planner the table's new size. Measured at a million stories: 53 s with a million dead rows,
+    1 s after a build into an empty index (no dead rows)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(_index_entry_model()._meta.db_table)}")
+
+
 class ChinesePostgresSearchRebuilder(pg.PostgresSearchRebuilder):
     """``update_index`` on PostgreSQL.
 
@@ -469,7 +500,8 @@ class ChinesePostgresSearchRebuilder(pg.PostgresSearchRebuilder):
 
     modelsearch's ``finish`` rewrites the title norm of every entry (at a million stories, a
     million non-HOT updates, each adding the row's words to every GIN index again); here the norms
-    were already set batch by batch (``refresh_batch_title_norms``), so it is left out.
+    were already set batch by batch, by each batch's INSERT, so it is left out. The rebuild ends
+    with a ``VACUUM (ANALYZE)`` of the table (``vacuum_index_table``).
     """
 
     dropped: list[str] = []
@@ -492,7 +524,10 @@ class ChinesePostgresSearchRebuilder(pg.PostgresSearchRebuilder):
         writer, self.index.writer = self.index.writer, None
         if writer is not None:
             writer.close()
-        create_missing_gin_indexes(self.index.write_connection)
+        connection = self.index.write_connection
+        create_missing_gin_indexes(connection)
+        if not connection.in_atomic_block:
+            vacuum_index_table(connection)
 
 
 class ChinesePostgresSearchAtomicRebuilder(pg.PostgresSearchAtomicRebuilder):

@@ -172,3 +172,91 @@ def test_a_failed_write_stops_the_rebuild_with_its_error_and_the_next_rebuild_co
 
     assert gin_indexes() == KNOWN
     assert len(titles("通车")) == 4
+
+
+def _index_table_changes():
+    """(rows inserted, rows updated) in the index table by this transaction so far."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_tup_ins, n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = %s",
+            [IndexEntry._meta.db_table],
+        )
+        row = cursor.fetchone()
+    return row or (0, 0)
+
+
+def test_a_batch_s_title_norms_are_written_by_its_insert_not_by_an_update(newsroom):
+    # An UPDATE rewrites the whole row (vectors and all) and leaves a dead copy that every search
+    # for its words visits until a VACUUM: the norms go into the INSERT.
+    from rongmei.search.backend import forget_title_stats
+
+    newsroom.add_story(title="城市书房开放夜读", body="<p>书房开到夜里十点。</p>", publish=True)
+    short = newsroom.add_story(title="桥梁通车", body="<p>新桥今天通车。</p>", publish=True)
+    long = newsroom.add_story(title="黄河流域生态保护座谈会召开", body="<p>座谈会在淄博召开。</p>", publish=True)
+    batch = [short, long]
+    IndexEntry.objects.filter(object_id__in=[str(story.pk) for story in batch]).delete()
+    forget_title_stats(connection.alias)
+    inserted, updated = _index_table_changes()
+
+    get_search_backend().get_index_for_model(StoryPage).add_items(StoryPage, batch)
+
+    now_inserted, now_updated = _index_table_changes()
+    assert (now_inserted - inserted, now_updated - updated) == (2, 0)
+    # modelsearch's average: over every titled entry, the batch's own titles included
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT avg(length(title)) FROM {IndexEntry._meta.db_table} WHERE length(title) > 0")
+        average = float(cursor.fetchone()[0])
+    rows = IndexEntry.objects.filter(object_id__in=[str(story.pk) for story in batch])
+    rows = rows.extra(select={"length": "length(title)"}).values_list("object_id", "title_norm", "length")
+    norms = {object_id: (norm, length) for object_id, norm, length in rows}
+    for story in batch:
+        norm, length = norms[str(story.pk)]
+        assert norm == pytest.approx(average / length)
+    assert norms[str(short.pk)][0] > norms[str(long.pk)][0]
+
+
+def test_the_first_batch_of_an_empty_index_gets_its_norms_from_its_own_titles(newsroom):
+    # No average before the first batch: it is written, then its norms are set from its titles.
+    from rongmei.search.backend import forget_title_stats
+
+    short = newsroom.add_story(title="桥梁通车", body="<p>新桥今天通车。</p>", publish=True)
+    long = newsroom.add_story(title="黄河流域生态保护座谈会召开", body="<p>座谈会在淄博召开。</p>", publish=True)
+    IndexEntry.objects.all().delete()
+    forget_title_stats(connection.alias)
+
+    get_search_backend().get_index_for_model(StoryPage).add_items(StoryPage, [short, long])
+
+    rows = IndexEntry.objects.extra(select={"length": "length(title)"}).values_list("title_norm", "length")
+    average = sum(length for _norm, length in rows) / len(rows)
+    assert sorted(norm for norm, _length in rows) == pytest.approx(sorted(average / length for _n, length in rows))
+    assert all(norm != 1.0 for norm, _length in rows)
+
+
+def _last_vacuum():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT last_vacuum, last_analyze FROM pg_stat_user_tables WHERE relname = %s",
+            [IndexEntry._meta.db_table],
+        )
+        return cursor.fetchone()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_ends_with_a_vacuum_of_the_index_table(newsroom):
+    # A rebuild of an index with entries replaces each one; the old versions are dead rows that
+    # searches visit until a VACUUM, so the rebuild ends with one (and an ANALYZE).
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(3):
+        newsroom.add_story(title=f"桥梁{n}号通车", body="<p>新桥今天通车。</p>", publish=True)
+    vacuumed_before, analysed_before = _last_vacuum()
+
+    with CaptureQueriesContext(connection) as queries:
+        call_command("update_index", verbosity=0)
+
+    vacuums = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("VACUUM")]
+    assert vacuums == [f'VACUUM (ANALYZE) "{IndexEntry._meta.db_table}"']
+    vacuumed, analysed = _last_vacuum()
+    assert vacuumed is not None and (vacuumed_before is None or vacuumed > vacuumed_before)
+    assert analysed is not None and (analysed_before is None or analysed > analysed_before)
+    assert len(titles("通车")) == 3
