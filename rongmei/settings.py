@@ -229,6 +229,9 @@ else:
 # Public pages are cached for this many seconds and invalidated on publish/correction/retraction.
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "600"))
 PUBLIC_PAGE_CACHE_ENABLED = env_bool("PUBLIC_PAGE_CACHE_ENABLED", True)
+# rongmei/wsgi.py leaves what the web process loaded out of Python's garbage collections
+# (gc.freeze): a full collection walked ~240,000 objects, pausing a worker 100-190 ms (decision 0030).
+WEB_GC_FREEZE = env_bool("WEB_GC_FREEZE", True)
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {

@@ -35,3 +35,6 @@ PUBLIC_PAGE_CACHE_CLOCK_SECONDS = 0
 # The per-process memo of site, navigation and sections follows the clock, which moves on commit;
 # most tests never commit (memo tests turn it on with committed bumps).
 PUBLIC_MEMO_ENABLED = False
+# A test that imports rongmei.wsgi would freeze the test process's objects, garbage-to-be included
+# (core/tests/test_wsgi_gc.py turns it on in a process of its own).
+WEB_GC_FREEZE = os.environ.get("WEB_GC_FREEZE") == "1"

@@ -7,6 +7,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rongmei.settings")
 
 django_application = get_wsgi_application()
 
+from django.conf import settings  # noqa: E402
+
 from rongmei.media.static_media import RenditionFiles  # noqa: E402 (needs the settings)
 
 # Image renditions (MEDIA_URL + "images/…") straight from disk while SERVE_MEDIA is on, before any
@@ -31,4 +33,5 @@ def freeze_what_is_loaded() -> None:
     gc.freeze()
 
 
-freeze_what_is_loaded()
+if settings.WEB_GC_FREEZE:
+    freeze_what_is_loaded()

@@ -338,13 +338,13 @@ def running_title_average(index, created_lengths) -> float | None:
     process and database: read from the table the first time (the batch just written included),
     then brought up to date with the titles each batch created (``created_lengths``: their
     lengths, 0 for no title). None while no entry has a title."""
-    if index.entries.db in _title_stats:
-        stats = title_totals(index)
+    stats = _title_stats.get(index.entries.db)
+    if stats is None:
+        stats = title_totals(index)  # read from the table, the batch included
+    else:
         lengths = [length for length in created_lengths if length]
         stats[0] += float(sum(lengths))
         stats[1] += len(lengths)
-    else:
-        stats = title_totals(index)
     return stats[0] / stats[1] if stats[1] else None
 
 

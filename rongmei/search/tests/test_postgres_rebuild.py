@@ -216,7 +216,7 @@ def test_a_batch_s_title_norms_are_written_by_its_insert_not_by_an_update(newsro
 
 
 def test_the_first_batch_of_an_empty_index_gets_its_norms_from_its_own_titles(newsroom):
-    # No average before the first batch: it is written, then its norms are set from its titles.
+    # No title in the index before the first batch: its INSERT takes the average from its own titles.
     from rongmei.search.backend import forget_title_stats
 
     short = newsroom.add_story(title="桥梁通车", body="<p>新桥今天通车。</p>", publish=True)
