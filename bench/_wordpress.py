@@ -5,11 +5,12 @@ path})`` and leaves nothing behind:
 
 * the packages (wordpress, nginx, php-fpm, php-mysql, ...) are installed by
   scripts/install-bench-deps.sh when missing; ``WordPressUnavailable`` when they still are (no apt-get);
-* a throwaway MariaDB database and user ``rongmei_bench_wp_<hex>`` (made and dropped through the
+* a throwaway MariaDB database and user ``rongmei_bench_wp_<pid>_<hex>`` (made and dropped through the
   ``mariadb`` client as root: BENCH_WP_MYSQL_USER, MYSQL_PWD to change that);
 * Debian's /usr/share/wordpress/wp-config.php loads /etc/wordpress/config-$WORDPRESS_CONFIG.php when
-  the web server passes WORDPRESS_CONFIG: the site's config is /etc/wordpress/config-rongmei-bench-<hex>.php,
-  a name no other site uses, removed on exit (the only file written outside ``workdir``);
+  the web server passes WORDPRESS_CONFIG: the site's config is /etc/wordpress/config-rongmei-bench-<pid>-<hex>.php,
+  a name no other site uses, removed on exit (the only file written outside ``workdir``); what a killed
+  run left (its process id no longer running) is removed when the next run starts;
 * nginx and php-fpm run as child processes with their own configuration in ``workdir`` (nginx on a
   free 127.0.0.1 port, php-fpm on a unix socket there); the system services are neither used nor
   touched. The php-fpm pool is Debian's stock www.conf (pm = dynamic, max_children 5, ...), read
@@ -128,12 +129,57 @@ def versions() -> str:
 # --- MariaDB ---------------------------------------------------------------------------------
 
 
-def _sql(statement: str) -> None:
+def _sql(statement: str) -> list[str]:
+    """Run ``statement`` as the bench's MariaDB user; the first column of its rows, if any."""
     client = shutil.which("mariadb") or shutil.which("mysql")
     user = os.environ.get("BENCH_WP_MYSQL_USER", "root")
-    result = subprocess.run([client, f"--user={user}", "-e", statement], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [client, f"--user={user}", "--batch", "--skip-column-names", "-e", statement],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
     if result.returncode:
         raise RuntimeError(f"{client} as {user}: {result.stderr.strip()}")
+    return [line.split("\t")[0] for line in result.stdout.splitlines() if line]
+
+
+# Every name a run makes carries its process id: a later run tells a live run's from a dead one's.
+_LEFTOVER = re.compile(r"rongmei[-_]bench[-_](?:wp_)?(?:(\d+)[-_])?[0-9a-f]+$")
+
+
+def _left_by_a_dead_run(name: str) -> bool:
+    """Whether ``name`` (a config file's stem after "config-", a database, a user) was made by a run
+    that no longer runs: its process id is gone, or the name has none (made before names had one)."""
+    match = _LEFTOVER.match(name)
+    if match is None:
+        return False
+    if match.group(1) is None:
+        return True
+    try:
+        os.kill(int(match.group(1)), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
+
+
+def sweep_leftovers() -> list[str]:
+    """Remove what a killed run (SIGKILL, a machine reset) left: its site config in /etc/wordpress,
+    its database and its user. A run stopped by Ctrl-C or SIGTERM cleans up after itself."""
+    swept = []
+    for path in sorted(CONFIG_DIR.glob("config-rongmei-bench-*.php")):
+        if _left_by_a_dead_run(path.stem.removeprefix("config-")):
+            _remove_config(path)
+            swept.append(str(path))
+    for database in _sql("SHOW DATABASES LIKE 'rongmei\\_bench\\_wp\\_%'"):
+        if _left_by_a_dead_run(database):
+            _sql(f"DROP DATABASE IF EXISTS `{database}`")
+            swept.append(f"database {database}")
+    for user in _sql("SELECT User FROM mysql.user WHERE User LIKE 'rongmei\\_bench\\_wp\\_%'"):
+        if _left_by_a_dead_run(user):
+            _sql(f"DROP USER IF EXISTS '{user}'@'localhost'")
+            swept.append(f"user {user}")
+    return swept
 
 
 # --- Configuration files ---------------------------------------------------------------------
@@ -361,9 +407,12 @@ def wordpress_site(
 
     Yields ``(port, {"home": "/", "article": path of posts[article_index]})``."""
     ensure_packages()
-    token = secrets.token_hex(4)
+    swept = sweep_leftovers()
+    if swept:
+        print(f"wordpress: removed what a killed run left: {', '.join(swept)}", file=sys.stderr)
+    token = f"{os.getpid()}-{secrets.token_hex(4)}"
     name = f"rongmei-bench-{token}"
-    database = user = f"rongmei_bench_wp_{token}"
+    database = user = f"rongmei_bench_wp_{token.replace('-', '_')}"
     password = secrets.token_hex(16)
     config_file = CONFIG_DIR / f"config-{name}.php"
     workdir = Path(workdir) / "wordpress"
