@@ -155,11 +155,11 @@ def _left_by_a_dead_run(name: str) -> bool:
     if match.group(1) is None:
         return True
     try:
-        os.kill(int(match.group(1)), 0)
+        os.kill(int(match.group(1)), 0)  # signal 0: only asks whether the process exists
     except ProcessLookupError:
         return True
-    except PermissionError:  # alive, another user's
-        return False
+    except PermissionError:  # it exists, as another user's
+        pass
     return False
 
 

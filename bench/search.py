@@ -9,8 +9,7 @@ It generates stories of news-like Chinese from a vocabulary and sentence templat
 bulk (Page and StoryPage rows, bypassing treebeard's one-by-one inserts), indexes them through the
 backend's own ``add_items`` (segmentation included), then times the public search's two queries
 (ranked top 20 and count) for 2- and 4-character words, common and rare, and two numbers of middling
-frequency (``q3_mid``), side by side with the
-same search ranking every match (the SQLite backend ranks only the newest ``RANK_MAX_MATCHES`` of
+frequency (``q3_mid``), side by side with the same search ranking every match (the SQLite backend ranks only the newest ``RANK_MAX_MATCHES`` of
 a very common word) and with the unsegmented baseline a site without this backend would need: a ``LIKE '%词%'`` scan. On SQLite it
 also counts what plain FTS5 (unicode61, no segmentation) finds. The last line is key=value figures.
 """

@@ -37,4 +37,4 @@ PUBLIC_PAGE_CACHE_CLOCK_SECONDS = 0
 PUBLIC_MEMO_ENABLED = False
 # A test that imports rongmei.wsgi would freeze the test process's objects, garbage-to-be included
 # (core/tests/test_wsgi_gc.py turns it on in a process of its own).
-WEB_GC_FREEZE = os.environ.get("WEB_GC_FREEZE") == "1"
+WEB_GC_FREEZE = env_bool("WEB_GC_FREEZE", False)  # noqa: F405 (from rongmei.settings)

@@ -320,7 +320,7 @@ def forget_title_stats(alias) -> None:
 
 def title_totals(index) -> list:
     """``[sum of title lengths, number of titled entries]`` of the index, kept per process and
-    database (``running_title_average`` keeps it up to date): read from the table the first time."""
+    database (``count_created_titles`` keeps it up to date): read from the table the first time."""
     db = index.entries.db
     stats = _title_stats.get(db)
     if stats is None:
@@ -333,19 +333,23 @@ def title_totals(index) -> list:
     return stats
 
 
-def running_title_average(index, created_lengths) -> float | None:
-    """The average title length of the index (what modelsearch's title norms divide), kept per
-    process and database: read from the table the first time (the batch just written included),
-    then brought up to date with the titles each batch created (``created_lengths``: their
-    lengths, 0 for no title). None while no entry has a title."""
+def count_created_titles(index, created_lengths) -> list:
+    """Bring ``title_totals`` up to date with the titles a batch created (``created_lengths``: their
+    lengths, 0 for no title); read from the table the first time (the batch just written included)."""
     stats = _title_stats.get(index.entries.db)
     if stats is None:
-        stats = title_totals(index)  # read from the table, the batch included
-    else:
-        lengths = [length for length in created_lengths if length]
-        stats[0] += float(sum(lengths))
-        stats[1] += len(lengths)
-    return stats[0] / stats[1] if stats[1] else None
+        return title_totals(index)
+    lengths = [length for length in created_lengths if length]
+    stats[0] += float(sum(lengths))
+    stats[1] += len(lengths)
+    return stats
+
+
+def running_title_average(index, created_lengths) -> float | None:
+    """The average title length of the index (what modelsearch's title norms divide), kept per
+    process and database (``count_created_titles``). None while no entry has a title."""
+    total, titled = count_created_titles(index, created_lengths)
+    return total / titled if titled else None
 
 
 def refresh_batch_title_norms(index, content_type_pk, object_ids, created_ids) -> None:

@@ -19,10 +19,10 @@ from .backend import (
     EmptyQueryMixin,
     SegmentingIndexerMixin,
     combine,
+    count_created_titles,
     forget_title_stats,
     indexers_for,
     query_terms,
-    running_title_average,
     title_totals,
 )
 from .results import objects_in_rank_order
@@ -227,7 +227,7 @@ class ChinesePostgresIndex(pg.PostgresIndex):
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, total, titled])
             written = cursor.fetchall()
-        running_title_average(self, [length for _id, inserted, length in written if inserted])
+        count_created_titles(self, [length for _id, inserted, length in written if inserted])
 
 
 def _fetchall_sql(connection, sql, params) -> list[tuple]:
