@@ -11,7 +11,9 @@ backend's own ``add_items`` (segmentation included), then times the public searc
 (ranked top 20 and count) for 2- and 4-character words, common and rare, and two numbers of middling
 frequency (``q3_mid``), side by side with the same search ranking every match (the SQLite backend ranks only the newest ``RANK_MAX_MATCHES`` of
 a very common word) and with the unsegmented baseline a site without this backend would need: a ``LIKE '%词%'`` scan. On SQLite it
-also counts what plain FTS5 (unicode61, no segmentation) finds. The last line is key=value figures.
+also counts what plain FTS5 (unicode61, no segmentation) finds; on PostgreSQL it times the same
+searches without the recent-entries GIN index as well (``whole p95``: every entry asked at once, as
+before that index). The last line is key=value figures.
 """
 
 import argparse
@@ -525,6 +527,19 @@ def run(args):
         finally:
             compiler.RANK_MAX_MATCHES = saved
 
+    def whole_index_page(word):
+        # PostgreSQL: the same search without its recent-entries index, every entry asked at once.
+        from rongmei.search import postgres_backend
+
+        saved = postgres_backend.recent_entries_bound
+        postgres_backend.recent_entries_bound = lambda connection: None
+        try:
+            return segmented_page(word)
+        finally:
+            postgres_backend.recent_entries_bound = saved
+
+    side_by_side_whole = connection.vendor == "postgresql"
+
     def like_page(word):
         matches = StoryPage.objects.live().filter(
             Q(title__contains=word) | Q(lead__contains=word) | Q(body__contains=word)
@@ -536,7 +551,8 @@ def run(args):
     per_class = {}
     print(
         f"{'word':<6} {'class':<9} {'hits':>7} {'LIKE hits':>9} {'FTS5 raw':>8} "
-        f"{'p50 ms':>8} {'p95 ms':>8} {'cpu p95':>8} {'all p50':>8} {'LIKE p50':>9} {'LIKE p95':>9}",
+        f"{'p50 ms':>8} {'p95 ms':>8} {'cpu p95':>8} {'all p50':>8} {'LIKE p50':>9} {'LIKE p95':>9}"
+        + (f" {'whole p95':>9}" if side_by_side_whole else ""),
         flush=True,
     )
     for word, (length, frequency) in QUERY_WORDS.items():
@@ -548,10 +564,13 @@ def run(args):
         uncapped = (
             timed(lambda w=word: uncapped_page(w), args.like_repeats) if args.like_repeats else [float("nan")]
         )
+        whole = timed(lambda w=word: whole_index_page(w), args.repeats) if side_by_side_whole else []
         key = f"q{length}_{frequency}"
         bucket = per_class.setdefault(
-            key, {"ours": [], "ours_cpu": [], "uncapped": [], "like": [], "hits": [], "like_hits": []}
+            key,
+            {"ours": [], "ours_cpu": [], "uncapped": [], "like": [], "whole": [], "hits": [], "like_hits": []},
         )
+        bucket["whole"] += whole
         bucket["ours"] += ours
         bucket["ours_cpu"] += ours_cpu
         bucket["uncapped"] += uncapped
@@ -561,7 +580,8 @@ def run(args):
         print(
             f"{word:<6} {key:<9} {hits:>7} {like_hits:>9} {raw_fts_hits.get(word, '-'):>8} "
             f"{statistics.median(ours):>8.1f} {percentile(ours, 0.95):>8.1f} {percentile(ours_cpu, 0.95):>8.1f} "
-            f"{statistics.median(uncapped):>8.1f} {statistics.median(like):>9.1f} {percentile(like, 0.95):>9.1f}",
+            f"{statistics.median(uncapped):>8.1f} {statistics.median(like):>9.1f} {percentile(like, 0.95):>9.1f}"
+            + (f" {percentile(whole, 0.95):>9.1f}" if whole else ""),
             flush=True,
         )
 
@@ -587,6 +607,11 @@ def run(args):
         figures[f"{key}_like_over_ours_p50"] = f"{like_p50 / p50:.1f}"
         figures[f"{key}_all_ranked_p50_ms"] = f"{statistics.median(bucket['uncapped']):.1f}"
         figures[f"{key}_all_ranked_over_ours_p50"] = f"{statistics.median(bucket['uncapped']) / p50:.1f}"
+        if bucket["whole"]:
+            # the same searches without PostgreSQL's recent-entries index, in the same run
+            whole_p95 = percentile(bucket["whole"], 0.95)
+            figures[f"{key}_whole_index_p95_ms"] = f"{whole_p95:.1f}"
+            figures[f"{key}_whole_index_over_ours_p95"] = f"{whole_p95 / p95:.1f}"
         figures[f"{key}_hits"] = "/".join(str(h) for h in bucket["hits"])
         figures[f"{key}_like_hits"] = "/".join(str(h) for h in bucket["like_hits"])
     if raw_fts_hits:

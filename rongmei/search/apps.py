@@ -9,6 +9,11 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from rongmei.core.scheduler import register_periodic_job
+
         from . import signal_handlers
 
         signal_handlers.register_signal_handlers()
+        register_periodic_job(
+            "search_recent_index", "rongmei.search.tasks.maintain_recent_search_index", every_minutes=60
+        )

@@ -23,6 +23,10 @@ def gin_indexes() -> set:
     return postgres_backend.existing_gin_indexes(connection) & KNOWN
 
 
+def recent_indexes() -> list[str]:
+    return [name for name, _bound, valid in postgres_backend.recent_gin_indexes(connection) if valid]
+
+
 def titles(query):
     return [page.title for page in StoryPage.objects.live().search(query)]
 
@@ -41,13 +45,17 @@ def test_a_rebuild_into_an_empty_index_writes_without_gin_indexes_and_builds_the
     rebuilder = backend.rebuilder_class(index)
     assert isinstance(rebuilder, postgres_backend.ChinesePostgresSearchRebuilder)
 
+    recent_before = recent_indexes()
+    assert len(recent_before) == 1  # the migration's
+
     index = rebuilder.start()
-    assert gin_indexes() == set()
-    assert sorted(rebuilder.dropped) == sorted(KNOWN)
+    assert gin_indexes() == set() and recent_indexes() == []
+    assert set(rebuilder.dropped) == KNOWN | set(recent_before)
     index.add_items(StoryPage, list(StoryPage.objects.all()))
     rebuilder.finish()
 
     assert gin_indexes() == KNOWN
+    assert len(recent_indexes()) == 1  # made again over the newest entries
     assert titles("通车") == ["桥梁通车"]
 
 
@@ -260,3 +268,58 @@ def test_a_rebuild_ends_with_a_vacuum_of_the_index_table(newsroom):
     assert vacuumed is not None and (vacuumed_before is None or vacuumed > vacuumed_before)
     assert analysed is not None and (analysed_before is None or analysed > analysed_before)
     assert len(titles("通车")) == 3
+
+
+def test_the_recent_entries_index_moves_once_twice_its_size_is_above_its_bound(newsroom):
+    def story(n):
+        newsroom.add_story(title=f"第{n}条", body="<p>新桥今天通车。</p>", publish=True)
+
+    for n in range(5):
+        story(n)
+    entries = IndexEntry.objects.count()
+    ids = list(IndexEntry.objects.order_by("-pk").values_list("pk", flat=True))
+    ((migrations_index, bound, _valid),) = postgres_backend.recent_gin_indexes(connection)
+    assert bound == 0  # the migration's, over an empty table
+
+    # Every entry is above its bound: no more than twice as many as it is for.
+    nothing = {"dropped": [], "created": [], "busy": False}
+    assert postgres_backend.maintain_recent_gin_index(connection, entries=entries) == nothing
+    # More than twice two: a new index over the newest two entries (counted in entries: a
+    # re-indexed story takes a new id without a new entry); the old one stays for one run.
+    done = postgres_backend.maintain_recent_gin_index(connection, entries=2)
+    assert done == {"dropped": [], "created": [f"rongmei_search_recent_gin_{ids[2]}"], "busy": False}
+    assert postgres_backend.recent_entries_bound(connection) == ids[2]
+    done = postgres_backend.maintain_recent_gin_index(connection, entries=2)
+    assert done == {"dropped": [migrations_index], "created": [], "busy": False}
+
+    story(5)
+    story(6)  # four above the bound: not yet
+    assert postgres_backend.maintain_recent_gin_index(connection, entries=2) == nothing
+    story(7)
+    newest = IndexEntry.objects.order_by("-pk").values_list("pk", flat=True)[2]
+    done = postgres_backend.maintain_recent_gin_index(connection, entries=2)
+    assert done["created"] == [f"rongmei_search_recent_gin_{newest}"]
+    assert postgres_backend.recent_entries_bound(connection) == newest
+
+
+def test_an_invalid_recent_index_is_dropped_and_none_is_left_without_one(newsroom):
+    newsroom.add_story(title="桥梁通车", body="<p>新桥今天通车。</p>", publish=True)
+    (name, _bound, _valid), = postgres_backend.recent_gin_indexes(connection)
+    with connection.cursor() as cursor:
+        # What a CREATE INDEX CONCURRENTLY that died halfway leaves: an index marked invalid.
+        cursor.execute("UPDATE pg_index SET indisvalid = false WHERE indexrelid = %s::regclass", [name])
+    postgres_backend.forget_recent_bound()
+    assert postgres_backend.recent_entries_bound(connection) is None  # searches go without it
+
+    done = postgres_backend.maintain_recent_gin_index(connection)
+    assert done["dropped"] == [name] and len(done["created"]) == 1
+    assert postgres_backend.recent_gin_indexes(connection) == [(done["created"][0], 0, True)]
+
+
+def test_the_upkeep_is_a_periodic_job_that_runs_the_maintenance():
+    from rongmei.core.scheduler import registered_jobs
+    from rongmei.search.tasks import maintain_recent_search_index
+
+    job = next(job for job in registered_jobs() if job.name == "search_recent_index")
+    assert job.task_path == "rongmei.search.tasks.maintain_recent_search_index" and job.every_minutes == 60
+    assert maintain_recent_search_index.call() == "dropped= created="
