@@ -8,7 +8,7 @@ from functools import cached_property
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
-from django.db.models import F
+from django.db.models import F, TextField
 from django.db.models.expressions import RawSQL
 from modelsearch.backends.database.postgres import postgres as pg
 from modelsearch.backends.database.postgres.query import Lexeme
@@ -298,12 +298,18 @@ class ChinesePostgresSearchQueryCompiler(pg.PostgresSearchQueryCompiler):
             .annotate(_vector_=RawSQL(f'"{DOCUMENT_COLUMN}"', [], SearchVectorField()))
             .filter(_vector_=search_query)
             .order_by("-pk")
-            .values_list("pk", "object_id", "title", "title_norm", "body")
+            .annotate(_tid_=RawSQL(f'"{entries.model._meta.db_table}".ctid', [], output_field=TextField()))
+            .values_list("pk", "object_id", "_tid_")
         )
-        # The rank, compiled against the entry table's name: the statement below gives the
-        # candidates that name, so it reads their columns. It is computed for the candidates only:
-        # in the candidates' own SELECT PostgreSQL ranks every match a bitmap scan finds before
-        # sorting them by id (a word with ~17,500 matches at a million: 270 ms against 130 ms).
+        # The candidates carry their row's address (ctid), not its vectors: a match found by a
+        # bitmap scan is sorted by id with all it carries, and sorting ~1,800 rows of 2.5 KB took
+        # 6 ms of a rare word's 13; the chosen thousand are read again by address (a TID scan,
+        # ~2 µs a row, the same row versions: one statement, one snapshot), one by one: as a
+        # plain join PostgreSQL may hash every entry of the table by its address instead.
+        # The rank, compiled against the entry table's name, reads the rows joined that way. It is
+        # computed for the candidates only: in the candidates' own SELECT PostgreSQL ranks every
+        # match a bitmap scan finds before sorting them by id (a word with ~17,500 matches at a
+        # million: 270 ms against 130 ms).
         rank_query = entries.annotate(_rank_=rank).query
         connection = connections[self.queryset.db]
         rank_sql, rank_params = rank_query.get_compiler(connection=connection).compile(
@@ -346,10 +352,11 @@ class ChinesePostgresSearchQueryCompiler(pg.PostgresSearchQueryCompiler):
         table = connection.ops.quote_name(pg.IndexEntry._meta.db_table)
         rows = _fetchall_sql(
             connection,
-            with_sql + f"SELECT {table}.pk, {table}.object_id, {rank_sql}, EXISTS ("
+            with_sql + f"SELECT candidates.pk, candidates.object_id, {rank_sql}, EXISTS ("
             f"SELECT 1 FROM ({visible_sql}) AS visible (pk) "
-            f"WHERE visible.pk = CAST({table}.object_id AS {pk_field.db_type(connection)}) OFFSET 0"
-            f") FROM candidates AS {table}",
+            f"WHERE visible.pk = CAST(candidates.object_id AS {pk_field.db_type(connection)}) OFFSET 0"
+            f") FROM candidates, LATERAL (SELECT title, title_norm, body FROM {table} "
+            f"WHERE {table}.ctid = candidates._tid_ OFFSET 0) AS {table}",
             (*candidates_params, *rank_params, *visible_params),
         )
         if len(rows) > limit:

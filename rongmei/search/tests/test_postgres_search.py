@@ -148,10 +148,10 @@ def test_the_recent_entries_index_answers_the_first_part(newsroom, monkeypatch):
     for n in range(30):
         newsroom.add_story(title=f"第{n}条", body=f"<p>全市经济{'，蹴鞠' if n % 10 == 9 else ''}。</p>", publish=True)
     try:
-        postgres_backend.maintain_recent_gin_index(connection, entries=20)
+        postgres_backend.maintain_recent_gin_index(connection, entries=10)
         (name, bound, valid), superseded = postgres_backend.recent_gin_indexes(connection)
         assert valid and superseded[1] < bound  # the one before, kept for one more run
-        postgres_backend.maintain_recent_gin_index(connection, entries=20)
+        postgres_backend.maintain_recent_gin_index(connection, entries=10)
         assert postgres_backend.recent_gin_indexes(connection) == [(name, bound, True)]
         assert postgres_backend.recent_entries_bound(connection) == bound
 
