@@ -14,6 +14,20 @@ from rongmei.search.queries import search_stories  # noqa: E402
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def window_statements(monkeypatch):
+    """The ranked window's statements, ``[(sql, params), …]``, as the searches run them."""
+    statements = []
+    fetch = postgres_backend._fetchall_sql
+
+    def recording(connection, sql, params):
+        statements.append((sql, params))
+        return fetch(connection, sql, params)
+
+    monkeypatch.setattr(postgres_backend, "_fetchall_sql", recording)
+    return statements
+
+
 def titles(results):
     return [page.title for page in results]
 
@@ -71,22 +85,14 @@ def test_a_story_too_long_for_a_page_is_still_found_and_ranked(newsroom):
     assert titles(results) == [short_story.title, long_story.title]
 
 
-def test_visibility_is_asked_per_candidate_never_by_hashing_every_visible_story(newsroom, monkeypatch):
+def test_visibility_is_asked_per_candidate_never_by_hashing_every_visible_story(newsroom, window_statements):
     # Given the choice, PostgreSQL answers the EXISTS by hashing every visible story when that
     # looks cheaper than 1,000 probes: at 50,000 stories a very common word took 77 ms that way
     # and 15 ms by probes. In a small newsroom it always looks cheaper, so the plan shows it.
     for n in range(6):
         newsroom.add_story(title=f"第{n}条", body="<p>全市经济持续发展。</p>", publish=True)
-    statements = []
-    fetch = postgres_backend._fetchall_sql
-
-    def recording(connection, sql, params):
-        statements.append((sql, params))
-        return fetch(connection, sql, params)
-
-    monkeypatch.setattr(postgres_backend, "_fetchall_sql", recording)
     assert len(titles(search_stories("发展"))) == 6
-    (sql, params), = statements
+    (sql, params), = window_statements
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
         cursor.execute("EXPLAIN " + sql, params)
@@ -102,7 +108,9 @@ def _ranked_window(word):
     return compiler.ranked_window(compiler.get_config(results.backend)), compiler.capped
 
 
-def test_the_newest_entries_are_asked_first_and_the_older_ones_fill_what_they_leave(newsroom, monkeypatch):
+def test_the_newest_entries_are_asked_first_and_the_older_ones_fill_what_they_leave(
+    newsroom, monkeypatch, window_statements
+):
     # Old stories: 经济 in every one, 蹴鞠 in two. New stories (above the recent index's bound):
     # 经济 in every one, 蹴鞠 in one. Window of 3.
     monkeypatch.setattr(postgres_backend.ChinesePostgresSearchQueryCompiler, "RANK_MAX_MATCHES", 3)
@@ -120,18 +128,11 @@ def test_the_newest_entries_are_asked_first_and_the_older_ones_fill_what_they_le
 
     # The bound between the old and the new: the recent part fills the window for 经济, and
     # holds one of the three matches of 蹴鞠, the older part giving the other two.
-    statements = []
-    fetch = postgres_backend._fetchall_sql
-
-    def recording(connection, sql, params):
-        statements.append(sql)
-        return fetch(connection, sql, params)
-
-    monkeypatch.setattr(postgres_backend, "_fetchall_sql", recording)
+    window_statements.clear()
     monkeypatch.setattr(postgres_backend, "recent_entries_bound", lambda connection: last_id - 4)
     split = {word: _ranked_window(word) for word in whole}
 
-    assert all("older AS MATERIALIZED" in sql for sql in statements)
+    assert all("older AS MATERIALIZED" in sql for sql, _params in window_statements)
     assert split == whole
     assert [page.title for page in search_stories("蹴鞠")] == ["新闻0", "旧闻1", "旧闻0"]
     window, capped = split["经济"]
@@ -140,7 +141,7 @@ def test_the_newest_entries_are_asked_first_and_the_older_ones_fill_what_they_le
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_recent_entries_index_answers_the_first_part(newsroom, monkeypatch):
+def test_the_recent_entries_index_answers_the_first_part(newsroom, window_statements):
     # The bound reaches PostgreSQL as a constant, so the planner can prove the partial index's
     # predicate and answer the recent part from it. (Outside a transaction, as the periodic job
     # and a rebuild make it: an index made in a transaction that rewrote some of the table's rows
@@ -155,16 +156,8 @@ def test_the_recent_entries_index_answers_the_first_part(newsroom, monkeypatch):
         assert postgres_backend.recent_gin_indexes(connection) == [(name, bound, True)]
         assert postgres_backend.recent_entries_bound(connection) == bound
 
-        statements = []
-        fetch = postgres_backend._fetchall_sql
-
-        def recording(connection, sql, params):
-            statements.append((sql, params))
-            return fetch(connection, sql, params)
-
-        monkeypatch.setattr(postgres_backend, "_fetchall_sql", recording)
         assert titles(search_stories("蹴鞠")) == ["第29条", "第19条", "第9条"]
-        ((sql, params),) = statements
+        ((sql, params),) = window_statements
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("ANALYZE wagtailsearch_indexentry")
             cursor.execute("SET LOCAL enable_seqscan = off")
