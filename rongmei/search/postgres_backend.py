@@ -297,7 +297,6 @@ class ChinesePostgresSearchQueryCompiler(pg.PostgresSearchQueryCompiler):
             entries.filter(content_type_id__in=content_types)
             .annotate(_vector_=RawSQL(f'"{DOCUMENT_COLUMN}"', [], SearchVectorField()))
             .filter(_vector_=search_query)
-            .order_by("-pk")
             .annotate(_tid_=RawSQL(f'"{entries.model._meta.db_table}".ctid', [], output_field=TextField()))
             .values_list("pk", "object_id", "_tid_")
         )
@@ -335,20 +334,26 @@ class ChinesePostgresSearchQueryCompiler(pg.PostgresSearchQueryCompiler):
         bound = recent_entries_bound(connection)
         try:
             visible_sql, visible_params = self.queryset.order_by().values_list("pk").query.sql_with_params()
-            if bound is None:
-                candidates_sql, candidates_params = matches[: limit + 1].query.sql_with_params()
-                with_sql = f"WITH candidates AS MATERIALIZED ({candidates_sql}) "
-            else:
-                recent_sql, recent_params = matches.filter(pk__gt=bound)[: limit + 1].query.sql_with_params()
-                older_sql, older_params = matches.filter(pk__lte=bound)[: limit + 1].query.sql_with_params()
-                with_sql = (
-                    f"WITH recent AS MATERIALIZED ({recent_sql}), older AS MATERIALIZED ({older_sql}), "
-                    "candidates AS (SELECT * FROM recent UNION ALL (SELECT * FROM older "
-                    f"LIMIT {limit + 1} - (SELECT count(*) FROM recent))) "
-                )
-                candidates_params = (*recent_params, *older_params)
+            matches_sql, matches_params = matches.query.sql_with_params()
         except EmptyResultSet:  # no content type to search, or a queryset that matches nothing
             return []
+
+        def newest(where=""):
+            # The ORM's statement compiled once, narrowed here; PostgreSQL flattens the subquery,
+            # so the bound is a condition on the entry table's id, as the partial index needs.
+            return f"SELECT * FROM ({matches_sql}) AS matches {where} ORDER BY matches.pk DESC LIMIT {limit + 1}"
+
+        if bound is None:
+            with_sql = f"WITH candidates AS MATERIALIZED ({newest()}) "
+            candidates_params = matches_params
+        else:
+            with_sql = (
+                f"WITH recent AS MATERIALIZED ({newest(f'WHERE matches.pk > {bound:d}')}), "
+                f"older AS MATERIALIZED ({newest(f'WHERE matches.pk <= {bound:d}')}), "
+                "candidates AS (SELECT * FROM recent UNION ALL (SELECT * FROM older "
+                f"LIMIT {limit + 1} - (SELECT count(*) FROM recent))) "
+            )
+            candidates_params = (*matches_params, *matches_params)
         table = connection.ops.quote_name(pg.IndexEntry._meta.db_table)
         rows = _fetchall_sql(
             connection,
