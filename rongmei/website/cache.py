@@ -538,6 +538,13 @@ class PublicPageCacheMiddleware:
         lock = uuid.uuid4().hex
         if cache.add(lock_key, lock, lock_seconds()):
             try:
+                # The request that rendered it may have stored it and let go of the lock between
+                # our lookup and our lock: look once more before rendering it again.
+                latest = cache.get(key)
+                if isinstance(latest, Entry) and (entry is None or latest.stored_at != entry.stored_at):
+                    versions = read_versions(latest.tags)
+                    if latest.state(versions) == FRESH:
+                        return latest.response("hit")
                 return self.render(request, key, versions.clock)
             finally:
                 if cache.get(lock_key) == lock:

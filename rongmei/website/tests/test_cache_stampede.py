@@ -76,6 +76,27 @@ def test_a_stampede_of_50_requests_for_a_missing_page_renders_it_once():
     assert sorted(how for _status, how, _body in results) == ["hit"] * 49 + ["miss"]
 
 
+def test_a_request_that_gets_the_lock_after_another_stored_the_page_serves_that_page(monkeypatch):
+    """The race behind a flaky burst: this request finds nothing, is slow to read the versions, and
+    meanwhile another renders the page, stores it and lets go of the lock; it must not render again."""
+    read_versions = page_cache.read_versions
+    calls = []
+
+    def slow_read(tags=()):
+        calls.append(tuple(tags))
+        if len(calls) == 1:  # the first lookup: another request renders the whole page meanwhile
+            other = threading.Thread(target=lambda: (Client().get("/slow/"), connection.close()))
+            other.start()
+            other.join(10)
+            assert len(renders) == 1
+        return read_versions(tags)
+
+    monkeypatch.setattr(page_cache, "read_versions", slow_read)
+    response = Client().get("/slow/")
+    assert response["X-Cache"] == "hit" and response.content.decode() == "版本一"
+    assert len(renders) == 1
+
+
 def test_a_soft_stale_page_is_served_stale_to_concurrent_requests_while_one_re_renders():
     Client().get("/slow/")
     version[0] = "二"
