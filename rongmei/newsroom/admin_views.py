@@ -44,6 +44,20 @@ class VisiblePageSearchView(SearchView):
     method with the rule applied to that starting set (so the per-type counts follow it too).
     """
 
+    # Wagtail's page search names no model, and its result header read "共 2 个None": name the
+    # type searched for, or pages.
+    @property
+    def verbose_name(self):
+        return self._searched_model()._meta.verbose_name
+
+    @property
+    def verbose_name_plural(self):
+        return self._searched_model()._meta.verbose_name_plural
+
+    def _searched_model(self):
+        content_type = getattr(self, "selected_content_type", None)
+        return (content_type.model_class() if content_type else None) or Page
+
     def get_queryset(self):
         self.all_pages = visibility.visible_pages_for(self.request.user, Page.objects.all())
         if getattr(settings, "WAGTAILADMIN_PAGE_SEARCH_FILTER_BY_PERMISSIONS", True):

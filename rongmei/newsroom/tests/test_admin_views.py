@@ -116,3 +116,25 @@ def test_admin_lists_regions_and_outlets(client, newsroom):
     response = client.get(reverse("wagtailsnippets_organisation_outlet:list"))
     assert response.status_code == 200
     assert "测试日报" in response.content.decode()
+
+
+def _page_search_header(client, query):
+    import lxml.html
+
+    response = client.get(reverse("wagtailadmin_pages:search") + query)
+    assert response.status_code == 200
+    document = lxml.html.document_fromstring(response.content.decode())
+    return " ".join(" ".join(th.text_content().split()) for th in document.cssselect("th"))
+
+
+def test_page_search_header_names_what_it_counts(client, newsroom):
+    """Wagtail's page search named no model: its header read "第 1-2 个，共 2 个None"."""
+    newsroom.add_story(title="暖气")
+    newsroom.add_story(title="供暖")
+    login(client, newsroom.editor)
+    everything = _page_search_header(client, "?q=")
+    assert "None" not in everything
+    assert "个页面" in everything
+    stories = _page_search_header(client, "?q=&content_type=newsroom.storypage")
+    assert "None" not in stories
+    assert "共 2 个稿件" in stories
