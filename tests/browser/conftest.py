@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 
 import pytest
 
@@ -37,7 +38,7 @@ def browser():
 
 
 @pytest.fixture
-def new_page(browser):
+def new_page(browser, request):
     contexts = []
 
     def make_page():
@@ -49,3 +50,18 @@ def new_page(browser):
     yield make_page
     for context in contexts:
         context.close()
+    if "live_server" in request.fixturenames:
+        wait_for_requests_in_flight(request.getfixturevalue("live_server"))
+
+
+def wait_for_requests_in_flight(live_server, seconds=10.0):
+    """Let the live server finish the requests a closed page left running before the test's
+    database is flushed. A page's own background calls (the page editor's editing-session ping,
+    made as it opens) were still writing when TRUNCATE took its locks: PostgreSQL found a deadlock
+    and the next test started on an unflushed database (CI, session 17)."""
+    server = getattr(getattr(live_server, "thread", None), "httpd", None)
+    # socketserver.ThreadingMixIn keeps its request threads (block_on_close, the default).
+    threads = list(getattr(server, "_threads", None) or ())
+    deadline = time.monotonic() + seconds
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
