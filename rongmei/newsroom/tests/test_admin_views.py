@@ -2,6 +2,7 @@
 
 import io
 
+import lxml.html
 from django.urls import reverse
 from PIL import Image as PILImage
 
@@ -119,8 +120,6 @@ def test_admin_lists_regions_and_outlets(client, newsroom):
 
 
 def _page_search_header(client, query):
-    import lxml.html
-
     response = client.get(reverse("wagtailadmin_pages:search") + query)
     assert response.status_code == 200
     document = lxml.html.document_fromstring(response.content.decode())
